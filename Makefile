@@ -1,0 +1,82 @@
+# community-sim: set-up, demo and tests.
+#
+# `make demo` and `make test` create .venv once (with a Python >= 3.12 found
+# below) and reinstall the project only when pyproject.toml changes.
+# Override the interpreter with `make PYTHON=/path/to/python3.12`.
+
+SHELL := /bin/bash
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+# xdist workers for `make test`; every machine of this project has 2 cores.
+WORKERS ?= 2
+
+NEED_PY_MSG := community-sim needs Python >= 3.12; install it or set PYTHON=...
+
+# First interpreter that really runs and reports >= 3.12: python3.13, python3.12
+# on PATH (a pyenv shim only runs with PYENV_VERSION set, so it is tested, not
+# trusted), then pyenv's installed versions. Resolved to sys.executable so the
+# venv points at the real interpreter, not at a shim.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell \
+  root=$$(pyenv root 2>/dev/null || echo "$${PYENV_ROOT:-$$HOME/.pyenv}"); \
+  for c in python3.13 python3.12 $$root/versions/3.1[2-9]*/bin/python3; do \
+    if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+      "$$c" -c 'import sys; print(sys.executable)'; break; \
+    fi; \
+  done)
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test bench clean
+
+help:
+	@echo "make demo   run the baseline, paid_entry and no_moderation scenarios into results/"
+	@echo "make test   run the test suite ($(WORKERS) xdist workers)"
+	@echo "make bench  run benchmarks/run_all.py, if there is one"
+	@echo "make clean  remove .venv and everything in results/ but .gitkeep"
+
+# The venv itself, created once with the interpreter found above.
+$(VPY):
+	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	  echo "$(NEED_PY_MSG)" >&2; exit 1; fi
+	"$(PYTHON)" -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+
+# Stamps: reinstall only when pyproject.toml changes. The editable install maps
+# the top-level package `sim` once, at install time (without sim/__init__.py it
+# would map a namespace package for good), so FIND checks from outside the repo,
+# where the working directory does not count, that each module is a regular
+# installed one; if not, no stamp is written and the next make installs again.
+FIND = cd / && $(abspath $(VPY)) -c 'import importlib.util as u, sys; \
+  bad = [m for m in sys.argv[1:] if getattr(u.find_spec(m), "origin", None) in (None, "namespace")]; \
+  bad and sys.exit(f"not importable from $(VENV) as regular packages: {bad} (is sim/__init__.py there?)")'
+
+$(VENV)/.installed: pyproject.toml | $(VPY)
+	$(VPY) -m pip install -e .
+	$(FIND) sim
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VPY)
+	$(VPY) -m pip install -e '.[test]'
+	$(FIND) sim pytest xdist
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/community-sim run scenarios/baseline.toml --out results/baseline
+	$(VENV)/bin/community-sim run scenarios/paid_entry.toml --out results/paid_entry
+	$(VENV)/bin/community-sim run scenarios/no_moderation.toml --out results/no_moderation
+
+test: $(VENV)/.installed-test
+	$(VPY) -m pytest -n $(WORKERS)
+
+# The venv is only needed when there is something to run.
+bench: $(if $(wildcard benchmarks/run_all.py),$(VENV)/.installed)
+	@if [ -f benchmarks/run_all.py ]; then \
+	  $(VPY) benchmarks/run_all.py; \
+	else \
+	  echo "no benchmarks yet (benchmarks/run_all.py does not exist)"; \
+	fi
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
+	find results -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

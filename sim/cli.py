@@ -1,0 +1,284 @@
+"""The `community-sim` command line (also `python -m sim`).
+
+One typer app, one function per sub-command. Today there is `run`; `compare`,
+`sweep`, `analyze`, `verify` and `viz` will be added the same way: a function
+decorated with `@app.command()` that reuses the shared options (`SetOption`,
+...) and helpers (`parse_overrides`, `load`, `fail`) below.
+
+Error policy: bad input (a malformed `--set`, an unknown scenario key, a bad
+value, a missing file, an out-of-range option) prints one line `error: ...` on
+stderr and exits with status 2, never a traceback. Anything else that goes
+wrong is a bug and propagates with its normal traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+import sim
+from sim.report import atomic_output
+from sim.scenario import ScenarioError
+
+__all__ = ["app", "format_kpi", "jsonable", "main", "parse_overrides"]
+
+USAGE_ERROR = 2
+"""Exit status for bad input, as click/typer use for usage errors."""
+
+IO_ERROR = 1
+"""Exit status when results cannot be written (disk full, permissions...)."""
+
+app = typer.Typer(
+    name="community-sim",
+    help="Agent-based simulator of online communities.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # bugs show a plain Python traceback
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Agent-based simulator of online communities.
+
+    (A callback keeps `run` a named sub-command even while it is the only one.)
+    """
+
+
+# ---------------------------------------------------------------- shared options
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Override one scenario value, e.g. --set moderation.ad_policy=kick "
+        "(repeatable; VALUE is a TOML literal, bare words are strings).",
+        show_default=False,
+    ),
+]
+DaysOption = Annotated[
+    int | None,
+    typer.Option("--days", help="Days to simulate (>= 1). Default: the scenario's run.days.", show_default=False),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="Random seed (>= 0). Default: the scenario's run.seed.", show_default=False),
+]
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
+    """Print `error: <message>` as exactly one line on stderr and exit with `code`."""
+    one_line = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+    typer.echo(f"error: {one_line}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_overrides(pairs: Sequence[str] | None) -> dict[str, str]:
+    """Turn repeated `--set key=value` strings into `{key: raw value}`.
+
+    Values stay raw strings: the scenario loader parses them as TOML literals
+    and validates them against the schema. A later `--set` of the same key wins.
+    Raises ValueError (one line) for an item that is not `key=value`.
+    """
+    overrides: dict[str, str] = {}
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"--set expects KEY=VALUE (e.g. --set entry.threshold=paid), got {pair!r}")
+        overrides[key] = value.strip()
+    return overrides
+
+
+def load(path: Path, sets: Sequence[str] | None) -> tuple[Any, dict[str, str]]:
+    """Load scenario `path` with the `--set` overrides; bad input exits via `fail`."""
+    try:
+        overrides = parse_overrides(sets)
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        return sim.load_scenario(path, overrides=overrides), overrides
+    except ScenarioError as exc:
+        fail(str(exc))
+
+
+def check_min(name: str, value: int | None, minimum: int) -> None:
+    """Exit with a one-line error if an integer option is below its minimum."""
+    if value is not None and value < minimum:
+        fail(f"{name} must be >= {minimum}, got {value}")
+
+
+def jsonable(value: Any) -> Any:
+    """Convert KPI values to plain JSON: numpy scalars to Python, NaN/inf/NA to None.
+
+    JSON has no NaN, and a KPI that is undefined for a run (say, no half-life
+    because activity never halved) is better read back as null than as a number.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+FRACTION_WORDS = ("share", "retention", "rate", "fraction")
+MONEY_WORDS = ("revenue", "cost", "fee")
+
+
+def format_kpi(name: str, value: Any) -> str:
+    """Format one KPI for the terminal: shares and rates as %, money with 2 decimals."""
+    value = jsonable(value)
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if any(word in name for word in FRACTION_WORDS):
+            return f"{value:.1%}"
+        if any(word in name for word in MONEY_WORDS):
+            return f"{value:,.2f}"
+        if value.is_integer():
+            return f"{value:,.0f}"
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
+    return str(value)
+
+
+def kpi_table(kpis: Mapping[str, Any], title: str) -> Table:
+    """A two-column rich table of KPI name and formatted value."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for name, value in kpis.items():
+        table.add_row(name, format_kpi(name, value))
+    return table
+
+
+def write_results(out: Path, metrics: pd.DataFrame, summary: Mapping[str, Any], title: str) -> None:
+    """Write metrics.csv, summary.json and overview.png into `out`, each atomically."""
+    from sim.report.overview import plot_overview  # matplotlib: import only when plotting
+
+    with atomic_output(out / "metrics.csv") as tmp:
+        metrics.to_csv(tmp, index=False)
+    with atomic_output(out / "summary.json") as tmp:
+        tmp.write_text(json.dumps(jsonable(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    plot_overview(metrics, out / "overview.png", title=title)
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario TOML file, e.g. scenarios/baseline.toml.", show_default=False)
+    ],
+    days: DaysOption = None,
+    seed: SeedOption = None,
+    sets: SetOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output directory. Default: results/<scenario file stem>.", show_default=False),
+    ] = None,
+) -> None:
+    """Run one scenario; write metrics.csv, summary.json and overview.png."""
+    check_min("--days", days, 1)
+    check_min("--seed", seed, 0)
+    sc, overrides = load(scenario, sets)
+    seed = sc.run.seed if seed is None else seed
+    days = sc.run.days if days is None else days
+    out = Path("results") / scenario.stem if out is None else out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create output directory {out}: {exc.strerror or exc}")
+
+    model = sim.CommunityModel(sc, rng=seed)
+    model.run(days=days)
+    metrics = model.metrics()
+    if "day" not in metrics.columns and metrics.index.name == "day":
+        metrics = metrics.reset_index()
+    kpis = dict(model.summary())
+
+    meta = {"scenario": str(scenario), "seed": seed, "days": days, "overrides": overrides}
+    summary = {**meta, **{k: v for k, v in kpis.items() if k not in meta}}
+    title = f"{getattr(sc, 'name', None) or scenario.stem} · seed {seed} · {days} days"
+    try:
+        write_results(out, metrics, summary, title)
+    except OSError as exc:
+        fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
+
+    console = Console()
+    console.print(kpi_table(kpis, title))
+    console.print(
+        f"results written to [bold]{escape(str(out))}[/bold] (metrics.csv, summary.json, overview.png)", soft_wrap=True
+    )
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _click_exception_type() -> type[Exception]:
+    """Click's ClickException, found without importing click by name.
+
+    Recent typer releases vendor click (`typer._click`), older ones depend on
+    it; `typer.BadParameter` derives from ClickException in both.
+    """
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == "ClickException":
+            return cls
+    return typer.BadParameter  # pragma: no cover - only if click is restructured
+
+
+_ClickException = _click_exception_type()
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Console entry point: run the app, turning usage errors into one-line errors.
+
+    Typer's standalone mode prints usage errors (`--days abc`, an unknown
+    option, a missing argument) as a multi-line box; here they become
+    `error: ...` on one line, exit status 2, like every other bad input.
+    """
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except _ClickException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `community-sim`: show help
+            # With rich, building the error already printed the help; else it is the message.
+            if text := exc.format_message().strip():
+                typer.echo(text)
+            raise SystemExit(getattr(exc, "exit_code", USAGE_ERROR)) from None
+        message = " ".join(exc.format_message().split())
+        typer.echo(f"error: {message}", err=True)
+        raise SystemExit(getattr(exc, "exit_code", USAGE_ERROR)) from None
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        raise SystemExit(130) from None
+    raise SystemExit(result if isinstance(result, int) else 0)

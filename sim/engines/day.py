@@ -1,0 +1,93 @@
+"""DayContext: what happened so far today, passed from one phase of the day to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.population import ACTIVE, NEW
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+_EMPTY_ROWS = np.zeros(0, dtype=np.intp)
+
+
+def _rows() -> np.ndarray:
+    return _EMPTY_ROWS.copy()
+
+
+@dataclass
+class DayContext:
+    """State of one day in progress. Per-group arrays are indexed by group id."""
+
+    day: int
+    member_rows: np.ndarray  # members at the start of the day
+    engaged_rows: np.ndarray  # new or active members at the start of the day
+    activities: list[int]  # indexes of the activities running today
+    lift: float = 0.0
+    novelty_refresh: float = 0.0
+    activity_ties: float = 0.0
+    awaken: float = 0.0
+    # acquisition
+    applicants: int = 0
+    refused_threshold: int = 0
+    refused_full: int = 0
+    joined_rows: np.ndarray = field(default_factory=_rows)
+    joined_channel: int = 0
+    joined_referral: int = 0
+    groups_opened: int = 0
+    review_minutes: float = 0.0
+    # output and posting
+    quality_posts: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    content_posts: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    admin_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    messages_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    ads_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    replies: int = 0
+    spam_rows: np.ndarray = field(default_factory=_rows)
+    spam_ads: np.ndarray = field(default_factory=_rows)
+    poster_rows: np.ndarray = field(default_factory=_rows)
+    poster_rates: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # moderation
+    coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    ads_removed_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    welcomed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    false_flags: int = 0
+    kicked_today: int = 0
+    warnings_today: int = 0
+    # moves
+    engaged_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    left_today: int = 0
+    first_day_left: int = 0
+    new_to_active: int = 0
+    active_to_dormant: int = 0
+    dormant_to_active: int = 0
+    new_spammers: int = 0
+    # money
+    fee_revenue: float = 0.0
+    product_revenue: float = 0.0
+    purchases: int = 0
+    operator_money: float = 0.0
+    # KOLs and groups
+    kols_quit: int = 0
+    kols_cultivated: int = 0
+    splits: int = 0
+
+    @classmethod
+    def start(cls, model: CommunityModel, day: int) -> DayContext:
+        """Open the day: who is a member, who is engaged, which activities run."""
+        P = model.people
+        rows = P.members()
+        st = P.stage[rows]
+        running = [i for i, until in model.activity_until.items() if day <= until]
+        ctx = cls(day=day, member_rows=rows, engaged_rows=rows[(st == NEW) | (st == ACTIVE)], activities=running)
+        for i in running:
+            eff = model.effects[i]
+            ctx.lift += eff.lift
+            ctx.novelty_refresh = 1.0 - (1.0 - ctx.novelty_refresh) * (1.0 - eff.novelty)
+            ctx.activity_ties += eff.ties / eff.duration
+            ctx.awaken = 1.0 - (1.0 - ctx.awaken) * (1.0 - eff.awaken)
+        return ctx

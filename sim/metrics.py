@@ -1,0 +1,221 @@
+"""Daily metrics (the data system of seed 003) and whole-run outcomes."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.population import ACTIVE, DORMANT, INITIAL, KICKED, LEFT, NEW, POTENTIAL, PROMOTED, PeopleTable
+
+if TYPE_CHECKING:
+    from sim.engines.day import DayContext
+    from sim.model import CommunityModel
+
+#: the daily columns, in order, with their meaning
+DAILY_COLUMNS: dict[str, str] = {
+    "day": "simulated day (1 = first step)",
+    "potential": "people who have not joined (potential stage)",
+    "new": "members in their first onboarding.new_days days",
+    "active": "active members past onboarding",
+    "dormant": "dormant members (lurking, muted)",
+    "left": "people who have left, cumulative",
+    "kicked": "people kicked by admins, cumulative",
+    "promoted": "members turned into KOLs, cumulative",
+    "members": "new + active + dormant",
+    "joined": "people who joined today",
+    "joined_channel": "joined today from public channels",
+    "joined_referral": "joined today by referral (fission)",
+    "refused": "arrivals who failed the entry threshold or found no group with room",
+    "left_today": "members who left today (first-day exits included)",
+    "first_day_left": "newcomers who left within their first 24 hours",
+    "kicked_today": "members kicked today",
+    "warnings": "warnings given today",
+    "messages": "member messages today",
+    "replies": "member messages today that are replies",
+    "content_posts": "KOL and admin content posts today",
+    "ad_messages": "ad messages posted today",
+    "ads_removed": "ad messages removed by admins today",
+    "spammers": "members posting ads",
+    "groups": "groups with at least one member",
+    "groups_opened": "groups opened or split off today",
+    "max_group_size": "members in the largest group",
+    "mean_satisfaction": "mean satisfaction of members (value units)",
+    "mean_ties": "mean ties per member",
+    "kols": "KOLs",
+    "admins": "admins",
+    "moderation_coverage": "share of moderation work done (member-weighted mean over groups)",
+    "activity_lift": "participation lift from today's activities",
+    "fee_revenue": "entry and renewal fees today, currency",
+    "product_revenue": "product sales today, currency",
+    "revenue": "fee_revenue + product_revenue, currency",
+    "purchases": "product purchases today",
+    "admin_hours": "admin hours today",
+    "kol_hours": "KOL hours today",
+    "operator_cost": "admin and KOL hours at their rates plus rewards and activity money, currency",
+    "new_rate": "joined / members at the start of the day (新增率)",
+    "conversion_rate": "new members who became active today / new members (转化率)",
+    "churn_rate": "members who left or were kicked today / members at the start of the day (流失率)",
+    "reactivation_rate": "dormant members reactivated today / dormant at the start of the day (觉醒率)",
+}
+
+
+def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
+    """One row of daily metrics, read off the model at the end of the day."""
+    P, sc = model.people, model.params
+    counts = np.bincount(P.stage, minlength=7)
+    rows = P.members()
+    sizes = np.bincount(P.group[rows], minlength=model.groups.count)
+    start_members = ctx.member_rows.size
+    start_dormant = int(np.count_nonzero(P.stage[ctx.member_rows] == DORMANT)) + ctx.dormant_to_active
+    start_new = ctx.new_to_active + int(counts[NEW])
+    admins, kols = model.admins, model.kols
+    admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
+    kol_hours = sum(k.minutes_worked for k in kols) / 60.0
+    revenue = ctx.fee_revenue + ctx.product_revenue
+    cost = (admin_hours * sc.monetization.admin_hourly_cost + kol_hours * sc.monetization.kol_hourly_cost
+            + ctx.operator_money)
+    weights = sizes[: ctx.coverage.size] if ctx.coverage.size else np.zeros(0)
+    coverage = float(np.average(ctx.coverage, weights=weights)) if weights.sum() > 0 else 1.0
+    return {
+        "day": ctx.day,
+        "potential": int(counts[POTENTIAL]),
+        "new": int(counts[NEW]),
+        "active": int(counts[ACTIVE]),
+        "dormant": int(counts[DORMANT]),
+        "left": int(counts[LEFT]),
+        "kicked": int(counts[KICKED]),
+        "promoted": int(counts[PROMOTED]),
+        "members": int(rows.size),
+        "joined": int(ctx.joined_rows.size),
+        "joined_channel": ctx.joined_channel,
+        "joined_referral": ctx.joined_referral,
+        "refused": ctx.refused_threshold + ctx.refused_full,
+        "left_today": ctx.left_today,
+        "first_day_left": ctx.first_day_left,
+        "kicked_today": ctx.kicked_today,
+        "warnings": ctx.warnings_today,
+        "messages": int(ctx.messages_g.sum()),
+        "replies": ctx.replies,
+        "content_posts": float(ctx.content_posts.sum()),
+        "ad_messages": int(ctx.ads_g.sum()),
+        "ads_removed": int(ctx.ads_removed_g.sum()),
+        "spammers": int(np.count_nonzero(P.spammer[rows])),
+        "groups": int(np.count_nonzero(sizes)),
+        "groups_opened": ctx.groups_opened + ctx.splits,
+        "max_group_size": int(sizes.max()) if sizes.size else 0,
+        "mean_satisfaction": float(P.satisfaction[rows].mean()) if rows.size else math.nan,
+        "mean_ties": float(P.ties[rows].mean()) if rows.size else math.nan,
+        "kols": len(kols),
+        "admins": len(admins),
+        "moderation_coverage": coverage,
+        "activity_lift": ctx.lift,
+        "fee_revenue": ctx.fee_revenue,
+        "product_revenue": ctx.product_revenue,
+        "revenue": revenue,
+        "purchases": ctx.purchases,
+        "admin_hours": admin_hours,
+        "kol_hours": kol_hours,
+        "operator_cost": cost,
+        "new_rate": _ratio(ctx.joined_rows.size, start_members),
+        "conversion_rate": _ratio(ctx.new_to_active, start_new),
+        "churn_rate": _ratio(ctx.left_today + ctx.kicked_today, start_members),
+        "reactivation_rate": _ratio(ctx.dormant_to_active, start_dormant),
+    }
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / den if den > 0 else math.nan
+
+
+def frame(records: list[dict[str, float]]) -> pd.DataFrame:
+    """The daily records as a DataFrame with the columns of DAILY_COLUMNS."""
+    df = pd.DataFrame.from_records(records, columns=list(DAILY_COLUMNS))
+    df["cumulative_revenue"] = df["revenue"].cumsum()
+    return df
+
+
+#: whole-run outcomes and their meaning
+SUMMARY_KEYS: dict[str, str] = {
+    "days": "days simulated",
+    "peak_members": "largest number of members on any day",
+    "day_of_peak": "first day with that many members",
+    "final_members": "members on the last day",
+    "final_active": "new + active members on the last day",
+    "total_joined": "people who joined during the run",
+    "activity_half_life": "days from the peak of messages (7-day mean) until it first falls below half; "
+    "null if it never does",
+    "time_to_death": "first day the 7-day mean of messages falls below 1% of its peak; null if never",
+    "ad_share": "ad messages / (member messages + ad messages) over the run",
+    "retention_30d": "share of people who joined on day 1..days-30 still members 30 days later",
+    "revenue_total": "fees and product revenue over the run, currency",
+    "operator_cost_total": "operator cost over the run, currency",
+    "profit": "revenue_total - operator_cost_total",
+    "mean_satisfaction_final": "mean satisfaction of members on the last day",
+    "peak_groups": "largest number of groups",
+    "kicked_total": "members kicked over the run",
+    "referral_share": "share of joins that came by referral",
+}
+
+
+def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any]:
+    """Whole-run outcomes of a run with daily metrics `df`."""
+    out: dict[str, Any] = {k: None for k in SUMMARY_KEYS}
+    out["days"] = days
+    if df.empty:
+        return out
+    members = df["members"].to_numpy()
+    peak = int(members.argmax())
+    msgs = df["messages"].rolling(7, min_periods=1).mean().to_numpy()
+    msg_peak = int(msgs.argmax())
+    total_msgs, total_ads = float(df["messages"].sum()), float(df["ad_messages"].sum())
+    joined = int(df["joined"].sum())
+    out.update(
+        peak_members=int(members[peak]),
+        day_of_peak=int(df["day"].iloc[peak]),
+        final_members=int(members[-1]),
+        final_active=int(df["new"].iloc[-1] + df["active"].iloc[-1]),
+        total_joined=joined,
+        activity_half_life=_first_below(msgs, msg_peak, 0.5),
+        time_to_death=_first_below(msgs, msg_peak, 0.01, absolute=True, days=df["day"].to_numpy()),
+        ad_share=total_ads / (total_msgs + total_ads) if total_msgs + total_ads > 0 else None,
+        retention_30d=retention(people, days, 30),
+        revenue_total=float(df["revenue"].sum()),
+        operator_cost_total=float(df["operator_cost"].sum()),
+        mean_satisfaction_final=_clean(df["mean_satisfaction"].iloc[-1]),
+        peak_groups=int(df["groups"].max()),
+        kicked_total=int(df["kicked_today"].sum()),
+        referral_share=float(df["joined_referral"].sum()) / joined if joined else None,
+    )
+    out["profit"] = out["revenue_total"] - out["operator_cost_total"]
+    return out
+
+
+def _first_below(series: np.ndarray, start: int, share: float, absolute: bool = False,
+                 days: np.ndarray | None = None) -> int | None:
+    peak = series[start]
+    if peak <= 0:
+        return None
+    below = np.flatnonzero(series[start:] < share * peak)
+    if below.size == 0:
+        return None
+    return int(days[start + below[0]]) if absolute and days is not None else int(below[0])
+
+
+def retention(people: PeopleTable, days: int, horizon: int) -> float | None:
+    """Share of people who joined on days 1..days-horizon and were still members `horizon` days later.
+
+    Members promoted to KOL count as retained.
+    """
+    joined = (people.join_day >= 1) & (people.join_day <= days - horizon) & (people.source != INITIAL)
+    if not joined.any():
+        return None
+    exit_day = people.exit_day[joined]
+    stayed = (exit_day < 0) | (exit_day - people.join_day[joined] >= horizon) | (people.stage[joined] == PROMOTED)
+    return float(stayed.mean())
+
+
+def _clean(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)

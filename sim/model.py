@@ -1,0 +1,466 @@
+"""CommunityModel: a Mesa model of a community of chat groups; one step is one day.
+
+The model owns the people table (members as numpy columns), the groups, the KOL and
+admin agents and the activities calendar (Mesa events). A day runs in this order:
+
+1. acquisition: potential people arrive from channels and referrals and pass (or not)
+   the entry threshold; newcomers are routed to groups, new groups opened if needed;
+2. output: KOLs and admins post content within their time budgets;
+3. members post messages and ads (the engine);
+4. moderation: admins, within their attention, remove ads, warn and kick, welcome;
+5. members take value, update satisfaction, and move between stages (the engine);
+6. KOLs' motivation, burnout and cultivation; groups split per policy;
+7. the day's metrics are recorded.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+from mesa.time import Priority, Schedule
+
+from sim import metrics
+from sim.agents import KOL, Admin, Member
+from sim.engines import vectorized
+from sim.engines.day import DayContext
+from sim.groups import GroupTable, groups_to_split, inherited_culture, route_newcomers
+from sim.population import (
+    ACTIVE,
+    CHANNEL,
+    DORMANT,
+    INITIAL,
+    KICKED,
+    LEFT,
+    NEW,
+    POTENTIAL,
+    PROMOTED,
+    REFERRAL,
+    draw_people,
+)
+from sim.rules import activities as activity_rules
+from sim.rules import ads as ad_rules
+from sim.rules import kol as kol_rules
+from sim.rules.entry import commitment as threshold_commitment
+from sim.rules.entry import pass_probability
+from sim.rules.hazards import join_hazard, satisfaction_multiplier, step_probability
+from sim.scenario.schema import Scenario
+
+ENGINES = ("vectorized",)
+
+
+class CommunityModel(mesa.Model):
+    """A community of one or more chat groups under the levers of a scenario.
+
+    Parameters
+    ----------
+    scenario:
+        a validated `Scenario` (see `sim.load_scenario`).
+    rng:
+        seed (int or SeedSequence) or numpy Generator; default: the scenario's `run.seed`.
+    engine:
+        how member behaviour runs; "vectorized" (default) applies the rules to all
+        members at once.
+    """
+
+    def __init__(self, scenario: Scenario, rng: Any = None, engine: str = "vectorized") -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"engine: unknown engine {engine!r}; allowed values: {', '.join(ENGINES)}")
+        super().__init__(rng=scenario.run.seed if rng is None else rng)
+        self.params = scenario
+        self.engine = engine
+        self.people = draw_people(scenario.population, self.rng)
+        self.groups = GroupTable()
+        self.commitment_on_entry = threshold_commitment(scenario.entry.threshold, scenario.entry.commitment)
+        self.records: list[dict[str, float]] = []
+        self.activity_until: dict[int, int] = {}
+        self.effects = [
+            activity_rules.effect(
+                a.kind, every=a.every, lift=a.lift, duration=a.duration, admin_minutes=a.admin_minutes,
+                kol_minutes=a.kol_minutes, money=a.money, novelty=a.novelty, ties=a.ties, awaken=a.awaken,
+            )
+            for a in scenario.activities
+        ]
+        self.kols_lost = 0
+        self._views: dict[int, Member] = {}
+        self._found(scenario)
+        self._schedule_calendar(scenario)
+
+    # ---------------------------------------------------------------- set-up
+    def _found(self, sc: Scenario) -> None:
+        """Day 0: the founding members, groups, admins and KOLs."""
+        n0 = sc.population.initial_members
+        n_groups = max(1, math.ceil(n0 / sc.groups.capacity))
+        for _ in range(n_groups):
+            self.groups.open(sc.groups.initial_culture, 0)
+        rows = self.rng.choice(self.people.size, size=n0, replace=False) if n0 else np.zeros(0, dtype=np.intp)
+        self._admit(rows, np.arange(n0, dtype=np.int32) % n_groups, day=0, source=INITIAL)
+        self.people.stage[rows] = ACTIVE
+        all_groups = list(range(n_groups))
+        for _ in range(sc.roles.admins):
+            Admin(self, all_groups, sc.roles.admin_minutes_per_day)
+        for _ in range(sc.roles.kols):
+            KOL(self, all_groups)
+
+    def _schedule_calendar(self, sc: Scenario) -> None:
+        """Put activities and planned events on Mesa's event calendar.
+
+        An event for day d fires at time d - 0.5, between the steps of days d-1 and d,
+        so that it shapes day d.
+        """
+        self._calendar = [partial(self._start_activity, i, eff.duration) for i, eff in enumerate(self.effects)]
+        for plan, eff, start in zip(sc.activities, self.effects, self._calendar, strict=True):
+            # Mesa keeps only a weak reference to the callable: self._calendar keeps it alive
+            self.schedule_recurring(
+                start,
+                Schedule(interval=eff.every, start=plan.start - 0.5, end=None if plan.end is None else plan.end - 0.5),
+                priority=Priority.HIGH,
+            )
+        if sc.kol.leave_day is not None:
+            self.schedule_event(self._all_kols_leave, at=sc.kol.leave_day - 0.5, priority=Priority.HIGH)
+
+    def _start_activity(self, index: int, duration: int) -> None:
+        self.activity_until[index] = self.steps + duration  # runs on days steps+1 .. steps+duration
+
+    def _all_kols_leave(self) -> None:
+        for kol in list(self.kols):
+            self.kols_lost += 1
+            kol.remove()
+
+    # ---------------------------------------------------------------- Mesa API
+    @property
+    def kols(self) -> list[KOL]:
+        """The KOL agents currently in the community."""
+        return list(self._agents_by_type.get(KOL, []))
+
+    @property
+    def admins(self) -> list[Admin]:
+        """The admin agents currently in the community."""
+        return list(self._agents_by_type.get(Admin, []))
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents; Member views are brought up to date with the people table first."""
+        self._sync_member_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """Agents by type; Member views are brought up to date with the people table first."""
+        self._sync_member_views()
+        return super().agents_by_type
+
+    @property
+    def members(self) -> mesa.agent.AgentSet:
+        """The current members (new, active, dormant) as Mesa agents viewing the people table."""
+        self._sync_member_views()
+        return self._agents_by_type.get(Member) or mesa.agent.AgentSet([], random=self.random)
+
+    def _sync_member_views(self) -> None:
+        """Create Member views for rows that became members, remove views of those gone.
+
+        Views are made on demand rather than each day: a run of a million members
+        never pays for a million Python objects unless someone asks for them.
+        """
+        rows = self.people.members()
+        current = set(rows.tolist())
+        for row in [r for r in self._views if r not in current]:
+            self._views.pop(row).remove()
+        for row in rows.tolist():
+            if row not in self._views:
+                self._views[row] = Member(self, row)
+
+    # ---------------------------------------------------------------- running
+    def run(self, days: int | None = None) -> CommunityModel:
+        """Advance the model by `days` days (default: the scenario's run.days)."""
+        days = self.params.run.days if days is None else days
+        if days < 0:
+            raise ValueError(f"days must be >= 0, got {days}")
+        for _ in range(days):
+            self.step()
+        return self
+
+    def step(self) -> None:
+        """One day of the community."""
+        day = self.steps
+        ctx = DayContext.start(self, day)
+        self._acquire(ctx)
+        self._produce_content(ctx)
+        vectorized.post(self, ctx)
+        self._moderate(ctx)
+        vectorized.feel_and_move(self, ctx)
+        self._kol_day(ctx)
+        self._cultivate(ctx)
+        self._split_groups(ctx)
+        self.records.append(metrics.record_day(self, ctx))
+
+    def metrics(self) -> pd.DataFrame:
+        """The daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""
+        return metrics.frame(self.records)
+
+    def summary(self) -> dict[str, Any]:
+        """Whole-run outcomes (see `sim.metrics.summarize`)."""
+        return metrics.summarize(self.metrics(), self.people, self.steps)
+
+    # ---------------------------------------------------------------- acquisition
+    def _acquire(self, ctx: DayContext) -> None:
+        """External inflow and referral (fission), filtered by the entry threshold.
+
+        Each potential person joins with hazard p + channel/M + q * A / M, where A counts
+        active members weighted by how willing they are to refer (Bass 1969 with
+        feedback off). Arrivals then face the entry threshold.
+        """
+        sc, P = self.params, self.people
+        pool = P.size
+        potential = np.flatnonzero(P.stage == POTENTIAL)
+        if potential.size == 0:
+            return
+        engaged = ctx.engaged_rows
+        if sc.dynamics.value_feedback and engaged.size:
+            weights = satisfaction_multiplier(
+                P.satisfaction[engaged], sc.dynamics.reference_satisfaction, sc.dynamics.sensitivity
+            )
+            weights = weights * (~P.spammer[engaged])
+        else:
+            weights = np.ones(engaged.size)
+        q = sc.acquisition.referral_rate * (1.0 + sc.acquisition.referral_incentive)
+        external = sc.acquisition.external_rate + sc.acquisition.channel_inflow_per_day / pool
+        referral_part = join_hazard(0.0, q, float(weights.sum()), pool)
+        hazard = external + referral_part
+        if hazard <= 0:
+            return
+        n = self.rng.binomial(potential.size, step_probability(hazard))
+        if n == 0:
+            return
+        arrivals = self.rng.choice(potential, size=n, replace=False)
+        referred = self.rng.random(n) < referral_part / hazard
+        passed = self.rng.random(n) < pass_probability(
+            sc.entry.threshold,
+            P.interest[arrivals],
+            P.wtp[arrivals],
+            referred,
+            fee=sc.entry.fee,
+            invite_code_share=sc.entry.invite_code_share,
+            review_min_interest=sc.entry.review_min_interest,
+            task_effort=sc.entry.task_effort,
+        )
+        ctx.applicants = n
+        ctx.refused_threshold = int(n - passed.sum())
+        arrivals, referred = arrivals[passed], referred[passed]
+        inviters = np.full(arrivals.size, -1, dtype=np.int32)
+        if referred.any() and engaged.size:
+            p = weights / weights.sum()
+            inviters[referred] = self.rng.choice(engaged, size=int(referred.sum()), p=p)
+        preferred = np.where(inviters >= 0, P.group[np.maximum(inviters, 0)], -1).astype(np.int32)
+        groups = self._place(preferred, ctx)
+        placed = groups >= 0
+        ctx.refused_full = int((~placed).sum())
+        arrivals, referred, inviters, groups = arrivals[placed], referred[placed], inviters[placed], groups[placed]
+        self._admit(arrivals, groups, ctx.day, np.where(referred, REFERRAL, CHANNEL))
+        P.invited_by[arrivals] = inviters
+        has_inviter = inviters >= 0
+        P.ties[arrivals[has_inviter]] += 1.0  # a referred newcomer knows its inviter
+        ctx.joined_rows = arrivals
+        ctx.joined_referral = int(referred.sum())
+        ctx.joined_channel = int(arrivals.size - ctx.joined_referral)
+        if sc.entry.threshold == "paid":
+            ctx.fee_revenue += sc.entry.fee * arrivals.size
+        ctx.operator_money += sc.acquisition.referral_reward * ctx.joined_referral
+        ctx.review_minutes = sc.entry.review_minutes * n if sc.entry.threshold == "review" else 0.0
+
+    def _place(self, preferred: np.ndarray, ctx: DayContext) -> np.ndarray:
+        """Route newcomers to groups; open new groups (copies) when all are full, unless policy is none."""
+        sc = self.params
+        sizes = np.bincount(self.people.group[ctx.member_rows], minlength=self.groups.count)
+        assigned, sizes = route_newcomers(preferred, sizes, sc.groups.capacity)
+        while sc.groups.split_policy != "none" and (assigned < 0).any():
+            self._open_group(parent=int(np.argmax(sizes)), day=ctx.day)
+            ctx.groups_opened += 1
+            sizes = np.append(sizes, 0)
+            rest = np.flatnonzero(assigned < 0)
+            more, sizes = route_newcomers(np.full(rest.size, -1, dtype=np.int32), sizes, sc.groups.capacity)
+            assigned[rest] = more
+        return assigned
+
+    def _admit(self, rows: np.ndarray, groups: np.ndarray, day: int, source: Any) -> None:
+        """Make `rows` members of `groups` today."""
+        P, sc = self.people, self.params
+        P.stage[rows] = NEW
+        P.group[rows] = groups
+        P.satisfaction[rows] = sc.dynamics.initial_satisfaction
+        P.novelty[rows] = 1.0
+        P.commitment[rows] = self.commitment_on_entry if day > 0 else 0.0
+        P.join_day[rows] = day
+        P.source[rows] = source
+
+    def _open_group(self, parent: int, day: int) -> int:
+        """Open a group copied from `parent`: culture partly inherited, core team if seeded."""
+        sc = self.params.groups
+        gid = self.groups.open(
+            inherited_culture(
+                float(self.groups.culture[parent]), sc.seed_core, sc.culture_inheritance, sc.core_culture_inheritance
+            ),
+            day,
+        )
+        if sc.seed_core:
+            Admin(self, [gid], self.params.roles.admin_minutes_per_day)
+            KOL(self, [gid])
+        else:
+            for agent in [*self.admins, *self.kols]:
+                if parent in agent.groups:
+                    agent.groups.append(gid)
+        return gid
+
+    # ---------------------------------------------------------------- output
+    def _produce_content(self, ctx: DayContext) -> None:
+        """KOLs and admins post content for their groups within their time budgets."""
+        sc = self.params
+        G = self.groups.count
+        quality_posts = np.zeros(G)
+        posts = np.zeros(G)
+        help_minutes = np.zeros(G)
+        kol_activity_minutes = sum(self.effects[i].kol_minutes for i in ctx.activities)
+        budget = sc.roles.kol_hours_per_day * 60.0
+        for kol in self.kols:
+            if not kol.groups:
+                continue
+            planned = sc.output.kol_posts_per_day if self.rng.random() < sc.output.regularity else 0.0
+            n_posts = int(self.rng.poisson(planned * kol_rules.output_factor(kol.motivation)))
+            need = kol_rules.planned_minutes(n_posts, sc.kol.minutes_per_post, len(kol.groups), sc.kol.moderation_minutes)
+            need += kol_activity_minutes
+            kol.overload = max(0.0, need / budget - 1.0) if budget > 0 else float(need > 0)
+            if need > budget:
+                spare = max(0.0, budget - kol_activity_minutes - len(kol.groups) * sc.kol.moderation_minutes)
+                n_posts = min(n_posts, int(spare // sc.kol.minutes_per_post))
+            share = 1.0 / len(kol.groups)
+            np.add.at(quality_posts, kol.groups, n_posts * sc.output.quality * share)
+            np.add.at(posts, kol.groups, n_posts * share)
+            help_share = min(sc.kol.moderation_minutes, budget * share)
+            np.add.at(help_minutes, kol.groups, help_share)
+            kol.posts_today = n_posts
+            kol.minutes_worked = min(need, budget) if budget > 0 else 0.0
+        admin_minutes = np.zeros(G)
+        for admin in self.admins:
+            if not admin.groups:
+                continue
+            np.add.at(admin_minutes, admin.groups, admin.minutes_per_day / len(admin.groups))
+            n = self.rng.poisson(sc.output.admin_posts_per_day * sc.output.regularity, size=len(admin.groups))
+            np.add.at(quality_posts, admin.groups, n * sc.output.quality)
+            np.add.at(posts, admin.groups, n)
+        activity_admin = sum(self.effects[i].admin_minutes for i in ctx.activities)
+        has_admin = admin_minutes > 0
+        ctx.admin_capacity = np.maximum(0.0, admin_minutes - activity_admin * has_admin) + help_minutes
+        ctx.quality_posts = quality_posts
+        ctx.content_posts = posts
+        ctx.operator_money += sum(self.effects[i].money for i in ctx.activities) * G
+        ctx.operator_money += sc.kol.reward_per_post * sum(k.posts_today for k in self.kols)
+
+    # ---------------------------------------------------------------- moderation
+    def _moderate(self, ctx: DayContext) -> None:
+        """Admins catch ads within their attention and apply the ad policy; they welcome newcomers.
+
+        Attention is shared by all of the day's work (ads, welcomes, reviews), so coverage
+        falls when spam grows faster than the admins' capacity to remove it.
+        """
+        sc, P = self.params, self.people
+        mod = sc.moderation
+        G = self.groups.count
+        joined_g = np.bincount(P.group[ctx.joined_rows], minlength=G) if ctx.joined_rows.size else np.zeros(G)
+        need = mod.minutes_per_ad * ctx.ads_g + ctx.review_minutes / G
+        if sc.onboarding.welcome:
+            need = need + mod.minutes_per_welcome * joined_g
+        ctx.coverage = ad_rules.moderation_coverage(ctx.admin_capacity, need)
+        p_detect = ad_rules.detection_probability(mod.ad_policy, ctx.coverage)
+        rows, ads = ctx.spam_rows, ctx.spam_ads
+        caught = self.rng.binomial(ads, p_detect[P.group[rows]]) if rows.size else np.zeros(0, dtype=np.int64)
+        ctx.ads_removed_g = np.bincount(P.group[rows], weights=caught, minlength=G)
+        flagged = rows[caught > 0]
+        if mod.false_positive_rate > 0 and mod.ad_policy != "tolerate" and ctx.poster_rows.size:
+            g = P.group[ctx.poster_rows]
+            p_flag = step_probability(mod.false_positive_rate * ctx.coverage[g] * ctx.poster_rates)
+            wrongly = ctx.poster_rows[self.rng.random(ctx.poster_rows.size) < p_flag]
+            P.satisfaction[wrongly] -= mod.wrongful_warning_hurt
+            ctx.false_flags = int(wrongly.size)
+            flagged = np.concatenate([flagged, wrongly])
+        if mod.ad_policy != "tolerate" and flagged.size:
+            P.warnings[flagged] += 1
+            kick = ad_rules.sanction(mod.ad_policy, P.warnings[flagged], mod.warnings_before_kick)
+            kicked = flagged[kick]
+            self._exit(kicked, KICKED, ctx.day)
+            ctx.kicked_today = int(kicked.size)
+            warned = flagged[~kick]
+            ctx.warnings_today = int(warned.size)
+            stop = warned[P.spammer[warned] & (self.rng.random(warned.size) < mod.warn_deterrence)]
+            P.spammer[stop] = False
+        ctx.welcomed = np.zeros(0, dtype=bool)
+        if sc.onboarding.welcome and ctx.joined_rows.size:
+            p_welcome = ctx.coverage[P.group[ctx.joined_rows]] * (ctx.admin_capacity[P.group[ctx.joined_rows]] > 0)
+            ctx.welcomed = self.rng.random(ctx.joined_rows.size) < p_welcome
+
+    def _exit(self, rows: np.ndarray, stage: int, day: int) -> None:
+        """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED)."""
+        P = self.people
+        P.stage[rows] = stage
+        P.exit_day[rows] = day
+        P.group[rows] = -1
+        P.spammer[rows] = False
+
+    # ---------------------------------------------------------------- KOLs
+    def _kol_day(self, ctx: DayContext) -> None:
+        """KOL motivation follows recognition; overload wears it down; burnt-out KOLs may quit."""
+        sc = self.params.kol
+        for kol in self.kols:
+            audience = float(ctx.engaged_g[kol.groups].sum()) if kol.groups else 0.0
+            rec = kol_rules.recognition(audience, sc.praise, sc.reward_per_post, sc.reward_scale)
+            kol.motivation = kol_rules.update_motivation(
+                kol.motivation, rec, getattr(kol, "overload", 0.0), sc.motivation_memory, sc.overload_fatigue
+            )
+            h = kol_rules.quit_hazard(kol.motivation, sc.burnout_threshold, sc.quit_rate)
+            if h > 0 and self.rng.random() < step_probability(h):
+                self.kols_lost += 1
+                ctx.kols_quit += 1
+                kol.remove()
+
+    def _cultivate(self, ctx: DayContext) -> None:
+        """The operator turns a highly satisfied, active member into a KOL for their group."""
+        sc, P = self.params, self.people
+        if sc.kol.cultivation_rate <= 0 or len(self.kols) >= sc.kol.max_kols:
+            return
+        if self.rng.random() >= step_probability(sc.kol.cultivation_rate):
+            return
+        rows = P.members()
+        eligible = rows[(P.stage[rows] == ACTIVE) & ~P.spammer[rows]
+                        & (P.satisfaction[rows] >= sc.kol.cultivation_min_satisfaction)]
+        if eligible.size == 0:
+            return
+        best = int(eligible[np.argmax(P.satisfaction[eligible] * P.propensity[eligible])])
+        group = int(P.group[best])
+        self._exit(np.array([best]), PROMOTED, ctx.day)
+        KOL(self, [group], from_member=best)
+        ctx.kols_cultivated += 1
+
+    # ---------------------------------------------------------------- groups
+    def _split_groups(self, ctx: DayContext) -> None:
+        """Split groups in two per the split policy (dunbar, low_activity)."""
+        sc, P = self.params.groups, self.people
+        rows = P.members()
+        sizes = np.bincount(P.group[rows], minlength=self.groups.count)
+        split = groups_to_split(
+            sc.split_policy, sizes, self.groups.chat_per_member, self.groups.last_split, ctx.day,
+            dunbar_size=sc.dunbar_size, low_activity_messages=sc.low_activity_messages,
+            low_activity_min_size=sc.low_activity_min_size, cooldown=sc.split_cooldown,
+        )
+        for parent in split.tolist():
+            in_group = rows[P.group[rows] == parent]
+            movers = self.rng.choice(in_group, size=in_group.size // 2, replace=False)
+            child = self._open_group(parent, ctx.day)
+            P.group[movers] = child
+            P.ties[in_group] *= 0.5  # half of one's partners are now in the other group
+            self.groups.last_split[[parent, child]] = ctx.day
+            self.groups.chat_per_member[child] = self.groups.chat_per_member[parent]
+            ctx.splits += 1
+

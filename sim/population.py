@@ -1,0 +1,105 @@
+"""The people of the model as columns: one row per person of the potential pool.
+
+Members are many (10^3 to 10^6), so their state lives in numpy arrays owned by the
+model; `Member` agents are views on rows of this table. A person's row exists from the
+start (as a potential member) so that entry thresholds deplete the pool of its most
+interested people first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from sim.scenario.schema import Population as PopulationParams
+
+POTENTIAL, NEW, ACTIVE, DORMANT, LEFT, KICKED, PROMOTED = range(7)
+STAGE_NAMES = ("potential", "new", "active", "dormant", "left", "kicked", "promoted")
+SOURCE_NAMES = ("none", "initial", "channel", "referral")
+INITIAL, CHANNEL, REFERRAL = 1, 2, 3
+
+
+@dataclass
+class PeopleTable:
+    """Column store of every person: traits (fixed) and state (changing daily)."""
+
+    # traits
+    interest: np.ndarray  # match to the group topic, 0..1 (同好)
+    propensity: np.ndarray  # messages/day when engaged
+    patience: np.ndarray  # divides the leave hazard
+    wtp: np.ndarray  # willingness to pay, currency
+    # state
+    stage: np.ndarray  # int8, one of the stage constants
+    group: np.ndarray  # int32 group id, -1 when in no group
+    satisfaction: np.ndarray
+    novelty: np.ndarray  # 1 on joining, wears off
+    ties: np.ndarray  # ties to other members
+    commitment: np.ndarray  # from the entry threshold
+    spammer: np.ndarray  # bool: posts ads
+    warnings: np.ndarray  # int16
+    join_day: np.ndarray  # int32, -1 before joining
+    exit_day: np.ndarray  # int32, -1 while a member
+    source: np.ndarray  # int8, how they came (SOURCE_NAMES)
+    invited_by: np.ndarray  # int32 row of the inviter, -1 if none
+    purchases: np.ndarray  # int16 product purchases
+
+    @property
+    def size(self) -> int:
+        """Number of people (the potential pool M)."""
+        return self.stage.size
+
+    def members(self) -> np.ndarray:
+        """Rows of current members (new, active or dormant)."""
+        return np.flatnonzero((self.stage >= NEW) & (self.stage <= DORMANT))
+
+    def columns(self) -> list[str]:
+        """Names of all columns."""
+        return [f.name for f in fields(self)]
+
+
+def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTable:
+    """Draw the traits of the whole potential pool; everybody starts as potential.
+
+    interest ~ Beta(mean * c, (1 - mean) * c); propensity and willingness to pay are
+    lognormal with the given means; patience ~ Gamma(shape, mean / shape). With
+    `homogeneous`, every trait sits at its mean (the classic special cases).
+    """
+    n = params.potential_pool
+    if params.homogeneous:
+        interest = np.full(n, params.interest_mean)
+        propensity = np.full(n, params.propensity_mean)
+        patience = np.full(n, params.patience_mean)
+        wtp = np.full(n, params.wtp_mean)
+    else:
+        c = params.interest_concentration
+        interest = rng.beta(params.interest_mean * c, (1 - params.interest_mean) * c, n)
+        propensity = _lognormal(rng, params.propensity_mean, params.propensity_sigma, n)
+        patience = rng.gamma(params.patience_shape, params.patience_mean / params.patience_shape, n)
+        wtp = _lognormal(rng, params.wtp_mean, params.wtp_sigma, n)
+    return PeopleTable(
+        interest=interest,
+        propensity=propensity,
+        patience=patience,
+        wtp=wtp,
+        stage=np.zeros(n, dtype=np.int8),
+        group=np.full(n, -1, dtype=np.int32),
+        satisfaction=np.zeros(n),
+        novelty=np.zeros(n),
+        ties=np.zeros(n),
+        commitment=np.zeros(n),
+        spammer=np.zeros(n, dtype=bool),
+        warnings=np.zeros(n, dtype=np.int16),
+        join_day=np.full(n, -1, dtype=np.int32),
+        exit_day=np.full(n, -1, dtype=np.int32),
+        source=np.zeros(n, dtype=np.int8),
+        invited_by=np.full(n, -1, dtype=np.int32),
+        purchases=np.zeros(n, dtype=np.int16),
+    )
+
+
+def _lognormal(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
+    """Lognormal draws with the given arithmetic mean."""
+    if sigma == 0 or mean == 0:
+        return np.full(n, float(mean))
+    return rng.lognormal(np.log(mean) - sigma**2 / 2, sigma, n)

@@ -1,0 +1,46 @@
+"""Reports: figures and files built from a run's results.
+
+This package sits on top of the model: it only reads results (the daily metrics
+DataFrame, the KPI dict) and never drives a model. `sim.report.overview` draws
+the six-panel overview figure.
+
+`atomic_output` lives here because every writer of results (the CLI, the
+figures, later the HTML report and the experiment store) must leave either the
+old file or the complete new one, never half a file, even if the process dies
+mid-write.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["atomic_output"]
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success move it onto `path`.
+
+    The caller writes the whole file to the yielded path (e.g. `df.to_csv(tmp)`,
+    `fig.savefig(tmp, format="png")`). When the block ends normally the file is
+    flushed to disk and renamed over `path` with `os.replace`, which is atomic
+    on the same filesystem (hence the temporary lives in the same directory).
+    If the block raises, the temporary is removed and `path` is left untouched.
+
+    The temporary name starts with a dot and ends in `.tmp`, so a leftover from
+    a killed process is easy to recognise; it does not keep `path`'s suffix, so
+    writers that guess the format from the name must be told it explicitly.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        yield tmp
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

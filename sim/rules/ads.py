@@ -1,0 +1,55 @@
+"""The ad-spam spiral (seed 002, section 3) and the moderation that breaks it.
+
+A member who gets no value from the group and no longer fears being kicked posts ads
+"to recoup sunk time"; ads lower everyone else's value, which makes more members
+disaffected. Admins find ads within their attention and apply the ad policy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+#: how credible a kick is under each policy, before admin coverage
+POLICY_THREAT = {"tolerate": 0.0, "warn_then_kick": 0.6, "kick": 1.0}
+
+
+def kick_fear(threat: ArrayLike, coverage: ArrayLike, stake: ArrayLike, weight: float) -> NDArray[np.float64]:
+    """Fear of being kicked, 0..1: 1 - exp(-weight * threat * coverage * (1 + stake)).
+
+    `threat` is the policy's credibility, `coverage` the share of ads admins actually
+    catch in the group, `stake` what the member would lose (commitment, ties).
+    """
+    x = weight * np.asarray(threat) * np.asarray(coverage) * (1.0 + np.asarray(stake))
+    return -np.expm1(-x)
+
+
+def spam_hazard(
+    satisfaction: ArrayLike, fear: ArrayLike, spam_rate: float, spam_satisfaction: float
+) -> NDArray[np.float64]:
+    """Hazard of turning spammer: spam_rate * (1 - fear) for members below the value floor."""
+    low = np.asarray(satisfaction) < spam_satisfaction
+    return spam_rate * low * (1.0 - np.asarray(fear))
+
+
+def moderation_coverage(minutes_available: ArrayLike, minutes_needed: ArrayLike) -> NDArray[np.float64]:
+    """Share of the day's moderation work (ads, welcomes, reviews) admins get done."""
+    need = np.asarray(minutes_needed, dtype=float)
+    avail = np.asarray(minutes_available, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(need > 0, np.clip(avail / need, 0.0, 1.0), 1.0)
+
+
+def detection_probability(policy: str, coverage: ArrayLike) -> NDArray[np.float64]:
+    """Probability that one ad is found and removed: coverage, or 0 when ads are tolerated."""
+    return np.asarray(coverage, dtype=float) * (policy != "tolerate")
+
+
+def sanction(policy: str, warnings: ArrayLike, warnings_before_kick: int) -> NDArray[np.bool_]:
+    """True where a caught poster is kicked (their warning count already includes this catch)."""
+    w = np.asarray(warnings)
+    if policy == "kick":
+        return np.ones(w.shape, dtype=bool)
+    if policy == "warn_then_kick":
+        return w > warnings_before_kick
+    return np.zeros(w.shape, dtype=bool)

@@ -1,0 +1,98 @@
+"""Hazards and the probabilities of daily transitions.
+
+Every transition of the model is a hazard (a rate per day). A day is a step, so a
+hazard h becomes the exact per-step probability 1 - exp(-h); competing hazards are
+resolved together so that their sum, not each alone, sets the chance that anything
+happens. With value feedback off these are the hazards of the classic models (Bass,
+irSIR, active-dormant); with it on, satisfaction multiplies them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+MAX_MULTIPLIER = 20.0
+
+
+def step_probability(hazard: ArrayLike) -> NDArray[np.float64] | float:
+    """Probability that an event with constant `hazard` (per day) happens within one day."""
+    return -np.expm1(-np.asarray(hazard, dtype=float))
+
+
+def satisfaction_multiplier(
+    satisfaction: ArrayLike, reference: float, sensitivity: float
+) -> NDArray[np.float64] | float:
+    """exp(sensitivity * (s - reference)), bounded: how much more engaged than reference.
+
+    Engagement hazards (posting, referring, reactivating, buying) are multiplied by it,
+    disengagement hazards (decay, leaving) divided by it.
+    """
+    x = sensitivity * (np.asarray(satisfaction, dtype=float) - reference)
+    return np.clip(np.exp(x), 1.0 / MAX_MULTIPLIER, MAX_MULTIPLIER)
+
+
+def join_hazard(external_rate: float, referral_rate: float, referrers: float, pool: float) -> float:
+    """Bass join hazard of one potential person: p + q * A / M.
+
+    `referrers` is the number of active members weighted by how willing they are to
+    refer (exactly A when feedback is off), `pool` is M, the whole potential pool.
+    """
+    return external_rate + referral_rate * referrers / pool if pool > 0 else 0.0
+
+
+def leave_hazard(
+    base_rate: float,
+    peer_rate: float,
+    left_share: float,
+    multiplier: ArrayLike,
+    patience: ArrayLike,
+    commitment: ArrayLike,
+) -> NDArray[np.float64] | float:
+    """Leave hazard: (base + v * R/N) / (multiplier * patience * (1 + commitment)).
+
+    The peer term v * R/N is the contagious leaving of irSIR (Cannarella & Spechler 2014):
+    the more people have left, the more leave. Patience and commitment (from the entry
+    threshold, "if I paid, I cherish it") slow leaving.
+    """
+    rate = base_rate + peer_rate * left_share
+    denom = np.asarray(multiplier) * np.asarray(patience) * (1.0 + np.asarray(commitment))
+    return rate / denom
+
+
+def decay_hazard(decay_rate: float, multiplier: ArrayLike) -> NDArray[np.float64] | float:
+    """Active -> dormant hazard g / multiplier (Ribeiro 2014's decay, slowed by value)."""
+    return decay_rate / np.asarray(multiplier)
+
+
+def reactivation_hazard(
+    reactivation_rate: float, peer_rate: float, active_share: float, multiplier: ArrayLike, awaken: float = 0.0
+) -> NDArray[np.float64] | float:
+    """Dormant -> active hazard (r + b * a) * multiplier, plus an activity's awakening.
+
+    `active_share` is a, the share of members who are active: active members pull
+    dormant ones back (Ribeiro 2014). `awaken` is the probability that today's
+    activity (red packet, sharing session) wakes a dormant member, as a hazard.
+    """
+    return (reactivation_rate + peer_rate * active_share) * np.asarray(multiplier) - np.log1p(-awaken)
+
+
+def competing(u: ArrayLike, *hazards: ArrayLike) -> NDArray[np.int8]:
+    """Resolve competing hazards with one uniform draw per individual.
+
+    Returns 0 when nothing happens, else k for the k-th hazard. The total probability
+    of an event is 1 - exp(-sum of hazards); it is shared in proportion to the hazards,
+    which is exact for constant hazards within the day.
+    """
+    hs = [np.asarray(h, dtype=float) for h in hazards]
+    total = sum(hs)
+    p_any = -np.expm1(-total)
+    u = np.asarray(u)
+    out = np.zeros(np.broadcast(u, total).shape, dtype=np.int8)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(total > 0, p_any / total, 0.0)
+    edge = np.zeros_like(out, dtype=float)
+    for k, h in enumerate(hs, start=1):
+        edge = edge + h * scale
+        out = np.where((out == 0) & (u < edge), k, out).astype(np.int8)
+    return out

@@ -1,0 +1,41 @@
+"""KOLs (opinion leaders): time budget, motivation from recognition, burnout.
+
+Seed 003: keep KOLs by public praise, private thanks and real money; without
+recognition and with too much work, motivation falls and they quit.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def planned_minutes(posts: float, minutes_per_post: float, groups: int, help_minutes: float) -> float:
+    """Minutes a KOL needs today: writing posts plus helping admins in each group served."""
+    return posts * minutes_per_post + groups * help_minutes
+
+
+def recognition(audience: float, praise: float, reward_per_post: float, reward_scale: float) -> float:
+    """Recognition, 0..1: replies from the audience, the operator's praise and money.
+
+    audience is the number of engaged members reached; replies saturate at a few hundred.
+    """
+    replies = 1.0 - math.exp(-audience / 200.0)
+    money = 1.0 - math.exp(-reward_per_post / reward_scale)
+    return min(1.0, 0.4 * replies + 0.3 * praise + 0.3 * money + 0.2 * replies * praise)
+
+
+def update_motivation(motivation: float, recognition_today: float, overload: float, memory: float,
+                      overload_fatigue: float) -> float:
+    """Motivation follows recognition with a memory of `memory` days; overload wears it down."""
+    m = motivation + (recognition_today - motivation) / memory - overload_fatigue * overload
+    return min(1.0, max(0.0, m))
+
+
+def output_factor(motivation: float) -> float:
+    """Share of planned output a KOL delivers: full above motivation 0.5, less below."""
+    return min(1.0, motivation / 0.5)
+
+
+def quit_hazard(motivation: float, burnout_threshold: float, quit_rate: float) -> float:
+    """Hazard/day a KOL quits: quit_rate once motivation falls below the burnout threshold."""
+    return quit_rate if motivation < burnout_threshold else 0.0

@@ -1,0 +1,85 @@
+"""Daily value a member receives, satisfaction as its memory, and novelty wearing off.
+
+Value (ISOOC's output element) = interest match x (content + conversation + ties),
+scaled by the group's culture and by novelty, minus annoyance from ads. Units: a
+day of value 1 is a very good day; satisfaction is the exponential moving average of
+value, so it lives on the same scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Array = NDArray[np.float64]
+
+
+def saturating(x: ArrayLike, scale: float) -> Array | float:
+    """1 - exp(-x / scale): diminishing returns, 63% reached at x = scale."""
+    return -np.expm1(-np.asarray(x, dtype=float) / scale)
+
+
+def crowd_factor(size: ArrayLike, crowd_size: float) -> Array | float:
+    """1 / (1 + size / crowd_size): the bigger the group, the more its feeling splits."""
+    return 1.0 / (1.0 + np.asarray(size, dtype=float) / crowd_size)
+
+
+def content_value(quality_posts: ArrayLike, saturation: float) -> Array | float:
+    """Value of the day's quality-weighted KOL and admin posts in a group."""
+    return saturating(quality_posts, saturation)
+
+
+def chat_value(messages: ArrayLike, size: ArrayLike, saturation: float, crowd_size: float) -> Array | float:
+    """Value of members' conversation: messages per member, saturating, diluted by crowding."""
+    size = np.maximum(np.asarray(size, dtype=float), 1.0)
+    return saturating(np.asarray(messages) / size, saturation) * crowd_factor(size, crowd_size)
+
+
+def annoyance(visible_ads: ArrayLike, size: ArrayLike, weight: float, saturation: float) -> Array | float:
+    """Value lost to ads: each member sees every unremoved ad posted in the group today."""
+    return weight * saturating(visible_ads, saturation) * (np.asarray(size) > 0)
+
+
+def daily_value(
+    interest: ArrayLike,
+    content: ArrayLike,
+    chat: ArrayLike,
+    ties: ArrayLike,
+    culture: ArrayLike,
+    novelty: ArrayLike,
+    annoy: ArrayLike,
+    exposure: ArrayLike,
+    weights: tuple[float, float, float],
+    novelty_floor: float,
+    ties_saturation: float,
+) -> Array | float:
+    """The value one member (or each member) takes from the group today.
+
+    value = exposure * (interest * (w_c*content + w_m*chat + w_t*tievalue) * (0.5 + culture)
+            * (floor + (1 - floor) * novelty) - annoyance)
+    `exposure` is 1 for engaged members and below 1 for dormant ones, who glance only.
+    """
+    w_c, w_m, w_t = weights
+    tie_value = saturating(ties, ties_saturation)
+    gain = np.asarray(interest) * (w_c * np.asarray(content) + w_m * np.asarray(chat) + w_t * tie_value)
+    gain = gain * (0.5 + np.asarray(culture)) * (novelty_floor + (1.0 - novelty_floor) * np.asarray(novelty))
+    return np.asarray(exposure) * (gain - np.asarray(annoy))
+
+
+def update_satisfaction(satisfaction: ArrayLike, value: ArrayLike, memory_days: float) -> Array | float:
+    """Satisfaction as a running memory of value: s += (value - s) / memory."""
+    s = np.asarray(satisfaction, dtype=float)
+    return s + (np.asarray(value) - s) / memory_days
+
+
+def decay_novelty(novelty: ArrayLike, decay: float, refresh: ArrayLike = 0.0) -> Array | float:
+    """Novelty wears off by a share each day; activities restore part of what is lost."""
+    n = np.asarray(novelty, dtype=float) * (1.0 - decay)
+    return n + (1.0 - n) * np.asarray(refresh)
+
+
+def grow_ties(
+    ties: ArrayLike, engagement: ArrayLike, tie_rate: float, crowd: ArrayLike, extra: ArrayLike = 0.0
+) -> Array | float:
+    """Ties formed today: engaged members meet others, more easily in small groups."""
+    return np.asarray(ties) + tie_rate * np.asarray(engagement) * np.asarray(crowd) + np.asarray(extra)
