@@ -147,7 +147,7 @@ def jsonable(value: Any) -> Any:
 
 
 FRACTION_WORDS = ("share", "retention", "rate", "fraction")
-MONEY_WORDS = ("revenue", "cost", "fee")
+MONEY_WORDS = ("revenue", "cost", "fee", "profit")
 
 
 def format_kpi(name: str, value: Any) -> str:

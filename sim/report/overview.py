@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.report import atomic_output
 
@@ -83,15 +84,18 @@ def _no_data(ax: Axes, what: str) -> None:
     ax.text(0.5, 0.5, f"no {what} in these metrics", ha="center", va="center", transform=ax.transAxes, color="grey")
 
 
-def _legend(ax: Axes, *more: Axes) -> None:
-    """One legend for `ax` and any twin axes, if anything was labelled."""
+def _legend(ax: Axes, *twins: Axes) -> None:
+    """One legend for `ax` and its twin axes, if anything was labelled.
+
+    It is drawn on the last twin, the top-most axes, so no line crosses it.
+    """
     handles, labels = [], []
-    for a in (ax, *more):
+    for a in (ax, *twins):
         h, lab = a.get_legend_handles_labels()
         handles += h
         labels += lab
     if handles:
-        ax.legend(handles, labels, loc="best", fontsize="small")
+        (twins[-1] if twins else ax).legend(handles, labels, loc="best", fontsize="small", framealpha=0.9)
 
 
 def _members(ax: Axes, df: pd.DataFrame) -> None:
@@ -131,6 +135,7 @@ def _groups(ax: Axes, df: pd.DataFrame) -> None:
     if "groups" not in df.columns and "max_group_size" not in df.columns:
         _no_data(ax, "group counts")
         return
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if "groups" in df.columns:
         ax.plot(df["day"], df["groups"], color="tab:blue", label="groups")
     twin = None

@@ -59,7 +59,10 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return data
     if not isinstance(parent, str):
         raise ScenarioError(path, "extends", "must be a file path string")
-    base = _read_chain(path.parent / parent, (*seen, resolved))
+    parent_path = path.parent / parent
+    if not parent_path.is_file():
+        raise ScenarioError(path, "extends", f"file '{parent}' not found (looked in {path.parent})")
+    base = _read_chain(parent_path, (*seen, resolved))
     return _merge(base, data)
 
 
