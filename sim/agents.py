@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
 from sim.population import SOURCE_NAMES, STAGE_NAMES
+from sim.rules import kol as kol_rules
+from sim.rules.hazards import step_probability
 
 if TYPE_CHECKING:
+    from sim.engines.day import DayContext
     from sim.model import CommunityModel
 
 
@@ -84,8 +88,49 @@ class KOL(mesa.Agent):
         self.groups = list(groups)
         self.from_member = from_member
         self.motivation = 0.8
+        self.overload = 0.0
         self.minutes_worked = 0.0
         self.posts_today = 0
+
+    def write(self, ctx: DayContext) -> None:
+        """Write today's posts for the groups served, within the time budget.
+
+        Posts are planned on a cadence (`output.regularity`), scaled by motivation, and
+        cut to what the budget leaves after helping admins and running activities.
+        """
+        sc, rng = self.model.params, self.model.rng
+        self.posts_today, self.minutes_worked, self.overload = 0, 0.0, 0.0
+        if not self.groups:
+            return
+        budget = sc.roles.kol_hours_per_day * 60.0
+        planned = sc.output.kol_posts_per_day if rng.random() < sc.output.regularity else 0.0
+        posts = int(rng.poisson(planned * kol_rules.output_factor(self.motivation)))
+        fixed = len(self.groups) * sc.kol.moderation_minutes + ctx.kol_activity_minutes
+        need = kol_rules.planned_minutes(posts, sc.kol.minutes_per_post, len(self.groups), sc.kol.moderation_minutes)
+        need += ctx.kol_activity_minutes
+        if need > budget:
+            posts = min(posts, int(max(0.0, budget - fixed) // sc.kol.minutes_per_post))
+        self.overload = max(0.0, need / budget - 1.0) if budget > 0 else float(need > 0)
+        self.posts_today = posts
+        self.minutes_worked = min(need, budget)
+        share = 1.0 / len(self.groups)
+        np.add.at(ctx.quality_posts, self.groups, posts * sc.output.quality * share)
+        np.add.at(ctx.content_posts, self.groups, posts * share)
+        np.add.at(ctx.admin_capacity, self.groups, min(sc.kol.moderation_minutes, budget * share))
+
+    def reflect(self, ctx: DayContext) -> None:
+        """End of day: motivation follows recognition, overload wears it down; a burnt-out KOL may quit."""
+        sc = self.model.params.kol
+        audience = float(ctx.engaged_g[self.groups].sum()) if self.groups else 0.0
+        rec = kol_rules.recognition(audience, sc.praise, sc.reward_per_post, sc.reward_scale)
+        self.motivation = kol_rules.update_motivation(
+            self.motivation, rec, self.overload, sc.motivation_memory, sc.overload_fatigue
+        )
+        h = kol_rules.quit_hazard(self.motivation, sc.burnout_threshold, sc.quit_rate)
+        if h > 0 and self.model.rng.random() < step_probability(h):
+            self.model.kols_lost += 1
+            ctx.kols_quit += 1
+            self.remove()
 
     def __repr__(self) -> str:
         return f"KOL(id={self.unique_id}, groups={self.groups}, motivation={self.motivation:.2f})"
@@ -102,6 +147,17 @@ class Admin(mesa.Agent):
         super().__init__(model)
         self.groups = list(groups)
         self.minutes_per_day = minutes_per_day
+
+    def work(self, ctx: DayContext) -> None:
+        """Share attention over the managed groups (less what activities take) and post announcements."""
+        sc = self.model.params
+        if not self.groups:
+            return
+        share = self.minutes_per_day / len(self.groups)
+        np.add.at(ctx.admin_capacity, self.groups, max(0.0, share - ctx.admin_activity_minutes))
+        n = self.model.rng.poisson(sc.output.admin_posts_per_day * sc.output.regularity, size=len(self.groups))
+        np.add.at(ctx.quality_posts, self.groups, n * sc.output.quality)
+        np.add.at(ctx.content_posts, self.groups, n)
 
     def __repr__(self) -> str:
         return f"Admin(id={self.unique_id}, groups={self.groups})"

@@ -44,7 +44,6 @@ from sim.population import (
 )
 from sim.rules import activities as activity_rules
 from sim.rules import ads as ad_rules
-from sim.rules import kol as kol_rules
 from sim.rules.entry import commitment as threshold_commitment
 from sim.rules.entry import pass_probability
 from sim.rules.hazards import join_hazard, satisfaction_multiplier, step_probability
@@ -317,47 +316,16 @@ class CommunityModel(mesa.Model):
 
     # ---------------------------------------------------------------- output
     def _produce_content(self, ctx: DayContext) -> None:
-        """KOLs and admins post content for their groups within their time budgets."""
-        sc = self.params
+        """Admins share out their attention and post; KOLs write within their time budgets."""
         G = self.groups.count
-        quality_posts = np.zeros(G)
-        posts = np.zeros(G)
-        help_minutes = np.zeros(G)
-        kol_activity_minutes = sum(self.effects[i].kol_minutes for i in ctx.activities)
-        budget = sc.roles.kol_hours_per_day * 60.0
-        for kol in self.kols:
-            if not kol.groups:
-                continue
-            planned = sc.output.kol_posts_per_day if self.rng.random() < sc.output.regularity else 0.0
-            n_posts = int(self.rng.poisson(planned * kol_rules.output_factor(kol.motivation)))
-            need = kol_rules.planned_minutes(n_posts, sc.kol.minutes_per_post, len(kol.groups), sc.kol.moderation_minutes)
-            need += kol_activity_minutes
-            kol.overload = max(0.0, need / budget - 1.0) if budget > 0 else float(need > 0)
-            if need > budget:
-                spare = max(0.0, budget - kol_activity_minutes - len(kol.groups) * sc.kol.moderation_minutes)
-                n_posts = min(n_posts, int(spare // sc.kol.minutes_per_post))
-            share = 1.0 / len(kol.groups)
-            np.add.at(quality_posts, kol.groups, n_posts * sc.output.quality * share)
-            np.add.at(posts, kol.groups, n_posts * share)
-            help_share = min(sc.kol.moderation_minutes, budget * share)
-            np.add.at(help_minutes, kol.groups, help_share)
-            kol.posts_today = n_posts
-            kol.minutes_worked = min(need, budget) if budget > 0 else 0.0
-        admin_minutes = np.zeros(G)
-        for admin in self.admins:
-            if not admin.groups:
-                continue
-            np.add.at(admin_minutes, admin.groups, admin.minutes_per_day / len(admin.groups))
-            n = self.rng.poisson(sc.output.admin_posts_per_day * sc.output.regularity, size=len(admin.groups))
-            np.add.at(quality_posts, admin.groups, n * sc.output.quality)
-            np.add.at(posts, admin.groups, n)
-        activity_admin = sum(self.effects[i].admin_minutes for i in ctx.activities)
-        has_admin = admin_minutes > 0
-        ctx.admin_capacity = np.maximum(0.0, admin_minutes - activity_admin * has_admin) + help_minutes
-        ctx.quality_posts = quality_posts
-        ctx.content_posts = posts
+        ctx.quality_posts, ctx.content_posts, ctx.admin_capacity = np.zeros(G), np.zeros(G), np.zeros(G)
+        ctx.admin_activity_minutes = sum(self.effects[i].admin_minutes for i in ctx.activities)
+        ctx.kol_activity_minutes = sum(self.effects[i].kol_minutes for i in ctx.activities)
+        for kind, method in ((Admin, "work"), (KOL, "write")):
+            if kind in self._agents_by_type:
+                self._agents_by_type[kind].shuffle_do(method, ctx)
         ctx.operator_money += sum(self.effects[i].money for i in ctx.activities) * G
-        ctx.operator_money += sc.kol.reward_per_post * sum(k.posts_today for k in self.kols)
+        ctx.operator_money += self.params.kol.reward_per_post * sum(k.posts_today for k in self.kols)
 
     # ---------------------------------------------------------------- moderation
     def _moderate(self, ctx: DayContext) -> None:
@@ -411,19 +379,8 @@ class CommunityModel(mesa.Model):
 
     # ---------------------------------------------------------------- KOLs
     def _kol_day(self, ctx: DayContext) -> None:
-        """KOL motivation follows recognition; overload wears it down; burnt-out KOLs may quit."""
-        sc = self.params.kol
-        for kol in self.kols:
-            audience = float(ctx.engaged_g[kol.groups].sum()) if kol.groups else 0.0
-            rec = kol_rules.recognition(audience, sc.praise, sc.reward_per_post, sc.reward_scale)
-            kol.motivation = kol_rules.update_motivation(
-                kol.motivation, rec, getattr(kol, "overload", 0.0), sc.motivation_memory, sc.overload_fatigue
-            )
-            h = kol_rules.quit_hazard(kol.motivation, sc.burnout_threshold, sc.quit_rate)
-            if h > 0 and self.rng.random() < step_probability(h):
-                self.kols_lost += 1
-                ctx.kols_quit += 1
-                kol.remove()
+        if KOL in self._agents_by_type:
+            self._agents_by_type[KOL].shuffle_do("reflect", ctx)
 
     def _cultivate(self, ctx: DayContext) -> None:
         """The operator turns a highly satisfied, active member into a KOL for their group."""

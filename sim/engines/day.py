@@ -40,6 +40,8 @@ class DayContext:
     joined_referral: int = 0
     groups_opened: int = 0
     review_minutes: float = 0.0
+    admin_activity_minutes: float = 0.0  # per group, taken by today's activities
+    kol_activity_minutes: float = 0.0  # per KOL, taken by today's activities
     # output and posting
     quality_posts: np.ndarray = field(default_factory=lambda: np.zeros(0))
     content_posts: np.ndarray = field(default_factory=lambda: np.zeros(0))

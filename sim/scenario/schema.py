@@ -112,8 +112,8 @@ class Value(Section):
 
 
 class Output(Section):
-    kol_posts_per_day: float = Field(1.5, ge=0, description="content posts/day planned by each KOL")
-    admin_posts_per_day: float = Field(0.3, ge=0, description="content posts/day by each admin per managed group")
+    kol_posts_per_day: float = Field(2.0, ge=0, description="content posts/day planned by each KOL")
+    admin_posts_per_day: float = Field(0.2, ge=0, description="content posts/day by each admin per managed group")
     quality: float = Field(0.7, ge=0, le=1, description="mean quality of content posts")
     regularity: float = Field(0.9, ge=0, le=1, description="probability a planned posting day happens")
 
@@ -137,7 +137,7 @@ class Kol(Section):
     quit_rate: float = Field(0.05, ge=0, description="quit hazard/day of a burnt-out KOL")
     leave_day: int | None = Field(None, ge=1, description="day every KOL leaves at once (KOL loss); none = never")
     cultivation_rate: float = Field(0.01, ge=0, description="hazard/day the operator turns a top member into a KOL")
-    cultivation_min_satisfaction: float = Field(0.5, description="satisfaction a member needs to be cultivated")
+    cultivation_min_satisfaction: float = Field(0.35, description="satisfaction a member needs to be cultivated")
     max_kols: int = Field(10, ge=0, description="cultivation stops at this many KOLs")
 
 
