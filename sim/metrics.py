@@ -28,6 +28,7 @@ DAILY_COLUMNS: dict[str, str] = {
     "joined": "people who joined today",
     "joined_channel": "joined today from public channels",
     "joined_referral": "joined today by referral (fission)",
+    "joined_organic": "joined today on their own (word of mouth outside the group, acquisition.external_rate)",
     "refused": "arrivals who failed the entry threshold or found no group with room",
     "left_today": "members who left today (first-day exits included)",
     "first_day_left": "newcomers who left within their first 24 hours",
@@ -93,6 +94,7 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
         "joined": int(ctx.joined_rows.size),
         "joined_channel": ctx.joined_channel,
         "joined_referral": ctx.joined_referral,
+        "joined_organic": ctx.joined_organic,
         "refused": ctx.refused_threshold + ctx.refused_full,
         "left_today": ctx.left_today,
         "first_day_left": ctx.first_day_left,
@@ -137,6 +139,33 @@ def frame(records: list[dict[str, float]]) -> pd.DataFrame:
     df = pd.DataFrame.from_records(records, columns=list(DAILY_COLUMNS))
     df["cumulative_revenue"] = df["revenue"].cumsum()
     return df
+
+
+#: daily columns that are flows (summed over a period); the rest are stocks or means
+FLOW_COLUMNS = (
+    "joined", "joined_channel", "joined_referral", "joined_organic", "refused", "left_today", "first_day_left",
+    "kicked_today", "warnings", "messages", "replies", "content_posts", "kol_posts", "ad_messages", "ads_removed",
+    "groups_opened", "fee_revenue", "product_revenue", "revenue", "purchases", "admin_hours", "kol_hours",
+    "operator_cost",
+)
+MEAN_COLUMNS = ("mean_satisfaction", "mean_ties", "moderation_coverage", "activity_lift",
+                "new_rate", "conversion_rate", "churn_rate", "reactivation_rate")
+
+
+def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
+    """Roll daily metrics up into periods of `days` days (7: weeks, 30: months).
+
+    Flows are summed, rates and means averaged, stocks (people by stage, groups,
+    KOLs) taken on the period's last day. `period` counts from 1; `day` is the
+    period's last day.
+    """
+    if days < 1:
+        raise ValueError(f"days must be >= 1, got {days}")
+    period = (daily["day"] - 1) // days + 1
+    how = {c: "sum" if c in FLOW_COLUMNS else "mean" if c in MEAN_COLUMNS else "last" for c in daily.columns}
+    out = daily.groupby(period).agg(how)
+    out.index.name = "period"
+    return out.reset_index()
 
 
 #: whole-run outcomes and their meaning

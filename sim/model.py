@@ -37,6 +37,7 @@ from sim.population import (
     KICKED,
     LEFT,
     NEW,
+    ORGANIC,
     POTENTIAL,
     PROMOTED,
     REFERRAL,
@@ -201,6 +202,29 @@ class CommunityModel(mesa.Model):
         """The daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""
         return metrics.frame(self.records)
 
+    def group_table(self) -> pd.DataFrame:
+        """The groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""
+        P = self.people
+        rows = P.members()
+        G = self.groups.count
+        st = P.stage[rows]
+        engaged = (st == NEW) | (st == ACTIVE)
+        admins = np.zeros(G, dtype=int)
+        kols = np.zeros(G, dtype=int)
+        for agent in self.admins:
+            np.add.at(admins, agent.groups, 1)
+        for agent in self.kols:
+            np.add.at(kols, agent.groups, 1)
+        return pd.DataFrame({
+            "group": np.arange(G),
+            "members": np.bincount(P.group[rows], minlength=G),
+            "engaged": np.bincount(P.group[rows][engaged], minlength=G),
+            "culture": self.groups.culture,
+            "opened_day": self.groups.opened_day,
+            "admins": admins,
+            "kols": kols,
+        })
+
     def summary(self) -> dict[str, Any]:
         """Whole-run outcomes (see `sim.metrics.summarize`)."""
         return metrics.summarize(self.metrics(), self.people, self.steps)
@@ -211,7 +235,8 @@ class CommunityModel(mesa.Model):
 
         Each potential person joins with hazard p + channel/M + q * A / M, where A counts
         active members weighted by how willing they are to refer (Bass 1969 with
-        feedback off). Arrivals then face the entry threshold.
+        feedback off). Each arrival is attributed to referral, channel or organic
+        (p) in proportion to the three terms, then faces the entry threshold.
         """
         sc, P = self.params, self.people
         pool = P.size
@@ -227,16 +252,18 @@ class CommunityModel(mesa.Model):
         else:
             weights = np.ones(engaged.size)
         q = sc.acquisition.referral_rate * (1.0 + sc.acquisition.referral_incentive)
-        external = sc.acquisition.external_rate + sc.acquisition.channel_inflow_per_day / pool
+        channel = sc.acquisition.channel_inflow_per_day / pool
         referral_part = join_hazard(0.0, q, float(weights.sum()), pool)
-        hazard = external + referral_part
+        hazard = sc.acquisition.external_rate + channel + referral_part
         if hazard <= 0:
             return
         n = self.rng.binomial(potential.size, step_probability(hazard))
         if n == 0:
             return
         arrivals = self.rng.choice(potential, size=n, replace=False)
-        referred = self.rng.random(n) < referral_part / hazard
+        u = self.rng.random(n)
+        referred = u < referral_part / hazard
+        organic = ~referred & (u >= (referral_part + channel) / hazard)
         passed = self.rng.random(n) < pass_probability(
             sc.entry.threshold,
             P.interest[arrivals],
@@ -249,7 +276,7 @@ class CommunityModel(mesa.Model):
         )
         ctx.applicants = n
         ctx.refused_threshold = int(n - passed.sum())
-        arrivals, referred = arrivals[passed], referred[passed]
+        arrivals, referred, organic = arrivals[passed], referred[passed], organic[passed]
         inviters = np.full(arrivals.size, -1, dtype=np.int32)
         if referred.any() and engaged.size:
             p = weights / weights.sum()
@@ -259,13 +286,15 @@ class CommunityModel(mesa.Model):
         placed = groups >= 0
         ctx.refused_full = int((~placed).sum())
         arrivals, referred, inviters, groups = arrivals[placed], referred[placed], inviters[placed], groups[placed]
-        self._admit(arrivals, groups, ctx.day, np.where(referred, REFERRAL, CHANNEL))
+        organic = organic[placed]
+        self._admit(arrivals, groups, ctx.day, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL))
         P.invited_by[arrivals] = inviters
         has_inviter = inviters >= 0
         P.ties[arrivals[has_inviter]] += 1.0  # a referred newcomer knows its inviter
         ctx.joined_rows = arrivals
         ctx.joined_referral = int(referred.sum())
-        ctx.joined_channel = int(arrivals.size - ctx.joined_referral)
+        ctx.joined_organic = int(organic.sum())
+        ctx.joined_channel = int(arrivals.size - ctx.joined_referral - ctx.joined_organic)
         if sc.entry.threshold == "paid":
             ctx.fee_revenue += sc.entry.fee * arrivals.size
         ctx.operator_money += sc.acquisition.referral_reward * ctx.joined_referral

@@ -16,8 +16,8 @@ from sim.scenario.schema import Population as PopulationParams
 
 POTENTIAL, NEW, ACTIVE, DORMANT, LEFT, KICKED, PROMOTED = range(7)
 STAGE_NAMES = ("potential", "new", "active", "dormant", "left", "kicked", "promoted")
-SOURCE_NAMES = ("none", "initial", "channel", "referral")
-INITIAL, CHANNEL, REFERRAL = 1, 2, 3
+SOURCE_NAMES = ("none", "initial", "channel", "referral", "organic")
+INITIAL, CHANNEL, REFERRAL, ORGANIC = 1, 2, 3, 4
 
 
 @dataclass

@@ -119,3 +119,23 @@ def test_golden_baseline_seed_3() -> None:
 
 
 GOLDEN = (1958, 50675, 471, 11, 0.26568)
+
+
+def test_weekly_and_monthly_rollups_keep_totals() -> None:
+    from sim.metrics import rollup
+
+    df = run_preset("baseline", seed=1, days=60).metrics()
+    weeks = rollup(df, 7)
+    assert len(weeks) == 9 and weeks["day"].iloc[-1] == 60
+    assert weeks["joined"].sum() == df["joined"].sum()
+    assert weeks["members"].iloc[-1] == df["members"].iloc[-1]
+    months = rollup(df, 30)
+    assert list(months["period"]) == [1, 2] and months["messages"].sum() == df["messages"].sum()
+
+
+def test_group_table_matches_members_and_roles() -> None:
+    m = run_preset("split_150", seed=2, days=60)
+    table = m.group_table()
+    assert table["members"].sum() == m.metrics()["members"].iloc[-1]
+    assert (table["members"] <= 150).all()
+    assert table["kols"].sum() >= len(m.kols) and table["admins"].sum() >= len(m.admins)

@@ -38,6 +38,7 @@ class DayContext:
     joined_rows: np.ndarray = field(default_factory=_rows)
     joined_channel: int = 0
     joined_referral: int = 0
+    joined_organic: int = 0
     groups_opened: int = 0
     review_minutes: float = 0.0
     admin_activity_minutes: float = 0.0  # per group, taken by today's activities
