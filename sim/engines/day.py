@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import ACTIVE, NEW
+from sim.population import ACTIVE, KICKED, LEFT, NEW
+from sim.rules import value as V
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -61,8 +62,16 @@ class DayContext:
     false_flags: int = 0
     kicked_today: int = 0
     warnings_today: int = 0
-    # moves
+    # value terms per group (after moderation)
+    size_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     engaged_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    content_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    chat_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    annoyance_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    crowd_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    left_share: float = 0.0  # R/N: share of the pool who left or were kicked
+    active_share: float = 0.0  # a: share of members who are new or active
+    # moves
     left_today: int = 0
     first_day_left: int = 0
     new_to_active: int = 0
@@ -94,3 +103,37 @@ class DayContext:
             ctx.activity_ties += eff.ties / eff.duration
             ctx.awaken = 1.0 - (1.0 - ctx.awaken) * (1.0 - eff.awaken)
         return ctx
+
+
+def group_terms(model: CommunityModel, ctx: DayContext, size: np.ndarray, engaged: np.ndarray) -> None:
+    """The day's per-group value terms, the same whichever engine runs the members.
+
+    `size` and `engaged` count members and new-or-active members per group after
+    today's joins and kicks. Also draws which messages are replies (a message is a
+    reply with probability equal to how lively the conversation is).
+    """
+    P, sc = model.people, model.params
+    val = sc.value
+    ctx.size_g, ctx.engaged_g = size, engaged
+    ctx.content_g = V.content_value(ctx.quality_posts, val.content_saturation)
+    ctx.chat_g = V.chat_value(ctx.messages_g, size, val.chat_saturation, val.crowd_size)
+    ctx.replies = int(model.rng.binomial(ctx.messages_g.astype(np.int64), np.clip(ctx.chat_g, 0, 1)).sum())
+    visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
+    ctx.annoyance_g = V.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)
+    ctx.crowd_g = V.crowd_factor(size, val.crowd_size)
+    members = int(size.sum())
+    ctx.active_share = float(engaged.sum()) / members if members else 0.0
+    ctx.left_share = float(np.count_nonzero((P.stage == LEFT) | (P.stage == KICKED))) / P.size
+
+
+def update_groups(model: CommunityModel, ctx: DayContext) -> None:
+    """Culture grows with participation; the 7-day mean of messages per member is updated."""
+    G = model.groups.count
+    size, sc = ctx.size_g, model.params
+    participation = np.divide(ctx.engaged_g, size, out=np.zeros(G), where=size > 0)
+    model.groups.culture = model.groups.culture + sc.groups.culture_growth * participation * (1 - model.groups.culture)
+    per_member = np.divide(ctx.messages_g, size, out=np.zeros(G), where=size > 0)
+    ema = model.groups.chat_per_member
+    seen = np.isfinite(ema)
+    ema[seen] += (per_member[seen] - ema[seen]) / 7.0
+    ema[~seen] = per_member[~seen]

@@ -11,19 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engines.day import DayContext
-from sim.population import ACTIVE, DORMANT, INITIAL, KICKED, LEFT, NEW
+from sim.engines.day import DayContext, group_terms, update_groups
+from sim.population import ACTIVE, DORMANT, INITIAL, LEFT, NEW
 from sim.rules import ads as ad_rules
 from sim.rules import value as V
 from sim.rules.entry import first_day_leave_probability
-from sim.rules.hazards import (
-    competing,
-    decay_hazard,
-    leave_hazard,
-    reactivation_hazard,
-    satisfaction_multiplier,
-    step_probability,
-)
+from sim.rules.hazards import competing, satisfaction_multiplier, step_probability
+from sim.rules.lifecycle import impression, transition_hazards
+from sim.rules.money import purchase_hazard, renews
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -65,37 +60,25 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     engaged = (st == NEW) | (st == ACTIVE)
     size = np.bincount(g, minlength=G)
     engaged_g = np.bincount(g[engaged], minlength=G)
-    ctx.engaged_g = engaged_g
 
     # --- value and satisfaction
     val = sc.value
-    content = V.content_value(ctx.quality_posts, val.content_saturation)
-    chat = V.chat_value(ctx.messages_g, size, val.chat_saturation, val.crowd_size)
-    ctx.replies = int(rng.binomial(ctx.messages_g.astype(np.int64), np.clip(chat, 0, 1)).sum())
-    visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
-    annoy = V.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)
+    group_terms(model, ctx, size, engaged_g)
     exposure = np.where(engaged, 1.0, sc.activity.dormant_exposure)
     value_today = V.daily_value(
-        P.interest[rows], content[g], chat[g], P.ties[rows], model.groups.culture[g], P.novelty[rows],
-        annoy[g], exposure, (val.content_weight, val.chat_weight, val.ties_weight),
+        P.interest[rows], ctx.content_g[g], ctx.chat_g[g], P.ties[rows], model.groups.culture[g], P.novelty[rows],
+        ctx.annoyance_g[g], exposure, (val.content_weight, val.chat_weight, val.ties_weight),
         sc.activity.novelty_floor, val.ties_saturation,
     )
     sat = V.update_satisfaction(P.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory)
     P.satisfaction[rows] = sat
     mult = _multiplier(model, sat)
-    crowd = V.crowd_factor(size, val.crowd_size)
     refresh = ctx.novelty_refresh * engaged
     P.novelty[rows] = V.decay_novelty(P.novelty[rows], sc.activity.novelty_decay, refresh)
-    ties = V.grow_ties(P.ties[rows], engaged * np.minimum(mult, 3.0), val.tie_rate, crowd[g],
+    ties = V.grow_ties(P.ties[rows], engaged * np.minimum(mult, 3.0), val.tie_rate, ctx.crowd_g[g],
                        ctx.activity_ties * engaged)
     P.ties[rows] = np.where(engaged, ties, P.ties[rows] * (1.0 - val.tie_decay))
-    participation = np.divide(engaged_g, size, out=np.zeros(G), where=size > 0)
-    model.groups.culture = model.groups.culture + sc.groups.culture_growth * participation * (1 - model.groups.culture)
-    per_member = np.divide(ctx.messages_g, size, out=np.zeros(G), where=size > 0)
-    ema = model.groups.chat_per_member
-    seen = np.isfinite(ema)
-    ema[seen] += (per_member[seen] - ema[seen]) / 7.0
-    ema[~seen] = per_member[~seen]
+    update_groups(model, ctx)
 
     # --- first 24 hours: newcomers decide whether they stay
     is_newcomer = P.join_day[rows] == ctx.day
@@ -104,9 +87,9 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
         welcomed = np.zeros(newcomers.size, dtype=bool)
         if ctx.welcomed.size:
             welcomed = np.isin(newcomers, ctx.joined_rows[ctx.welcomed])
-        impression = (value_today[is_newcomer] + sc.onboarding.welcome_effect * welcomed
-                      + sc.onboarding.ritual_effect * sc.onboarding.ritual)
-        p_leave = first_day_leave_probability(sc.onboarding.first_day_leave, impression, sc.onboarding.impression_scale)
+        first = impression(value_today[is_newcomer], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect,
+                           sc.onboarding.ritual_effect)
+        p_leave = first_day_leave_probability(sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale)
         gone = newcomers[rng.random(newcomers.size) < p_leave]
         model._exit(gone, LEFT, ctx.day)
         ctx.first_day_left = int(gone.size)
@@ -116,19 +99,11 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     movers = ~is_newcomer
     r, m, s_rows = rows[movers], mult[movers], st[movers]
     dormant = s_rows == DORMANT
-    left_share = float(np.count_nonzero((P.stage == LEFT) | (P.stage == KICKED))) / P.size
-    if fb:
-        leave = leave_hazard(sc.churn.base_rate, sc.churn.peer_rate, left_share, m, P.patience[r], P.commitment[r])
-    else:
-        leave = np.full(r.size, sc.churn.base_rate + sc.churn.peer_rate * left_share)
-    leave = leave * np.where(dormant, sc.churn.dormant_multiplier, 1.0)
-    n_members = rows.size
-    active_share = float(np.count_nonzero(engaged)) / n_members if n_members else 0.0
-    move = np.where(
-        dormant,
-        reactivation_hazard(sc.activity.reactivation_rate, sc.activity.peer_reactivation_rate, active_share, m,
-                            ctx.awaken),
-        decay_hazard(sc.activity.decay_rate, m),
+    leave, move = transition_hazards(
+        dormant, m, P.patience[r], P.commitment[r], feedback=fb, base_rate=sc.churn.base_rate,
+        peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
+        decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
+        peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share, awaken=ctx.awaken,
     )
     outcome = competing(rng.random(r.size), leave, move)
     gone = r[outcome == 1]
@@ -159,7 +134,7 @@ def _renew(model: CommunityModel, ctx: DayContext) -> None:
     rows = P.members()
     age = ctx.day - P.join_day[rows]
     due = rows[(age > 0) & (age % e.fee_period_days == 0) & (P.source[rows] != INITIAL)]
-    renew = (P.satisfaction[due] >= e.renewal_min_satisfaction) & (P.wtp[due] * (0.5 + P.interest[due]) >= e.fee)
+    renew = renews(P.satisfaction[due], P.wtp[due], P.interest[due], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction)
     ctx.fee_revenue += e.fee * int(renew.sum())
     model._exit(due[~renew], LEFT, ctx.day)
     ctx.left_today += int((~renew).sum())
@@ -190,11 +165,9 @@ def _buy(model: CommunityModel, ctx: DayContext) -> None:
     rows = P.members()
     st = P.stage[rows]
     rows = rows[((st == NEW) | (st == ACTIVE)) & ~P.spammer[rows]]
-    mult = _multiplier(model, P.satisfaction[rows])
-    able = np.minimum(1.0, P.wtp[rows] / mon.product_price)
-    first = mon.buyer_conversion * mult * P.interest[rows] * able
-    again = mon.repurchase_rate * mult
-    h = np.where(P.purchases[rows] > 0, again, first)
+    h = purchase_hazard(P.purchases[rows] > 0, _multiplier(model, P.satisfaction[rows]), P.interest[rows],
+                        P.wtp[rows], price=mon.product_price, conversion=mon.buyer_conversion,
+                        repurchase=mon.repurchase_rate)
     buyers = rows[rng.random(rows.size) < step_probability(h)]
     P.purchases[buyers] += 1
     ctx.purchases = int(buyers.size)
