@@ -12,9 +12,14 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from sim.population import SOURCE_NAMES, STAGE_NAMES
+from sim.population import ACTIVE, DORMANT, INITIAL, LEFT, NEW, SOURCE_NAMES, STAGE_NAMES
+from sim.rules import ads as ad_rules
 from sim.rules import kol as kol_rules
-from sim.rules.hazards import step_probability
+from sim.rules import value as V
+from sim.rules.entry import first_day_leave_probability
+from sim.rules.hazards import competing, satisfaction_multiplier, step_probability
+from sim.rules.lifecycle import impression, transition_hazards
+from sim.rules.money import purchase_hazard, renews
 
 if TYPE_CHECKING:
     from sim.engines.day import DayContext
@@ -71,6 +76,122 @@ class Member(mesa.Agent):
         """Row of the member who invited this one (fission), or None."""
         row = int(self.model.people.invited_by[self.row])
         return None if row < 0 else row
+
+    # ------------------------------------------------------------ behaviour (agents engine)
+    def post(self, ctx: DayContext) -> None:
+        """Write today's messages (engaged members) or ads (spammers)."""
+        model, i = self.model, self.row
+        P, sc = model.people, model.params
+        g = P.group[i]
+        if P.spammer[i]:
+            ads = int(model.rng.poisson(sc.ads.ads_per_day))
+            ctx.ads_g[g] += ads
+            ctx.ads_log.append((i, ads))
+        elif P.stage[i] in (NEW, ACTIVE):
+            rate = float(P.propensity[i] * self._multiplier(P.satisfaction[i]) * (1.0 + ctx.lift))
+            ctx.messages_g[g] += model.rng.poisson(rate)
+            ctx.posts_log.append((i, rate))
+
+    def live(self, ctx: DayContext) -> None:
+        """Take the day's value, then move: first-day exit, leave, decay or reactivate, renew, spam, buy."""
+        model, i = self.model, self.row
+        P, sc, rng = model.people, model.params, model.rng
+        if not NEW <= P.stage[i] <= DORMANT:
+            return
+        g, val = P.group[i], sc.value
+        engaged = P.stage[i] in (NEW, ACTIVE)
+        value_today = float(V.daily_value(
+            P.interest[i], ctx.content_g[g], ctx.chat_g[g], P.ties[i], model.groups.culture[g], P.novelty[i],
+            ctx.annoyance_g[g], 1.0 if engaged else sc.activity.dormant_exposure,
+            (val.content_weight, val.chat_weight, val.ties_weight), sc.activity.novelty_floor, val.ties_saturation,
+        ))
+        P.satisfaction[i] = V.update_satisfaction(P.satisfaction[i], value_today, sc.dynamics.satisfaction_memory)
+        mult = self._multiplier(P.satisfaction[i])
+        P.novelty[i] = V.decay_novelty(P.novelty[i], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
+        if engaged:
+            P.ties[i] = V.grow_ties(P.ties[i], min(mult, 3.0), val.tie_rate, ctx.crowd_g[g], ctx.activity_ties)
+        else:
+            P.ties[i] *= 1.0 - val.tie_decay
+        fb = sc.dynamics.value_feedback
+        if P.join_day[i] == ctx.day:  # the first 24 hours
+            if fb and sc.onboarding.first_day_leave > 0:
+                first = impression(value_today, i in ctx.welcomed_rows, sc.onboarding.ritual,
+                                   sc.onboarding.welcome_effect, sc.onboarding.ritual_effect)
+                if rng.random() < first_day_leave_probability(sc.onboarding.first_day_leave, first,
+                                                              sc.onboarding.impression_scale):
+                    self._leave(ctx)
+                    ctx.first_day_left += 1
+            return
+        dormant = P.stage[i] == DORMANT
+        leave, move = transition_hazards(
+            dormant, mult, P.patience[i], P.commitment[i], feedback=fb, base_rate=sc.churn.base_rate,
+            peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
+            decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
+            peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share,
+            awaken=ctx.awaken,
+        )
+        outcome = competing(rng.random(), leave, move)
+        if outcome == 1:
+            self._leave(ctx)
+            return
+        if outcome == 2 and dormant:
+            P.stage[i] = ACTIVE
+            P.novelty[i] = max(P.novelty[i], ctx.novelty_refresh)
+            ctx.dormant_to_active += 1
+        elif outcome == 2:
+            P.stage[i] = DORMANT
+            ctx.active_to_dormant += 1
+        elif P.stage[i] == NEW and ctx.day - P.join_day[i] >= sc.onboarding.new_days:
+            P.stage[i] = ACTIVE
+            ctx.new_to_active += 1
+        if not self._renew(ctx):
+            return
+        if fb and not P.spammer[i] and P.satisfaction[i] < sc.ads.spam_satisfaction:
+            stake = P.commitment[i] + V.saturating(P.ties[i], val.ties_saturation)
+            fear = ad_rules.kick_fear(ad_rules.POLICY_THREAT[sc.moderation.ad_policy], ctx.coverage[g], stake,
+                                      sc.ads.kick_fear)
+            h = ad_rules.spam_hazard(P.satisfaction[i], fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
+            if rng.random() < step_probability(h):
+                P.spammer[i] = True
+                ctx.new_spammers += 1
+        self._buy(ctx)
+
+    def _multiplier(self, satisfaction: float) -> float:
+        d = self.model.params.dynamics
+        if not d.value_feedback:
+            return 1.0
+        return float(satisfaction_multiplier(satisfaction, d.reference_satisfaction, d.sensitivity))
+
+    def _leave(self, ctx: DayContext) -> None:
+        self.model._exit(np.array([self.row]), LEFT, ctx.day)
+        ctx.left_today += 1
+
+    def _renew(self, ctx: DayContext) -> bool:
+        """Pay a due periodic fee or leave; False if the member left."""
+        P, e, i = self.model.people, self.model.params.entry, self.row
+        if e.threshold != "paid" or e.fee_period_days <= 0 or P.source[i] == INITIAL:
+            return True
+        age = ctx.day - P.join_day[i]
+        if age <= 0 or age % e.fee_period_days:
+            return True
+        if renews(P.satisfaction[i], P.wtp[i], P.interest[i], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction):
+            ctx.fee_revenue += e.fee
+            return True
+        self._leave(ctx)
+        return False
+
+    def _buy(self, ctx: DayContext) -> None:
+        P, mon, i = self.model.people, self.model.params.monetization, self.row
+        if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0):
+            return
+        if P.spammer[i] or P.stage[i] not in (NEW, ACTIVE):
+            return
+        h = purchase_hazard(P.purchases[i] > 0, self._multiplier(P.satisfaction[i]), P.interest[i], P.wtp[i],
+                            price=mon.product_price, conversion=mon.buyer_conversion, repurchase=mon.repurchase_rate)
+        if self.model.rng.random() < step_probability(h):
+            P.purchases[i] += 1
+            ctx.purchases += 1
+            ctx.product_revenue += mon.product_price
 
     def __repr__(self) -> str:
         return f"Member(row={self.row}, stage={self.stage}, group={self.group}, satisfaction={self.satisfaction:.2f})"

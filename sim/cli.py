@@ -28,6 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import sim
+from sim.model import ENGINES
 from sim.report import atomic_output
 from sim.scenario import ScenarioError
 
@@ -206,10 +207,16 @@ def run(
         Path | None,
         typer.Option("--out", help="Output directory. Default: results/<scenario file stem>.", show_default=False),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="Member engine: vectorized (fast) or agents (one Mesa agent call per member)."),
+    ] = "vectorized",
 ) -> None:
     """Run one scenario; write metrics.csv, summary.json and overview.png."""
     check_min("--days", days, 1)
     check_min("--seed", seed, 0)
+    if engine not in ENGINES:
+        fail(f"--engine: unknown engine '{engine}'; allowed values: {', '.join(ENGINES)}")
     sc, overrides = load(scenario, sets)
     seed = sc.run.seed if seed is None else seed
     days = sc.run.days if days is None else days
@@ -219,14 +226,12 @@ def run(
     except OSError as exc:
         fail(f"cannot create output directory {out}: {exc.strerror or exc}")
 
-    model = sim.CommunityModel(sc, rng=seed)
+    model = sim.CommunityModel(sc, rng=seed, engine=engine)
     model.run(days=days)
     metrics = model.metrics()
-    if "day" not in metrics.columns and metrics.index.name == "day":
-        metrics = metrics.reset_index()
     kpis = dict(model.summary())
 
-    meta = {"scenario": str(scenario), "seed": seed, "days": days, "overrides": overrides}
+    meta = {"scenario": str(scenario), "seed": seed, "days": days, "engine": engine, "overrides": overrides}
     summary = {**meta, **{k: v for k, v in kpis.items() if k not in meta}}
     title = f"{getattr(sc, 'name', None) or scenario.stem} · seed {seed} · {days} days"
     try:

@@ -26,6 +26,7 @@ from mesa.time import Priority, Schedule
 
 from sim import metrics
 from sim.agents import KOL, Admin, Member
+from sim.engines import agents as agent_engine
 from sim.engines import vectorized
 from sim.engines.day import DayContext
 from sim.groups import GroupTable, groups_to_split, inherited_culture, route_newcomers
@@ -50,7 +51,7 @@ from sim.rules.entry import pass_probability
 from sim.rules.hazards import join_hazard, satisfaction_multiplier, step_probability
 from sim.scenario.schema import Scenario
 
-ENGINES = ("vectorized",)
+ENGINES = {"vectorized": vectorized, "agents": agent_engine}
 
 
 class CommunityModel(mesa.Model):
@@ -63,8 +64,9 @@ class CommunityModel(mesa.Model):
     rng:
         seed (int or SeedSequence) or numpy Generator; default: the scenario's `run.seed`.
     engine:
-        how member behaviour runs; "vectorized" (default) applies the rules to all
-        members at once.
+        how member behaviour runs: "vectorized" (default) applies the rules to all
+        members at once; "agents" calls `Member.post` and `Member.live` on every
+        member agent in random order (`shuffle_do`), the readable reference.
     """
 
     def __init__(self, scenario: Scenario, rng: Any = None, engine: str = "vectorized") -> None:
@@ -73,6 +75,7 @@ class CommunityModel(mesa.Model):
         super().__init__(rng=scenario.run.seed if rng is None else rng)
         self.params = scenario
         self.engine = engine
+        self._engine = ENGINES[engine]
         self.people = draw_people(scenario.population, self.rng)
         self.groups = GroupTable()
         self.commitment_on_entry = threshold_commitment(scenario.entry.threshold, scenario.entry.commitment)
@@ -190,9 +193,9 @@ class CommunityModel(mesa.Model):
         ctx = DayContext.start(self, day)
         self._acquire(ctx)
         self._produce_content(ctx)
-        vectorized.post(self, ctx)
+        self._engine.post(self, ctx)
         self._moderate(ctx)
-        vectorized.feel_and_move(self, ctx)
+        self._engine.feel_and_move(self, ctx)
         self._kol_day(ctx)
         self._cultivate(ctx)
         self._split_groups(ctx)

@@ -55,10 +55,13 @@ class DayContext:
     spam_ads: np.ndarray = field(default_factory=_rows)
     poster_rows: np.ndarray = field(default_factory=_rows)
     poster_rates: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    posts_log: list = field(default_factory=list)  # (row, rate) of posters, agents engine only
+    ads_log: list = field(default_factory=list)  # (row, ads) of spammers, agents engine only
     # moderation
     coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ads_removed_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     welcomed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    welcomed_rows: set = field(default_factory=set)  # agents engine only
     false_flags: int = 0
     kicked_today: int = 0
     warnings_today: int = 0
