@@ -235,15 +235,17 @@ class KOL(mesa.Agent):
         self.posts_today = posts
         self.minutes_worked = min(need, budget)
         share = 1.0 / len(self.groups)
-        np.add.at(ctx.quality_posts, self.groups, posts * sc.output.quality * share)
-        np.add.at(ctx.content_posts, self.groups, posts * share)
-        np.add.at(ctx.admin_capacity, self.groups, min(sc.kol.moderation_minutes, budget * share))
+        help_minutes = min(sc.kol.moderation_minutes, budget * share)
+        for g in self.groups:  # a KOL serves few groups: a loop beats numpy's fancy indexing here
+            ctx.quality_posts[g] += posts * sc.output.quality * share
+            ctx.content_posts[g] += posts * share
+            ctx.admin_capacity[g] += help_minutes
 
     def reflect(self, ctx: DayContext) -> None:
         """End of day: motivation follows recognition, overload wears it down; a burnt-out KOL may quit."""
         sc = self.model.params.kol
-        audience = float(ctx.engaged_g[self.groups].sum()) if self.groups else 0.0
-        rec = kol_rules.recognition(audience, sc.praise, sc.reward_per_post, sc.reward_scale)
+        audience = float(sum(ctx.engaged_list[g] for g in self.groups))
+        rec = kol_rules.recognition(audience, sc.praise, sc.reward_per_post, sc.reward_scale, sc.audience_scale)
         self.motivation = kol_rules.update_motivation(
             self.motivation, rec, self.overload, sc.motivation_memory, sc.overload_fatigue
         )
@@ -274,11 +276,12 @@ class Admin(mesa.Agent):
         sc = self.model.params
         if not self.groups:
             return
-        share = self.minutes_per_day / len(self.groups)
-        np.add.at(ctx.admin_capacity, self.groups, max(0.0, share - ctx.admin_activity_minutes))
-        n = self.model.rng.poisson(sc.output.admin_posts_per_day * sc.output.regularity, size=len(self.groups))
-        np.add.at(ctx.quality_posts, self.groups, n * sc.output.quality)
-        np.add.at(ctx.content_posts, self.groups, n)
+        share = max(0.0, self.minutes_per_day / len(self.groups) - ctx.admin_activity_minutes)
+        posts = self.model.rng.poisson(sc.output.admin_posts_per_day * sc.output.regularity, size=len(self.groups))
+        for g, n in zip(self.groups, posts.tolist(), strict=True):
+            ctx.admin_capacity[g] += share
+            ctx.quality_posts[g] += n * sc.output.quality
+            ctx.content_posts[g] += n
 
     def __repr__(self) -> str:
         return f"Admin(id={self.unique_id}, groups={self.groups})"

@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.population import ACTIVE, DORMANT, INITIAL, KICKED, LEFT, NEW, POTENTIAL, PROMOTED, PeopleTable
+from sim.population import (
+    ACTIVE,
+    DORMANT,
+    INITIAL,
+    KICKED,
+    LEFT,
+    NEW,
+    POTENTIAL,
+    PROMOTED,
+    STAGE_NAMES,
+    PeopleTable,
+)
 
 if TYPE_CHECKING:
     from sim.engines.day import DayContext
@@ -67,12 +78,10 @@ DAILY_COLUMNS: dict[str, str] = {
 def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
     """One row of daily metrics, read off the model at the end of the day."""
     P, sc = model.people, model.params
-    counts = np.bincount(P.stage, minlength=7)
+    counts = [int(np.count_nonzero(P.stage == k)) for k in range(len(STAGE_NAMES))]
     rows = P.members()
     sizes = np.bincount(P.group[rows], minlength=model.groups.count)
     start_members = ctx.member_rows.size
-    start_dormant = int(np.count_nonzero(P.stage[ctx.member_rows] == DORMANT)) + ctx.dormant_to_active
-    start_new = ctx.new_to_active + int(counts[NEW])
     admins, kols = model.admins, model.kols
     admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
     kol_hours = sum(k.minutes_worked for k in kols) / 60.0
@@ -124,9 +133,9 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
         "kol_hours": kol_hours,
         "operator_cost": cost,
         "new_rate": _ratio(ctx.joined_rows.size, start_members),
-        "conversion_rate": _ratio(ctx.new_to_active, start_new),
+        "conversion_rate": _ratio(ctx.new_to_active, ctx.start_counts[NEW]),
         "churn_rate": _ratio(ctx.left_today + ctx.kicked_today, start_members),
-        "reactivation_rate": _ratio(ctx.dormant_to_active, start_dormant),
+        "reactivation_rate": _ratio(ctx.dormant_to_active, ctx.start_counts[DORMANT]),
     }
 
 

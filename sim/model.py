@@ -103,11 +103,10 @@ class CommunityModel(mesa.Model):
         rows = self.rng.choice(self.people.size, size=n0, replace=False) if n0 else np.zeros(0, dtype=np.intp)
         self._admit(rows, np.arange(n0, dtype=np.int32) % n_groups, day=0, source=INITIAL)
         self.people.stage[rows] = ACTIVE
-        all_groups = list(range(n_groups))
-        for _ in range(sc.roles.admins):
-            Admin(self, all_groups, sc.roles.admin_minutes_per_day)
-        for _ in range(sc.roles.kols):
-            KOL(self, all_groups)
+        for groups in _share_out(n_groups, sc.roles.admins):
+            Admin(self, groups, sc.roles.admin_minutes_per_day)
+        for groups in _share_out(n_groups, sc.roles.kols):
+            KOL(self, groups)
 
     def _schedule_calendar(self, sc: Scenario) -> None:
         """Put activities and planned events on Mesa's event calendar.
@@ -411,6 +410,7 @@ class CommunityModel(mesa.Model):
 
     # ---------------------------------------------------------------- KOLs
     def _kol_day(self, ctx: DayContext) -> None:
+        ctx.engaged_list = ctx.engaged_g.tolist()
         if KOL in self._agents_by_type:
             self._agents_by_type[KOL].shuffle_do("reflect", ctx)
 
@@ -453,3 +453,11 @@ class CommunityModel(mesa.Model):
             self.groups.chat_per_member[child] = self.groups.chat_per_member[parent]
             ctx.splits += 1
 
+
+
+def _share_out(n_groups: int, n_agents: int) -> list[list[int]]:
+    """Groups served by each of `n_agents` founding KOLs or admins: every group gets at least
+    one when there are enough agents, otherwise the groups are dealt out in turn."""
+    if n_agents >= n_groups:
+        return [[k % n_groups] for k in range(n_agents)]
+    return [list(range(k, n_groups, n_agents)) for k in range(n_agents)]

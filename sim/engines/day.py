@@ -28,6 +28,7 @@ class DayContext:
     member_rows: np.ndarray  # members at the start of the day
     engaged_rows: np.ndarray  # new or active members at the start of the day
     activities: list[int]  # indexes of the activities running today
+    start_counts: np.ndarray  # members by stage at the start of the day
     lift: float = 0.0
     novelty_refresh: float = 0.0
     activity_ties: float = 0.0
@@ -68,6 +69,7 @@ class DayContext:
     # value terms per group (after moderation)
     size_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     engaged_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    engaged_list: list = field(default_factory=list)  # engaged_g as a list, for per-KOL lookups
     content_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     chat_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     annoyance_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -98,7 +100,8 @@ class DayContext:
         rows = P.members()
         st = P.stage[rows]
         running = [i for i, until in model.activity_until.items() if day <= until]
-        ctx = cls(day=day, member_rows=rows, engaged_rows=rows[(st == NEW) | (st == ACTIVE)], activities=running)
+        ctx = cls(day=day, member_rows=rows, engaged_rows=rows[(st == NEW) | (st == ACTIVE)], activities=running,
+                  start_counts=np.bincount(st, minlength=7))
         for i in running:
             eff = model.effects[i]
             ctx.lift += eff.lift

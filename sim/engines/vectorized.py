@@ -50,124 +50,124 @@ def post(model: CommunityModel, ctx: DayContext) -> None:
 
 
 def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
-    """Members take the day's value and move: first-day exits, leave, decay, reactivate, spam, buy."""
+    """Members take the day's value and move: first-day exits, leave, decay, reactivate, renew, spam, buy.
+
+    Written for speed: each column is gathered once, and every member gets one uniform
+    draw for its stage move (newcomers, who face the first-day rule instead, ignore theirs).
+    """
     P, sc, rng = model.people, model.params, model.rng
-    fb = sc.dynamics.value_feedback
+    fb, val = sc.dynamics.value_feedback, sc.value
     G = model.groups.count
     rows = P.members()  # after today's joins and kicks
     g = P.group[rows]
     st = P.stage[rows]
-    engaged = (st == NEW) | (st == ACTIVE)
-    size = np.bincount(g, minlength=G)
-    engaged_g = np.bincount(g[engaged], minlength=G)
+    engaged = st != DORMANT
+    group_terms(model, ctx, np.bincount(g, minlength=G), np.bincount(g[engaged], minlength=G))
 
-    # --- value and satisfaction
-    val = sc.value
-    group_terms(model, ctx, size, engaged_g)
-    exposure = np.where(engaged, 1.0, sc.activity.dormant_exposure)
+    # --- value, satisfaction, novelty, ties
+    ties = P.ties[rows]
     value_today = V.daily_value(
-        P.interest[rows], ctx.content_g[g], ctx.chat_g[g], P.ties[rows], model.groups.culture[g], P.novelty[rows],
-        ctx.annoyance_g[g], exposure, (val.content_weight, val.chat_weight, val.ties_weight),
-        sc.activity.novelty_floor, val.ties_saturation,
+        P.interest[rows], ctx.content_g[g], ctx.chat_g[g], ties, model.groups.culture[g], P.novelty[rows],
+        ctx.annoyance_g[g], np.where(engaged, 1.0, sc.activity.dormant_exposure),
+        (val.content_weight, val.chat_weight, val.ties_weight), sc.activity.novelty_floor, val.ties_saturation,
     )
     sat = V.update_satisfaction(P.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory)
     P.satisfaction[rows] = sat
     mult = _multiplier(model, sat)
-    refresh = ctx.novelty_refresh * engaged
-    P.novelty[rows] = V.decay_novelty(P.novelty[rows], sc.activity.novelty_decay, refresh)
-    ties = V.grow_ties(P.ties[rows], engaged * np.minimum(mult, 3.0), val.tie_rate, ctx.crowd_g[g],
-                       ctx.activity_ties * engaged)
-    P.ties[rows] = np.where(engaged, ties, P.ties[rows] * (1.0 - val.tie_decay))
+    P.novelty[rows] = V.decay_novelty(P.novelty[rows], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
+    ties = np.where(engaged, V.grow_ties(ties, np.minimum(mult, 3.0), val.tie_rate, ctx.crowd_g[g],
+                                         ctx.activity_ties), ties * (1.0 - val.tie_decay))
+    P.ties[rows] = ties
     update_groups(model, ctx)
 
-    # --- first 24 hours: newcomers decide whether they stay
-    is_newcomer = P.join_day[rows] == ctx.day
+    # --- stage moves: first 24 hours for newcomers, competing hazards for everybody else
+    join_day = P.join_day[rows]
+    newcomer = join_day == ctx.day
+    stayed = np.ones(rows.size, dtype=bool)
     if fb and ctx.joined_rows.size and sc.onboarding.first_day_leave > 0:
-        newcomers = rows[is_newcomer]
-        welcomed = np.zeros(newcomers.size, dtype=bool)
-        if ctx.welcomed.size:
-            welcomed = np.isin(newcomers, ctx.joined_rows[ctx.welcomed])
-        first = impression(value_today[is_newcomer], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect,
+        idx = np.flatnonzero(newcomer)
+        welcomed = np.isin(rows[idx], ctx.joined_rows[ctx.welcomed]) if ctx.welcomed.size else False
+        first = impression(value_today[idx], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect,
                            sc.onboarding.ritual_effect)
         p_leave = first_day_leave_probability(sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale)
-        gone = newcomers[rng.random(newcomers.size) < p_leave]
-        model._exit(gone, LEFT, ctx.day)
-        ctx.first_day_left = int(gone.size)
-        ctx.left_today += int(gone.size)
-
-    # --- stage transitions for everybody else (competing hazards, one draw each)
-    movers = ~is_newcomer
-    r, m, s_rows = rows[movers], mult[movers], st[movers]
-    dormant = s_rows == DORMANT
+        stayed[idx[rng.random(idx.size) < p_leave]] = False
+        ctx.first_day_left = int(idx.size - stayed[idx].sum())
+    dormant = ~engaged
     leave, move = transition_hazards(
-        dormant, m, P.patience[r], P.commitment[r], feedback=fb, base_rate=sc.churn.base_rate,
+        dormant, mult, P.patience[rows], P.commitment[rows], feedback=fb, base_rate=sc.churn.base_rate,
         peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
         decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
         peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share, awaken=ctx.awaken,
     )
-    outcome = competing(rng.random(r.size), leave, move)
-    gone = r[outcome == 1]
-    model._exit(gone, LEFT, ctx.day)
-    ctx.left_today += int(gone.size)
-    to_dormant = r[(outcome == 2) & ~dormant]
-    to_active = r[(outcome == 2) & dormant]
-    P.stage[to_dormant] = DORMANT
-    P.stage[to_active] = ACTIVE
-    P.novelty[to_active] = np.maximum(P.novelty[to_active], ctx.novelty_refresh)
-    ctx.active_to_dormant = int(to_dormant.size)
-    ctx.dormant_to_active = int(to_active.size)
-    graduate = r[(outcome == 0) & (s_rows == NEW) & (ctx.day - P.join_day[r] >= sc.onboarding.new_days)]
-    P.stage[graduate] = ACTIVE
-    ctx.new_to_active = int(graduate.size)
+    outcome = competing(rng.random(rows.size), leave, move)
+    outcome[newcomer] = 0
+    stayed &= outcome != 1
+    to_active = (outcome == 2) & dormant
+    to_dormant = (outcome == 2) & engaged
+    graduate = (outcome == 0) & (st == NEW) & (ctx.day - join_day >= sc.onboarding.new_days)
+    model._exit(rows[~stayed], LEFT, ctx.day)
+    ctx.left_today += int(rows.size - stayed.sum())
+    P.stage[rows[to_dormant]] = DORMANT
+    P.stage[rows[to_active | graduate]] = ACTIVE
+    P.novelty[rows[to_active]] = np.maximum(P.novelty[rows[to_active]], ctx.novelty_refresh)
+    ctx.active_to_dormant = int(to_dormant.sum())
+    ctx.dormant_to_active = int(to_active.sum())
+    ctx.new_to_active = int(graduate.sum())
 
-    _renew(model, ctx)
+    engaged = (engaged & ~to_dormant) | to_active
+    stayed &= _renew(model, ctx, rows, join_day, sat, stayed)
     if fb:
-        _turn_spammer(model, ctx)
-    _buy(model, ctx)
+        _turn_spammer(model, ctx, rows[stayed], sat[stayed], ties[stayed], g[stayed])
+    keep = stayed & engaged
+    _buy(model, ctx, rows[keep], mult[keep])
 
 
-def _renew(model: CommunityModel, ctx: DayContext) -> None:
-    """Yearly (periodic) fees: members renew when satisfied and willing to pay, else leave."""
+def _renew(model: CommunityModel, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray,
+           member: np.ndarray) -> np.ndarray | bool:
+    """Periodic fees: members renew when satisfied and willing to pay, else leave. False where one left."""
     P, e = model.people, model.params.entry
     if e.threshold != "paid" or e.fee_period_days <= 0:
-        return
-    rows = P.members()
-    age = ctx.day - P.join_day[rows]
-    due = rows[(age > 0) & (age % e.fee_period_days == 0) & (P.source[rows] != INITIAL)]
-    renew = renews(P.satisfaction[due], P.wtp[due], P.interest[due], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction)
+        return True
+    age = ctx.day - join_day
+    due = np.flatnonzero(member & (age > 0) & (age % e.fee_period_days == 0) & (P.source[rows] != INITIAL))
+    d = rows[due]
+    renew = renews(sat[due], P.wtp[d], P.interest[d], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction)
     ctx.fee_revenue += e.fee * int(renew.sum())
-    model._exit(due[~renew], LEFT, ctx.day)
+    model._exit(d[~renew], LEFT, ctx.day)
     ctx.left_today += int((~renew).sum())
+    out = np.ones(rows.size, dtype=bool)
+    out[due[~renew]] = False
+    return out
 
 
-def _turn_spammer(model: CommunityModel, ctx: DayContext) -> None:
+def _turn_spammer(model: CommunityModel, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray,
+                  g: np.ndarray) -> None:
     """Disaffected members who no longer fear a kick start posting ads."""
     P, sc, rng = model.people, model.params, model.rng
-    rows = P.members()
-    rows = rows[~P.spammer[rows] & (P.satisfaction[rows] < sc.ads.spam_satisfaction)]
-    if rows.size == 0:
+    cand = np.flatnonzero(sat < sc.ads.spam_satisfaction)
+    cand = cand[~P.spammer[rows[cand]]]
+    if cand.size == 0:
         return
+    r = rows[cand]
     threat = ad_rules.POLICY_THREAT[sc.moderation.ad_policy]
-    stake = P.commitment[rows] + V.saturating(P.ties[rows], sc.value.ties_saturation)
-    fear = ad_rules.kick_fear(threat, ctx.coverage[P.group[rows]], stake, sc.ads.kick_fear)
-    h = ad_rules.spam_hazard(P.satisfaction[rows], fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
-    turned = rows[rng.random(rows.size) < step_probability(h)]
+    stake = P.commitment[r] + V.saturating(ties[cand], sc.value.ties_saturation)
+    fear = ad_rules.kick_fear(threat, ctx.coverage[g[cand]], stake, sc.ads.kick_fear)
+    h = ad_rules.spam_hazard(sat[cand], fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
+    turned = r[rng.random(r.size) < step_probability(h)]
     P.spammer[turned] = True
     ctx.new_spammers = int(turned.size)
 
 
-def _buy(model: CommunityModel, ctx: DayContext) -> None:
-    """Engaged members able to pay buy the product; satisfied buyers buy again."""
+def _buy(model: CommunityModel, ctx: DayContext, rows: np.ndarray, mult: np.ndarray) -> None:
+    """Engaged members able to pay buy the product; satisfied buyers buy again (spammers do not buy)."""
     P, sc, rng = model.people, model.params, model.rng
     mon = sc.monetization
     if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0):
         return
-    rows = P.members()
-    st = P.stage[rows]
-    rows = rows[((st == NEW) | (st == ACTIVE)) & ~P.spammer[rows]]
-    h = purchase_hazard(P.purchases[rows] > 0, _multiplier(model, P.satisfaction[rows]), P.interest[rows],
-                        P.wtp[rows], price=mon.product_price, conversion=mon.buyer_conversion,
-                        repurchase=mon.repurchase_rate)
+    ok = ~P.spammer[rows]
+    rows, mult = rows[ok], mult[ok]
+    h = purchase_hazard(P.purchases[rows] > 0, mult, P.interest[rows], P.wtp[rows], price=mon.product_price,
+                        conversion=mon.buyer_conversion, repurchase=mon.repurchase_rate)
     buyers = rows[rng.random(rows.size) < step_probability(h)]
     P.purchases[buyers] += 1
     ctx.purchases = int(buyers.size)

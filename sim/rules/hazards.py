@@ -84,15 +84,16 @@ def competing(u: ArrayLike, *hazards: ArrayLike) -> NDArray[np.int8]:
     of an event is 1 - exp(-sum of hazards); it is shared in proportion to the hazards,
     which is exact for constant hazards within the day.
     """
-    hs = [np.asarray(h, dtype=float) for h in hazards]
-    total = sum(hs)
-    p_any = -np.expm1(-total)
+    hs = np.broadcast_arrays(*[np.asarray(h, dtype=float) for h in hazards])
+    total = np.sum(hs, axis=0)
+    scale = np.divide(-np.expm1(-total), total, out=np.zeros_like(total), where=total > 0)
     u = np.asarray(u)
     out = np.zeros(np.broadcast(u, total).shape, dtype=np.int8)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scale = np.where(total > 0, p_any / total, 0.0)
-    edge = np.zeros_like(out, dtype=float)
+    edge = np.zeros_like(total)
+    undecided = np.ones(out.shape, dtype=bool)
     for k, h in enumerate(hs, start=1):
-        edge = edge + h * scale
-        out = np.where((out == 0) & (u < edge), k, out).astype(np.int8)
+        edge += h * scale
+        hit = undecided & (u < edge)
+        out[hit] = k
+        undecided &= ~hit
     return out

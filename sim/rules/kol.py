@@ -14,12 +14,14 @@ def planned_minutes(posts: float, minutes_per_post: float, groups: int, help_min
     return posts * minutes_per_post + groups * help_minutes
 
 
-def recognition(audience: float, praise: float, reward_per_post: float, reward_scale: float) -> float:
-    """Recognition, 0..1: replies from the audience, the operator's praise and money.
+def recognition(audience: float, praise: float, reward_per_post: float, reward_scale: float,
+                audience_scale: float) -> float:
+    """Recognition, 0..1: 0.4 replies + 0.3 praise + 0.3 money + 0.2 replies x praise, capped at 1.
 
-    audience is the number of engaged members reached; replies saturate at a few hundred.
+    `audience` is the number of engaged members reached; replies = 1 - exp(-audience /
+    audience_scale) and money = 1 - exp(-reward_per_post / reward_scale) saturate.
     """
-    replies = 1.0 - math.exp(-audience / 200.0)
+    replies = 1.0 - math.exp(-audience / audience_scale)
     money = 1.0 - math.exp(-reward_per_post / reward_scale)
     return min(1.0, 0.4 * replies + 0.3 * praise + 0.3 * money + 0.2 * replies * praise)
 

@@ -1,0 +1,143 @@
+"""Engine benchmark: throughput, memory per member, and vectorized vs agent-by-agent speed.
+
+Each measurement runs in a fresh Python process so that peak memory (max RSS) is its
+own. The community is the baseline scenario scaled to N founding members: a pool of
+3N people, channel inflow N/25 a day, a KOL per 250 and an admin per 500 members; it
+grows, then shrinks as the pool runs dry, and averages about N members over 365 days.
+
+    python benchmarks/bench_engine.py [--quick] [--out benchmarks/results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+
+
+def scaled_overrides(members: int) -> dict[str, object]:
+    """The baseline scaled to `members` founding members."""
+    return {
+        "population.potential_pool": 3 * members,
+        "population.initial_members": members,
+        "acquisition.channel_inflow_per_day": members / 25,
+        "roles.kols": max(2, members // 250),
+        "roles.admins": max(1, members // 500),
+    }
+
+
+def measure(members: int, days: int, engine: str) -> dict[str, float]:
+    """Run one model in this process and report time, member-days and peak memory."""
+    sys.path.insert(0, str(ROOT))
+    from sim import CommunityModel, load_scenario
+
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sc = load_scenario(BASELINE, overrides=scaled_overrides(members))
+    t0 = time.perf_counter()
+    model = CommunityModel(sc, rng=1, engine=engine)
+    t1 = time.perf_counter()
+    model.run(days)
+    t2 = time.perf_counter()
+    df = model.metrics()
+    peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    member_days = float(df["members"].sum())
+    return {
+        "members": members,
+        "engine": engine,
+        "days": days,
+        "setup_seconds": t1 - t0,
+        "run_seconds": t2 - t1,
+        "member_days": member_days,
+        "mean_members": member_days / days,
+        "member_days_per_second": member_days / (t2 - t1),
+        "peak_rss_mb": peak_rss_kb / 1024,
+        "model_rss_mb": (peak_rss_kb - base_rss) / 1024,
+        "bytes_per_member": (peak_rss_kb - base_rss) * 1024 / max(1.0, float(df["members"].max())),
+        "bytes_per_person": (peak_rss_kb - base_rss) * 1024 / (3 * members),
+    }
+
+
+def in_subprocess(members: int, days: int, engine: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(members), str(days), engine],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer days (a smoke run)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        members, days, engine = int(args.child[0]), int(args.child[1]), args.child[2]
+        print(json.dumps(measure(members, days, engine)))
+        return
+
+    if args.quick:
+        plan = [(1_000, 365), (10_000, 365), (100_000, 60)]
+        ratio_members, ratio_days = 2_000, 30
+    else:
+        plan = [(1_000, 365), (10_000, 365), (100_000, 365), (1_000_000, 365)]
+        ratio_members, ratio_days = 10_000, 60
+    runs = []
+    for members, days in plan:
+        r = in_subprocess(members, days, "vectorized")
+        runs.append(r)
+        print(f"vectorized {members:>9,} members x {days} days: {r['run_seconds']:7.2f} s, "
+              f"{r['member_days_per_second'] / 1e6:5.2f} M member-days/s, peak {r['peak_rss_mb']:7.0f} MB, "
+              f"{r['bytes_per_member']:6.0f} B/member", flush=True)
+    vec = in_subprocess(ratio_members, ratio_days, "vectorized")
+    agents = in_subprocess(ratio_members, ratio_days, "agents")
+    ratio = vec["member_days_per_second"] / agents["member_days_per_second"]
+    print(f"at {ratio_members:,} members x {ratio_days} days: vectorized "
+          f"{vec['member_days_per_second'] / 1e6:.2f} M/s, agents {agents['member_days_per_second'] / 1e3:.1f} k/s, "
+          f"ratio {ratio:.0f}x", flush=True)
+    result = {
+        "benchmark": "engine",
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "machine": {"python": platform.python_version(), "processor": platform.processor(),
+                    "cores": __import__("os").cpu_count()},
+        "quick": args.quick,
+        "scenario": "baseline.toml scaled: " + json.dumps(scaled_overrides(1)).replace("1", "N"),
+        "throughput": runs,
+        "engine_ratio": {"members": ratio_members, "days": ratio_days, "vectorized": vec, "agents": agents,
+                         "speedup": ratio},
+        "targets": {
+            "member_days_per_second_at_100k": 5e6,
+            "seconds_for_365_days_at_100k": 8,
+            "speedup_vs_agents_at_10k": 30,
+            "seconds_for_1m_members": 180,
+            "peak_rss_mb_at_1m": 2560,
+        },
+    }
+    _print_table(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(args.out)
+    print(f"written {args.out}")
+
+
+def _print_table(result: dict) -> None:
+    print()
+    print(f"{'members':>10} {'days':>5} {'run s':>8} {'M mday/s':>9} {'peak MB':>8} {'B/member':>9}")
+    for r in result["throughput"]:
+        print(f"{r['members']:>10,} {r['days']:>5} {r['run_seconds']:>8.2f} {r['member_days_per_second'] / 1e6:>9.2f} "
+              f"{r['peak_rss_mb']:>8.0f} {r['bytes_per_member']:>9.0f}")
+    e = result["engine_ratio"]
+    print(f"vectorized / agents at {e['members']:,} members: {e['speedup']:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
