@@ -170,6 +170,19 @@ def test_bad_options_are_one_line_errors(args: list[str], tmp_path: Path, capsys
     assert_one_line_error(code, err)
 
 
+def test_unknown_engine_lists_allowed_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = invoke(["run", str(BASELINE), "--engine", "turbo", "--out", str(tmp_path)], capsys)
+    line = assert_one_line_error(code, err)
+    assert "--engine" in line and "vectorized, agents" in line
+
+
+def test_agents_engine_runs_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = invoke(["run", str(BASELINE), "--days", "5", "--engine", "agents", *SMALL, "--out", str(tmp_path)],
+                        capsys)
+    assert code == 0
+    assert json.loads((tmp_path / "summary.json").read_text())["engine"] == "agents"
+
+
 def test_python_m_sim_bad_input_exit_status_and_stderr(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run(
