@@ -17,8 +17,16 @@ from sim.rules import ads as ad_rules
 from sim.rules import kol as kol_rules
 from sim.rules import value as V
 from sim.rules.entry import first_day_leave_probability
-from sim.rules.hazards import competing, satisfaction_multiplier, step_probability
-from sim.rules.lifecycle import impression, transition_hazards
+from sim.rules.hazards import step_probability
+from sim.rules.lifecycle import (
+    LEAVE,
+    SWITCH,
+    day_move,
+    day_probabilities,
+    impression,
+    join_day_exposure,
+    member_hazards,
+)
 from sim.rules.money import purchase_hazard, renews
 
 if TYPE_CHECKING:
@@ -113,32 +121,33 @@ class Member(mesa.Agent):
         else:
             P.ties[i] *= 1.0 - val.tie_decay
         fb = sc.dynamics.value_feedback
-        if P.join_day[i] == ctx.day:  # the first 24 hours
-            if fb and sc.onboarding.first_day_leave > 0:
-                first = impression(value_today, i in ctx.welcomed_rows, sc.onboarding.ritual,
-                                   sc.onboarding.welcome_effect, sc.onboarding.ritual_effect)
-                if rng.random() < first_day_leave_probability(sc.onboarding.first_day_leave, first,
-                                                              sc.onboarding.impression_scale):
-                    self._leave(ctx)
-                    ctx.first_day_left += 1
-            return
+        newcomer = P.join_day[i] == ctx.day
+        if newcomer and fb and sc.onboarding.first_day_leave > 0:  # the first 24 hours
+            first = impression(value_today, i in ctx.welcomed_rows, sc.onboarding.ritual,
+                               sc.onboarding.welcome_effect, sc.onboarding.ritual_effect)
+            if rng.random() < first_day_leave_probability(sc.onboarding.first_day_leave, first,
+                                                          sc.onboarding.impression_scale):
+                self._leave(ctx)
+                ctx.first_day_left += 1
+                return
         dormant = P.stage[i] == DORMANT
-        leave, move = transition_hazards(
-            dormant, mult, P.patience[i], P.commitment[i], feedback=fb, base_rate=sc.churn.base_rate,
+        hazards = member_hazards(
+            mult, P.patience[i], P.commitment[i], feedback=fb, base_rate=sc.churn.base_rate,
             peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
             decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
             peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share,
             awaken=ctx.awaken,
         )
-        outcome = competing(rng.random(), leave, move)
-        if outcome == 1:
+        exposure = join_day_exposure(fb) if newcomer else 1.0
+        outcome = day_move(rng.random(), *day_probabilities(hazards, dormant, exposure))
+        if outcome == LEAVE:
             self._leave(ctx)
             return
-        if outcome == 2 and dormant:
+        if outcome == SWITCH and dormant:
             P.stage[i] = ACTIVE
             P.novelty[i] = max(P.novelty[i], ctx.novelty_refresh)
             ctx.dormant_to_active += 1
-        elif outcome == 2:
+        elif outcome == SWITCH:
             P.stage[i] = DORMANT
             ctx.active_to_dormant += 1
         elif P.stage[i] == NEW and ctx.day - P.join_day[i] >= sc.onboarding.new_days:
@@ -157,10 +166,7 @@ class Member(mesa.Agent):
         self._buy(ctx)
 
     def _multiplier(self, satisfaction: float) -> float:
-        d = self.model.params.dynamics
-        if not d.value_feedback:
-            return 1.0
-        return float(satisfaction_multiplier(satisfaction, d.reference_satisfaction, d.sensitivity))
+        return float(self.model._multiplier(np.asarray(satisfaction)))
 
     def _leave(self, ctx: DayContext) -> None:
         self.model._exit(np.array([self.row]), LEFT, ctx.day)

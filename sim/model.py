@@ -28,7 +28,7 @@ from sim import metrics
 from sim.agents import KOL, Admin, Member
 from sim.engines import agents as agent_engine
 from sim.engines import vectorized
-from sim.engines.day import DayContext
+from sim.engines.day import DayContext, Trend
 from sim.groups import GroupTable, groups_to_split, inherited_culture, route_newcomers
 from sim.population import (
     ACTIVE,
@@ -89,6 +89,7 @@ class CommunityModel(mesa.Model):
             for a in scenario.activities
         ]
         self.kols_lost = 0
+        self.trend = Trend()
         self._views: dict[int, Member] = {}
         self._found(scenario)
         self._schedule_calendar(scenario)
@@ -100,9 +101,15 @@ class CommunityModel(mesa.Model):
         n_groups = max(1, math.ceil(n0 / sc.groups.capacity))
         for _ in range(n_groups):
             self.groups.open(sc.groups.initial_culture, 0)
-        rows = self.rng.choice(self.people.size, size=n0, replace=False) if n0 else np.zeros(0, dtype=np.intp)
+        n_left = sc.population.initial_left
+        rows = self.rng.choice(self.people.size, size=n0 + n_left, replace=False)
+        rows, former = rows[:n0], rows[n0:]
         self._admit(rows, np.arange(n0, dtype=np.int32) % n_groups, day=0, source=INITIAL)
         self.people.stage[rows] = ACTIVE
+        self.people.source[former] = INITIAL
+        self.people.join_day[former] = 0
+        self._exit(former, LEFT, 0)
+        self.trend.gone = n_left
         for groups in _share_out(n_groups, sc.roles.admins):
             Admin(self, groups, sc.roles.admin_minutes_per_day)
         for groups in _share_out(n_groups, sc.roles.kols):
@@ -199,6 +206,7 @@ class CommunityModel(mesa.Model):
         self._cultivate(ctx)
         self._split_groups(ctx)
         self.records.append(metrics.record_day(self, ctx))
+        self.trend.update(self.records[-1], ctx)
 
     def metrics(self) -> pd.DataFrame:
         """The daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""
@@ -237,7 +245,7 @@ class CommunityModel(mesa.Model):
 
         Each potential person joins with hazard p + channel/M + q * A / M, where A counts
         active members weighted by how willing they are to refer (Bass 1969 with
-        feedback off). Each arrival is attributed to referral, channel or organic
+        feedback off), taken at mid-day (see `Trend`). Each arrival is attributed to referral, channel or organic
         (p) in proportion to the three terms, then faces the entry threshold.
         """
         sc, P = self.params, self.people
@@ -246,16 +254,17 @@ class CommunityModel(mesa.Model):
         if potential.size == 0:
             return
         engaged = ctx.engaged_rows
-        if sc.dynamics.value_feedback and engaged.size:
-            weights = satisfaction_multiplier(
-                P.satisfaction[engaged], sc.dynamics.reference_satisfaction, sc.dynamics.sensitivity
-            )
-            weights = weights * (~P.spammer[engaged])
-        else:
-            weights = np.ones(engaged.size)
+        weights = self._multiplier(P.satisfaction[engaged]) * ~P.spammer[engaged]
         q = sc.acquisition.referral_rate * (1.0 + sc.acquisition.referral_incentive)
         channel = sc.acquisition.channel_inflow_per_day / pool
-        referral_part = join_hazard(0.0, q, float(weights.sum()), pool)
+        referrers = float(weights.sum())
+        start_hazard = join_hazard(sc.acquisition.external_rate + channel, q, referrers, pool)
+        expected_joins = potential.size * step_probability(start_hazard) * self.trend.pass_share
+        # referrers at mid-day: today's joins refer too (a newcomer weighs as one who just joined)
+        newcomer_weight = float(self._multiplier(np.array([sc.dynamics.initial_satisfaction]))[0])
+        per_referrer = referrers / engaged.size if engaged.size else newcomer_weight
+        referrers += per_referrer * (self.trend.midday_engaged(engaged.size, expected_joins) - engaged.size)
+        referral_part = join_hazard(0.0, q, referrers, pool)
         hazard = sc.acquisition.external_rate + channel + referral_part
         if hazard <= 0:
             return
@@ -301,6 +310,13 @@ class CommunityModel(mesa.Model):
             ctx.fee_revenue += sc.entry.fee * arrivals.size
         ctx.operator_money += sc.acquisition.referral_reward * ctx.joined_referral
         ctx.review_minutes = sc.entry.review_minutes * n if sc.entry.threshold == "review" else 0.0
+
+    def _multiplier(self, satisfaction: np.ndarray) -> np.ndarray:
+        """How much more engaged than reference members with this satisfaction are (1 with feedback off)."""
+        d = self.params.dynamics
+        if not d.value_feedback:
+            return np.ones_like(satisfaction, dtype=float)
+        return satisfaction_multiplier(satisfaction, d.reference_satisfaction, d.sensitivity)
 
     def _place(self, preferred: np.ndarray, ctx: DayContext) -> np.ndarray:
         """Route newcomers to groups; open new groups (copies) when all are full, unless policy is none."""

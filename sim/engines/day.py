@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import ACTIVE, KICKED, LEFT, NEW
+from sim.population import ACTIVE, NEW
 from sim.rules import value as V
 
 if TYPE_CHECKING:
@@ -18,6 +18,46 @@ _EMPTY_ROWS = np.zeros(0, dtype=np.intp)
 
 def _rows() -> np.ndarray:
     return _EMPTY_ROWS.copy()
+
+
+@dataclass
+class Trend:
+    """Yesterday's flows, to place today's population terms at mid-day.
+
+    Hazards that depend on the population (referrers A/M, the share who left R/N, the
+    active share a) change during a day. Evaluating them at the start of the day biases
+    a day-long step by O(1 day); evaluating them at mid-day, predicted from the start
+    state plus half a day's change, leaves an O(1 day^2) error (a predictor-corrector
+    step). Today's expected joins are known at the start of the day; the other changes
+    are predicted by yesterday's.
+    """
+
+    engaged_change: float = 0.0  # change of new + active members yesterday, joins excluded
+    members_change: float = 0.0  # change of members yesterday, joins excluded
+    exits: float = 0.0  # members who left or were kicked yesterday
+    pass_share: float = 1.0  # share of yesterday's arrivals who passed the threshold and found room
+    gone: int = 0  # people who left or were kicked, all days so far (R)
+
+    def update(self, record: dict[str, float], ctx: DayContext) -> None:
+        """Remember today's flows for tomorrow."""
+        engaged_end = record["new"] + record["active"]
+        self.engaged_change = engaged_end - ctx.engaged_rows.size - record["joined"]
+        self.members_change = record["members"] - ctx.member_rows.size - record["joined"]
+        self.exits = record["left_today"] + record["kicked_today"]
+        self.pass_share = record["joined"] / ctx.applicants if ctx.applicants else 1.0
+        self.gone = int(record["left"] + record["kicked"])
+
+    def midday_engaged(self, start: int, joins: float) -> float:
+        """New + active members at mid-day: start + (joins + yesterday's other change) / 2."""
+        return max(0.0, start + 0.5 * (joins + self.engaged_change))
+
+    def midday_members(self, start: int, joins: float) -> float:
+        """Members at mid-day."""
+        return max(0.0, start + 0.5 * (joins + self.members_change))
+
+    def midday_gone(self) -> float:
+        """People who have left or were kicked, at mid-day."""
+        return self.gone + 0.5 * self.exits
 
 
 @dataclass
@@ -116,7 +156,8 @@ def group_terms(model: CommunityModel, ctx: DayContext, size: np.ndarray, engage
 
     `size` and `engaged` count members and new-or-active members per group after
     today's joins and kicks. Also draws which messages are replies (a message is a
-    reply with probability equal to how lively the conversation is).
+    reply with probability equal to how lively the conversation is), and places the
+    population terms of the hazards (active share a, left share R/N) at mid-day.
     """
     P, sc = model.people, model.params
     val = sc.value
@@ -127,9 +168,10 @@ def group_terms(model: CommunityModel, ctx: DayContext, size: np.ndarray, engage
     visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
     ctx.annoyance_g = V.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)
     ctx.crowd_g = V.crowd_factor(size, val.crowd_size)
-    members = int(size.sum())
-    ctx.active_share = float(engaged.sum()) / members if members else 0.0
-    ctx.left_share = float(np.count_nonzero((P.stage == LEFT) | (P.stage == KICKED))) / P.size
+    trend, joins = model.trend, ctx.joined_rows.size
+    members = trend.midday_members(ctx.member_rows.size, joins)
+    ctx.active_share = min(1.0, trend.midday_engaged(ctx.engaged_rows.size, joins) / members) if members else 0.0
+    ctx.left_share = trend.midday_gone() / P.size
 
 
 def update_groups(model: CommunityModel, ctx: DayContext) -> None:

@@ -16,19 +16,21 @@ from sim.population import ACTIVE, DORMANT, INITIAL, LEFT, NEW
 from sim.rules import ads as ad_rules
 from sim.rules import value as V
 from sim.rules.entry import first_day_leave_probability
-from sim.rules.hazards import competing, satisfaction_multiplier, step_probability
-from sim.rules.lifecycle import impression, transition_hazards
+from sim.rules.hazards import step_probability
+from sim.rules.lifecycle import (
+    LEAVE,
+    STAY,
+    SWITCH,
+    day_move,
+    day_probabilities,
+    impression,
+    join_day_exposure,
+    member_hazards,
+)
 from sim.rules.money import purchase_hazard, renews
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
-
-
-def _multiplier(model: CommunityModel, satisfaction: np.ndarray) -> np.ndarray:
-    d = model.params.dynamics
-    if not d.value_feedback:
-        return np.ones_like(satisfaction)
-    return satisfaction_multiplier(satisfaction, d.reference_satisfaction, d.sensitivity)
 
 
 def post(model: CommunityModel, ctx: DayContext) -> None:
@@ -41,7 +43,7 @@ def post(model: CommunityModel, ctx: DayContext) -> None:
     spam = P.spammer[rows]
     engaged = ((st == NEW) | (st == ACTIVE)) & ~spam
     posters = rows[engaged]
-    rates = P.propensity[posters] * _multiplier(model, P.satisfaction[posters]) * (1.0 + ctx.lift)
+    rates = P.propensity[posters] * model._multiplier(P.satisfaction[posters]) * (1.0 + ctx.lift)
     ctx.poster_rows, ctx.poster_rates = posters, rates
     ctx.messages_g = rng.poisson(np.bincount(P.group[posters], weights=rates, minlength=G)).astype(float)
     ctx.spam_rows = rows[spam]
@@ -53,7 +55,7 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     """Members take the day's value and move: first-day exits, leave, decay, reactivate, renew, spam, buy.
 
     Written for speed: each column is gathered once, and every member gets one uniform
-    draw for its stage move (newcomers, who face the first-day rule instead, ignore theirs).
+    draw for its stage move.
     """
     P, sc, rng = model.people, model.params, model.rng
     fb, val = sc.dynamics.value_feedback, sc.value
@@ -73,14 +75,14 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     )
     sat = V.update_satisfaction(P.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory)
     P.satisfaction[rows] = sat
-    mult = _multiplier(model, sat)
+    mult = model._multiplier(sat)
     P.novelty[rows] = V.decay_novelty(P.novelty[rows], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
     ties = np.where(engaged, V.grow_ties(ties, np.minimum(mult, 3.0), val.tie_rate, ctx.crowd_g[g],
                                          ctx.activity_ties), ties * (1.0 - val.tie_decay))
     P.ties[rows] = ties
     update_groups(model, ctx)
 
-    # --- stage moves: first 24 hours for newcomers, competing hazards for everybody else
+    # --- stage moves: the first-24-hours rule for newcomers, the member chain for everybody
     join_day = P.join_day[rows]
     newcomer = join_day == ctx.day
     stayed = np.ones(rows.size, dtype=bool)
@@ -93,18 +95,18 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
         stayed[idx[rng.random(idx.size) < p_leave]] = False
         ctx.first_day_left = int(idx.size - stayed[idx].sum())
     dormant = ~engaged
-    leave, move = transition_hazards(
-        dormant, mult, P.patience[rows], P.commitment[rows], feedback=fb, base_rate=sc.churn.base_rate,
+    hazards = member_hazards(
+        mult, P.patience[rows], P.commitment[rows], feedback=fb, base_rate=sc.churn.base_rate,
         peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
         decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
         peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share, awaken=ctx.awaken,
     )
-    outcome = competing(rng.random(rows.size), leave, move)
-    outcome[newcomer] = 0
-    stayed &= outcome != 1
-    to_active = (outcome == 2) & dormant
-    to_dormant = (outcome == 2) & engaged
-    graduate = (outcome == 0) & (st == NEW) & (ctx.day - join_day >= sc.onboarding.new_days)
+    exposure = np.where(newcomer, join_day_exposure(fb), 1.0)
+    outcome = day_move(rng.random(rows.size), *day_probabilities(hazards, dormant, exposure))
+    stayed &= outcome != LEAVE
+    to_active = (outcome == SWITCH) & dormant
+    to_dormant = (outcome == SWITCH) & engaged
+    graduate = (outcome == STAY) & (st == NEW) & (ctx.day - join_day >= sc.onboarding.new_days)
     model._exit(rows[~stayed], LEFT, ctx.day)
     ctx.left_today += int(rows.size - stayed.sum())
     P.stage[rows[to_dormant]] = DORMANT

@@ -75,25 +75,3 @@ def reactivation_hazard(
     activity (red packet, sharing session) wakes a dormant member, as a hazard.
     """
     return (reactivation_rate + peer_rate * active_share) * np.asarray(multiplier) - np.log1p(-awaken)
-
-
-def competing(u: ArrayLike, *hazards: ArrayLike) -> NDArray[np.int8]:
-    """Resolve competing hazards with one uniform draw per individual.
-
-    Returns 0 when nothing happens, else k for the k-th hazard. The total probability
-    of an event is 1 - exp(-sum of hazards); it is shared in proportion to the hazards,
-    which is exact for constant hazards within the day.
-    """
-    hs = np.broadcast_arrays(*[np.asarray(h, dtype=float) for h in hazards])
-    total = np.sum(hs, axis=0)
-    scale = np.divide(-np.expm1(-total), total, out=np.zeros_like(total), where=total > 0)
-    u = np.asarray(u)
-    out = np.zeros(np.broadcast(u, total).shape, dtype=np.int8)
-    edge = np.zeros_like(total)
-    undecided = np.ones(out.shape, dtype=bool)
-    for k, h in enumerate(hs, start=1):
-        edge += h * scale
-        hit = undecided & (u < edge)
-        out[hit] = k
-        undecided &= ~hit
-    return out

@@ -1,9 +1,17 @@
-"""A member's daily move between stages: the hazards of leaving, going dormant, coming back.
+"""A member's daily move between stages: leaving, going dormant, coming back.
+
+A member is a continuous-time Markov chain over engaged (new or active), dormant and
+left, with constant hazards within a day. Its exact one-day transition probabilities
+come from the matrix exponential of that chain, so a member may go dormant and come
+back within the same day, and a day-long step does not bias the long-run shares
+(1 - exp(-h) alone would, whenever both directions are possible).
 
 Written once for one member (floats) or all members (arrays): both engines call it.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -12,9 +20,19 @@ from sim.rules.hazards import decay_hazard, leave_hazard, reactivation_hazard
 
 Hazard = NDArray[np.float64] | float
 
+STAY, LEAVE, SWITCH = 0, 1, 2
 
-def transition_hazards(
-    dormant: ArrayLike,
+
+class MemberHazards(NamedTuple):
+    """The four hazards (per day) of a member's chain."""
+
+    leave_engaged: Hazard
+    leave_dormant: Hazard
+    decay: Hazard  # engaged -> dormant
+    reactivate: Hazard  # dormant -> engaged
+
+
+def member_hazards(
     multiplier: ArrayLike,
     patience: ArrayLike,
     commitment: ArrayLike,
@@ -29,25 +47,63 @@ def transition_hazards(
     peer_reactivation_rate: float,
     active_share: float,
     awaken: float,
-) -> tuple[Hazard, Hazard]:
-    """(leave hazard, move hazard) of a member; move is decay when engaged, reactivation when dormant.
+) -> MemberHazards:
+    """The hazards of one member (or each member) for today.
 
     With feedback off, satisfaction, patience and commitment play no part: the hazards
     are the bare rates of the classic models (irSIR's v * R/N, Ribeiro's g and r + b*a).
     """
-    dormant = np.asarray(dormant, dtype=bool)
     if feedback:
         leave = leave_hazard(base_rate, peer_rate, left_share, multiplier, patience, commitment)
     else:
         multiplier = np.ones_like(np.asarray(multiplier, dtype=float))
         leave = (base_rate + peer_rate * left_share) * multiplier
-    leave = leave * np.where(dormant, dormant_multiplier, 1.0)
-    move = np.where(
-        dormant,
-        reactivation_hazard(reactivation_rate, peer_reactivation_rate, active_share, multiplier, awaken),
-        decay_hazard(decay_rate, multiplier),
+    return MemberHazards(
+        leave_engaged=leave,
+        leave_dormant=leave * dormant_multiplier,
+        decay=decay_hazard(decay_rate, multiplier),
+        reactivate=reactivation_hazard(reactivation_rate, peer_reactivation_rate, active_share, multiplier, awaken),
     )
-    return leave, move
+
+
+def day_probabilities(h: MemberHazards, dormant: ArrayLike, exposure: ArrayLike = 1.0) -> tuple[Hazard, Hazard]:
+    """(P(left by the end of the day), P(in the other stage at the end)) for a member.
+
+    Exact for constant hazards over `exposure` days: with a = decay + leave_engaged and
+    d = reactivate + leave_dormant, the transient block B = [[-a, decay], [reactivate, -d]]
+    has exp(B t) = e^(m t) (cosh(s t) I + sinh(s t)/s (B - m I)), m = -(a + d)/2,
+    s = sqrt(((a - d)/2)^2 + decay * reactivate).
+    """
+    t = np.asarray(exposure, dtype=float)
+    a = np.asarray(h.decay) + np.asarray(h.leave_engaged)
+    d = np.asarray(h.reactivate) + np.asarray(h.leave_dormant)
+    half_gap = (a - d) / 2.0
+    s = np.sqrt(half_gap**2 + np.asarray(h.decay) * np.asarray(h.reactivate))
+    st = s * t
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sinc = np.where(st > 1e-8, np.sinh(st) / np.where(s > 0, s, 1.0), t)  # sinh(s t) / s
+    damp = np.exp(-(a + d) / 2.0 * t)
+    cosh = np.cosh(st)
+    dormant = np.asarray(dormant, dtype=bool)
+    stay = damp * np.where(dormant, cosh + sinc * half_gap, cosh - sinc * half_gap)
+    switch = damp * sinc * np.where(dormant, h.reactivate, h.decay)
+    left = np.clip(1.0 - stay - switch, 0.0, 1.0)
+    return left, switch
+
+
+def day_move(u: ArrayLike, left: ArrayLike, switch: ArrayLike) -> NDArray[np.int8]:
+    """Where a member ends the day, from one uniform draw: STAY, LEAVE or SWITCH."""
+    u, left = np.asarray(u), np.asarray(left)
+    return np.where(u < left, LEAVE, np.where(u < left + np.asarray(switch), SWITCH, STAY)).astype(np.int8)
+
+
+def join_day_exposure(feedback: bool) -> float:
+    """Days of the member chain a newcomer lives through on its join day.
+
+    With feedback on, the first-24-hours rule decides instead (0). With feedback off,
+    arrivals are spread over the day, so on average they face half a day of hazard (0.5).
+    """
+    return 0.0 if feedback else 0.5
 
 
 def impression(first_value: ArrayLike, welcomed: ArrayLike, ritual: bool, welcome_effect: float,

@@ -31,6 +31,7 @@ class Run(Section):
 class Population(Section):
     potential_pool: int = Field(20_000, ge=1, description="people who could ever join (M), members included")
     initial_members: int = Field(100, ge=0, description="members on day 0")
+    initial_left: int = Field(0, ge=0, description="people who had already left by day 0 (irSIR's R(0))")
     interest_mean: float = Field(0.5, gt=0, lt=1, description="mean interest match to the topic (beta), 0..1")
     interest_concentration: float = Field(4.0, gt=0, description="beta concentration a+b; higher = more alike")
     propensity_mean: float = Field(1.0, gt=0, description="messages/day of an engaged member (lognormal mean)")
@@ -224,10 +225,11 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        if self.population.initial_members > self.population.potential_pool:
+        pop = self.population
+        if pop.initial_members + pop.initial_left > pop.potential_pool:
             raise ValueError(
-                "population.initial_members must be <= population.potential_pool "
-                f"({self.population.initial_members} > {self.population.potential_pool})"
+                "population.initial_members + population.initial_left must be <= population.potential_pool "
+                f"({pop.initial_members} + {pop.initial_left} > {pop.potential_pool})"
             )
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")

@@ -1,0 +1,395 @@
+"""Sweep files: what to vary, how many times, and the designs that place the points.
+
+A sweep file is TOML. Its keys, all but `seed`, `name` and `description` required
+(`samples` only for the sampled designs):
+
+    base = "../baseline.toml"     # the scenario every point starts from, relative to this file
+    days = 180                    # simulated days of every run
+    replicates = 5                # runs per point, each with its own seed
+    design = "grid"               # grid | lhs | sobol | morris
+    samples = 64                  # lhs: points; sobol: N, a power of 2 (N*(2D+2) points);
+                                  # morris: trajectories (samples*(D+1) points)
+    seed = 7                      # optional root of the seed tree (default: a hash of the sweep)
+
+    [parameters]                  # scenario keys (section.key) and what they take
+    entry.threshold = ["free", "paid"]                 # grid: the levels; lhs/sobol/morris: categorical choices
+    output.kol_posts_per_day = {min = 0.5, max = 4}    # lhs/sobol/morris only: a range
+
+A range of an integer scenario key (say `roles.kols`) is sampled as integers, min and
+max included; a range of a float key is continuous. Every value and bound is checked
+by loading the base scenario with it, so a bad sweep file fails before anything runs
+with one line naming the sweep file and the key (`SweepError`). Constraints between
+keys (e.g. `entry.fee` > 0 when `entry.threshold = "paid"`) can only be judged on a
+whole point: a point that breaks one becomes a run with status `error`.
+
+The designs:
+- grid: the Cartesian product of the levels, in the order the keys are written;
+- lhs: a Latin hypercube of `samples` points (`scipy.stats.qmc.LatinHypercube`);
+- sobol: Saltelli's scheme on a scrambled Sobol' sequence (`SALib.sample.sobol`, built
+  on `scipy.stats.qmc.Sobol`), in exactly the order `SALib.analyze.sobol` expects;
+- morris: Morris elementary-effect trajectories (`SALib.sample.morris`), for screening.
+The sampled designs draw in the unit hypercube and map each column onto its parameter;
+their randomness comes from the sweep's seed tree, so a sweep file always gives the
+same points.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import math
+import tomllib
+import types
+import typing
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.experiments.seeds import design_rng, root_entropy
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = [
+    "DESIGNS",
+    "Choices",
+    "Range",
+    "Sweep",
+    "SweepError",
+    "load_sweep",
+]
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+SAMPLED = ("lhs", "sobol", "morris")
+MORRIS_LEVELS = 4
+"""Levels of the Morris grid (SALib's default): each factor takes 4 values in [0, 1]."""
+
+REQUIRED = ("base", "days", "replicates", "design", "parameters")
+OPTIONAL = ("samples", "seed", "name", "description")
+RESERVED = {
+    "run.seed": "the seeds come from the sweep's seed tree; vary replicates instead",
+    "run.days": "set the sweep's `days` instead",
+}
+
+
+class SweepError(ValueError):
+    """A bad sweep file: one line naming the file, the key and what is wrong."""
+
+    def __init__(self, source: str | Path, key: str | None, problem: str) -> None:
+        self.source, self.key, self.problem = str(source), key, problem
+        where = f"{self.source}: " + (f"{key}: " if key else "")
+        super().__init__(" ".join((where + problem).split()))
+
+
+@dataclass(frozen=True)
+class Range:
+    """A numeric parameter drawn from [min, max]: integers (both ends included) or reals."""
+
+    min: float
+    max: float
+    integer: bool
+
+    def scale(self, u: np.ndarray) -> list[Any]:
+        """Map unit-interval draws onto the range."""
+        if self.integer:
+            lo, hi = int(self.min), int(self.max)
+            return [int(v) for v in np.clip(np.floor(lo + u * (hi - lo + 1)), lo, hi)]
+        return [float(v) for v in self.min + u * (self.max - self.min)]
+
+    def spec(self) -> dict[str, Any]:
+        return {"min": self.min, "max": self.max}
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A parameter taking one of a list of values: grid levels, or categorical choices."""
+
+    values: tuple[Any, ...]
+
+    def scale(self, u: np.ndarray) -> list[Any]:
+        """Map unit-interval draws onto the choices, each getting an equal share of [0, 1)."""
+        k = len(self.values)
+        return [self.values[i] for i in np.minimum(np.floor(u * k).astype(int), k - 1)]
+
+    def spec(self) -> list[Any]:
+        return list(self.values)
+
+
+Parameter = Range | Choices
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep file: the base scenario, the levers to vary and the design."""
+
+    path: Path
+    base: Path
+    """The base scenario, resolved (absolute), so workers can open it from anywhere."""
+    base_text: str
+    """`base` as written in the file (relative to it): part of the sweep's identity."""
+    days: int
+    replicates: int
+    design: str
+    samples: int | None
+    parameters: dict[str, Parameter]
+    seed: int | None = None
+    name: str = ""
+    description: str = ""
+
+    # ------------------------------------------------------------ identity and seeds
+    def spec(self) -> dict[str, Any]:
+        """The sweep as plain data, independent of formatting, comments and file location."""
+        return {
+            "base": self.base_text,
+            "days": self.days,
+            "replicates": self.replicates,
+            "design": self.design,
+            "samples": self.samples,
+            "seed": self.seed,
+            "parameters": {k: p.spec() for k, p in self.parameters.items()},
+        }
+
+    @property
+    def root(self) -> int:
+        """Root entropy of the seed tree: `seed` if given, else a stable hash of the sweep."""
+        if self.seed is not None:
+            return self.seed
+        return root_entropy(self.spec())
+
+    # ------------------------------------------------------------ points
+    @property
+    def n_points(self) -> int:
+        if self.design == "grid":
+            return math.prod(len(p.values) for p in self.parameters.values())  # type: ignore[union-attr]
+        return len(self.unit_sample())
+
+    @property
+    def n_runs(self) -> int:
+        return self.n_points * self.replicates
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem: one unit-interval factor per parameter, in file order."""
+        names = list(self.parameters)
+        return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+
+    def unit_sample(self) -> np.ndarray:
+        """The sampled design in the unit hypercube, one row per point (lhs, sobol, morris)."""
+        if self.design not in SAMPLED:
+            raise ValueError(f"design {self.design!r} has no unit sample")
+        return self._unit.copy()
+
+    @cached_property
+    def _unit(self) -> np.ndarray:
+        return _unit_sample(self.design, self.problem(), int(self.samples or 0), self.root)
+
+    def points(self) -> list[dict[str, Any]]:
+        """Every point of the design as overrides {scenario key: value}, in point order."""
+        keys = list(self.parameters)
+        if self.design == "grid":
+            levels = [p.values for p in self.parameters.values()]  # type: ignore[union-attr]
+            return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*levels)]
+        u = self.unit_sample()
+        columns = [p.scale(u[:, j]) for j, p in enumerate(self.parameters.values())]
+        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _unit_sample(design: str, problem: dict[str, Any], samples: int, root: int) -> np.ndarray:
+    rng = design_rng(root)
+    d = problem["num_vars"]
+    if design == "lhs":
+        from scipy.stats import qmc
+
+        return qmc.LatinHypercube(d=d, rng=rng).random(samples)
+    seed = int(rng.integers(2**31 - 1))
+    if design == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, samples, calc_second_order=True, scramble=True, seed=seed)
+    from SALib.sample import morris
+
+    with warnings.catch_warnings():  # SALib warns that it may fall back to fewer levels; we fix 4
+        warnings.simplefilter("ignore")
+        return morris.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
+
+
+# ---------------------------------------------------------------- loading and validation
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and validate a sweep file; raise `SweepError` (one line) on any problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise SweepError(path, None, "sweep file not found")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SweepError(path, None, f"not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise SweepError(path, None, f"cannot read ({exc.strerror or exc})") from None
+
+    allowed = (*REQUIRED, *OPTIONAL)
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+            raise SweepError(path, key, f"unknown key; {hint}")
+    for key in REQUIRED:
+        if key not in data:
+            raise SweepError(path, key, f"missing; a sweep file needs {', '.join(REQUIRED)}")
+
+    base_text = data["base"]
+    if not isinstance(base_text, str) or not base_text:
+        raise SweepError(path, "base", "must be the path of a scenario file, relative to the sweep file")
+    base = (path.parent / base_text).resolve()
+    if not base.is_file():
+        raise SweepError(path, "base", f"scenario file '{base_text}' not found (looked in {path.parent})")
+    try:
+        load_scenario(base)
+    except ScenarioError as exc:
+        raise SweepError(path, "base", str(exc)) from None
+
+    days = _positive_int(path, "days", data["days"])
+    replicates = _positive_int(path, "replicates", data["replicates"])
+    design = data["design"]
+    if design not in DESIGNS:
+        raise SweepError(path, "design", f"{design!r} is not a design; allowed values: {', '.join(DESIGNS)}")
+    samples = data.get("samples")
+    if design in SAMPLED:
+        if samples is None:
+            raise SweepError(path, "samples", f"missing; design '{design}' needs samples (a number of points)")
+        samples = _positive_int(path, "samples", samples)
+        if design == "sobol" and samples & (samples - 1):
+            raise SweepError(
+                path, "samples", f"must be a power of 2 for sobol (Sobol' balance), e.g. {_pow2_near(samples)}; "
+                f"got {samples}"
+            )
+    elif samples is not None:
+        raise SweepError(path, "samples", "only lhs, sobol and morris take samples; a grid has one point per level")
+    seed = data.get("seed")
+    if seed is not None:
+        seed = _positive_int(path, "seed", seed, minimum=0)
+    for key in ("name", "description"):
+        if not isinstance(data.get(key, ""), str):
+            raise SweepError(path, key, "must be a string")
+
+    raw = data["parameters"]
+    if not isinstance(raw, dict) or not raw:
+        raise SweepError(path, "parameters", "must be a table of at least one scenario key, e.g. "
+                         "entry.threshold = [\"free\", \"paid\"]")
+    parameters = {key: _parameter(path, base, design, key, spec) for key, spec in _flatten(path, raw)}
+    sweep = Sweep(
+        path=path, base=base, base_text=base_text, days=days, replicates=replicates, design=design,
+        samples=samples, parameters=parameters, seed=seed, name=data.get("name") or path.stem,
+        description=data.get("description", ""),
+    )
+    if design == "morris" and sweep.n_points == 0:  # pragma: no cover - SALib always returns points
+        raise SweepError(path, "samples", "the Morris design has no points")
+    return sweep
+
+
+def _positive_int(path: Path, key: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SweepError(path, key, f"must be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise SweepError(path, key, f"must be >= {minimum}, got {value}")
+    return value
+
+
+def _pow2_near(n: int) -> int:
+    return 1 << max(1, round(math.log2(max(n, 1))))
+
+
+def _is_range(value: Any) -> bool:
+    return isinstance(value, dict) and ("min" in value or "max" in value)
+
+
+def _flatten(path: Path, table: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """`[parameters]` as (dotted key, spec) pairs: TOML writes `entry.threshold = [...]` as nested tables."""
+    out: list[tuple[str, Any]] = []
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and not _is_range(value):
+            if not value:
+                raise SweepError(path, f"parameters.{key}", "empty table; give a list of values or {min, max}")
+            out += _flatten(path, value, f"{key}.")
+        else:
+            out.append((key, value))
+    return out
+
+
+def _parameter(path: Path, base: Path, design: str, key: str, spec: Any) -> Parameter:
+    where = f"parameters.{key}"
+    if key in RESERVED:
+        raise SweepError(path, where, f"cannot be swept: {RESERVED[key]}")
+    if isinstance(spec, list):
+        if not spec:
+            raise SweepError(path, where, "empty list; give at least one value")
+        for value in spec:
+            if isinstance(value, (list, dict)):
+                raise SweepError(path, where, f"values must be plain TOML values, got {value!r}")
+            _check_value(path, base, key, value)
+        if len(set(map(_canonical, spec))) < len(spec):
+            raise SweepError(path, where, f"repeated value in {spec!r}")
+        return Choices(tuple(spec))
+    if _is_range(spec):
+        if design == "grid":
+            raise SweepError(path, where, "a grid takes a list of values; {min, max} ranges are for lhs, sobol "
+                             "and morris")
+        extra = sorted(set(spec) - {"min", "max"})
+        if extra:
+            raise SweepError(path, where, f"unknown key '{extra[0]}' in range; a range has min and max")
+        for bound in ("min", "max"):
+            if bound not in spec:
+                raise SweepError(path, where, f"range without {bound}; write {{min = .., max = ..}}")
+            value = spec[bound]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SweepError(path, where, f"{bound} must be a number, got {value!r}")
+        lo, hi = spec["min"], spec["max"]
+        if lo > hi:
+            raise SweepError(path, where, f"min > max ({lo} > {hi})")
+        if lo == hi:
+            raise SweepError(path, where, f"min = max ({lo}); a fixed value belongs in the base scenario")
+        _check_value(path, base, key, lo)
+        _check_value(path, base, key, hi)
+        integer = _is_integer_key(key)
+        if integer and (lo != int(lo) or hi != int(hi)):  # pragma: no cover - the loader rejects 1.5 for an int
+            raise SweepError(path, where, f"{key} is an integer; min and max must be integers")
+        return Range(int(lo) if integer else float(lo), int(hi) if integer else float(hi), integer)
+    raise SweepError(path, where, f"expected a list of values or {{min = .., max = ..}}, got {spec!r}")
+
+
+def _check_value(path: Path, base: Path, key: str, value: Any) -> None:
+    """Load the base scenario with `key = value`; a field-level error is an error of the sweep file.
+
+    An error about the scenario as a whole (a constraint between keys) is left to the
+    runs: with another parameter's value, the same value may be fine.
+    """
+    try:
+        load_scenario(base, overrides={key: value})
+    except ScenarioError as exc:
+        if exc.key is None:
+            return
+        raise SweepError(path, f"parameters.{key}", exc.problem) from None
+
+
+def _is_integer_key(key: str) -> bool:
+    """Is the scenario field at `key` an integer (int or int | None)?"""
+    section, _, name = key.partition(".")
+    field = Scenario.model_fields.get(section)
+    model = field.annotation if field else None
+    fields = getattr(model, "model_fields", {})
+    annotation = fields[name].annotation if name in fields else None
+    args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) or typing.get_origin(
+        annotation
+    ) is typing.Union else (annotation,)
+    return int in args and float not in args
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
