@@ -246,6 +246,112 @@ def run(
     )
 
 
+@app.command()
+def sweep(
+    sweep_file: Annotated[
+        Path, typer.Argument(help="Sweep file (TOML), e.g. scenarios/sweeps/entry_x_kol_output.toml.",
+                             show_default=False)
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Results directory: runs.parquet and metrics/ (resumed if it exists).",
+                           show_default=False)
+    ],
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Worker processes of the local Dask cluster (1 = run in this process). "
+                     "Default: the number of cores.", show_default=False),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. "
+                     "tcp://host:8786. Default: $DASK_SCHEDULER_ADDRESS, unless --workers is given.",
+                     show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Discard results in --out that belong to another (or an edited) sweep.")
+    ] = False,
+) -> None:
+    """Run every point x replicate of a sweep file; resume where a previous call stopped."""
+    from sim.experiments import SweepError, SweepMismatch, load_sweep, open_backend, open_sweep_store, run_jobs
+    from sim.experiments.progress import RichProgress
+    from sim.experiments.store import StoreBusy
+    from sim.experiments.sweep import sweep_jobs
+
+    check_min("--workers", workers, 1)
+    if scheduler and workers is not None:
+        fail("--workers sizes the local cluster; it cannot be combined with --scheduler")
+    if not scheduler and workers is None:
+        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    try:
+        spec = load_sweep(sweep_file)
+    except SweepError as exc:
+        fail(str(exc))
+    try:
+        store = open_sweep_store(spec, out, force=force)
+    except (SweepMismatch, StoreBusy) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
+
+    err = Console(stderr=True)
+    jobs = sweep_jobs(spec)
+    with store:
+        todo = len(jobs) - len(store.committed_ids & {job.run_id for job in jobs})
+        try:
+            backend = open_backend(workers, scheduler) if todo else None
+        except OSError as exc:
+            fail(str(exc))
+        where = backend.description if backend is not None else "nothing to run"
+        err.print(
+            f"sweep [bold]{escape(spec.name)}[/bold]: {spec.n_points} points x {spec.replicates} replicates = "
+            f"{spec.n_runs} runs; {len(jobs) - todo} already stored, {todo} to run {escape(where)}",
+            soft_wrap=True,
+        )
+        try:
+            tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
+        except KeyboardInterrupt:
+            err.print(f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
+                      "run the same command again to resume", soft_wrap=True)
+            raise typer.Exit(130) from None
+        finally:
+            if backend is not None:
+                backend.close()
+    if tally.first_error:
+        err.print(f"first error: {escape(tally.first_error)}", soft_wrap=True, highlight=False)
+    console = Console()
+    console.print(f"results in [bold]{escape(str(out))}[/bold] (runs.parquet, metrics/)", soft_wrap=True)
+    console.print(tally.line(), highlight=False)
+
+
+@app.command()
+def analyze(
+    directory: Annotated[
+        Path, typer.Argument(help="Results directory of a sweep (holding runs.parquet).", show_default=False)
+    ],
+    kpis: Annotated[
+        list[str] | None,
+        typer.Option("--kpi", metavar="NAME", help="KPI to analyze (repeatable). Default: every KPI that varies.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Per-point means with 95% CIs, main-effect plots and (sobol, morris) sensitivity indices."""
+    from sim.experiments.analysis import AnalysisError, analyze_store
+
+    try:
+        report = analyze_store(directory, kpis)
+    except AnalysisError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the analysis to {directory / 'analysis'}: {exc.strerror or exc}", IO_ERROR)
+    console = Console()
+    for table in report.tables():
+        console.print(table)
+    for note in report.notes:
+        console.print(note, soft_wrap=True, highlight=False)
+    console.print(f"analysis written to [bold]{escape(str(report.out))}[/bold] ({', '.join(report.files)})",
+                  soft_wrap=True)
+
+
 # ---------------------------------------------------------------- entry point
 
 

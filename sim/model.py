@@ -30,6 +30,7 @@ from sim.engines import agents as agent_engine
 from sim.engines import vectorized
 from sim.engines.day import DayContext, Trend
 from sim.groups import GroupTable, groups_to_split, inherited_culture, route_newcomers
+from sim.memory import reuse_freed_memory
 from sim.population import (
     ACTIVE,
     CHANNEL,
@@ -72,6 +73,7 @@ class CommunityModel(mesa.Model):
     def __init__(self, scenario: Scenario, rng: Any = None, engine: str = "vectorized") -> None:
         if engine not in ENGINES:
             raise ValueError(f"engine: unknown engine {engine!r}; allowed values: {', '.join(ENGINES)}")
+        reuse_freed_memory()
         super().__init__(rng=scenario.run.seed if rng is None else rng)
         self.params = scenario
         self.engine = engine

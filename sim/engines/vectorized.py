@@ -101,8 +101,12 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
         decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
         peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share, awaken=ctx.awaken,
     )
-    exposure = np.where(newcomer, join_day_exposure(fb), 1.0)
-    outcome = day_move(rng.random(rows.size), *day_probabilities(hazards, dormant, exposure))
+    if fb:  # newcomers faced the first-day rule instead
+        outcome = day_move(rng.random(rows.size), *day_probabilities(hazards, dormant))
+        outcome[newcomer] = STAY
+    else:
+        exposure = np.where(newcomer, join_day_exposure(fb), 1.0)
+        outcome = day_move(rng.random(rows.size), *day_probabilities(hazards, dormant, exposure))
     stayed &= outcome != LEAVE
     to_active = (outcome == SWITCH) & dormant
     to_dormant = (outcome == SWITCH) & engaged
@@ -119,9 +123,10 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     engaged = (engaged & ~to_dormant) | to_active
     stayed &= _renew(model, ctx, rows, join_day, sat, stayed)
     if fb:
-        _turn_spammer(model, ctx, rows[stayed], sat[stayed], ties[stayed], g[stayed])
-    keep = stayed & engaged
-    _buy(model, ctx, rows[keep], mult[keep])
+        cand = np.flatnonzero(stayed & (sat < sc.ads.spam_satisfaction))
+        _turn_spammer(model, ctx, rows[cand], sat[cand], ties[cand], g[cand])
+    buyers = np.flatnonzero(stayed & engaged & ~P.spammer[rows])
+    _buy(model, ctx, rows[buyers], mult[buyers])
 
 
 def _renew(model: CommunityModel, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray,
@@ -144,30 +149,27 @@ def _renew(model: CommunityModel, ctx: DayContext, rows: np.ndarray, join_day: n
 
 def _turn_spammer(model: CommunityModel, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray,
                   g: np.ndarray) -> None:
-    """Disaffected members who no longer fear a kick start posting ads."""
+    """Disaffected members (below the spam floor) who no longer fear a kick start posting ads."""
     P, sc, rng = model.people, model.params, model.rng
-    cand = np.flatnonzero(sat < sc.ads.spam_satisfaction)
-    cand = cand[~P.spammer[rows[cand]]]
-    if cand.size == 0:
+    fresh = ~P.spammer[rows]
+    rows, sat, ties, g = rows[fresh], sat[fresh], ties[fresh], g[fresh]
+    if rows.size == 0:
         return
-    r = rows[cand]
     threat = ad_rules.POLICY_THREAT[sc.moderation.ad_policy]
-    stake = P.commitment[r] + V.saturating(ties[cand], sc.value.ties_saturation)
-    fear = ad_rules.kick_fear(threat, ctx.coverage[g[cand]], stake, sc.ads.kick_fear)
-    h = ad_rules.spam_hazard(sat[cand], fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
-    turned = r[rng.random(r.size) < step_probability(h)]
+    stake = P.commitment[rows] + V.saturating(ties, sc.value.ties_saturation)
+    fear = ad_rules.kick_fear(threat, ctx.coverage[g], stake, sc.ads.kick_fear)
+    h = ad_rules.spam_hazard(sat, fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
+    turned = rows[rng.random(rows.size) < step_probability(h)]
     P.spammer[turned] = True
     ctx.new_spammers = int(turned.size)
 
 
 def _buy(model: CommunityModel, ctx: DayContext, rows: np.ndarray, mult: np.ndarray) -> None:
-    """Engaged members able to pay buy the product; satisfied buyers buy again (spammers do not buy)."""
+    """Engaged members (not spammers) able to pay buy the product; satisfied buyers buy again."""
     P, sc, rng = model.people, model.params, model.rng
     mon = sc.monetization
     if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0):
         return
-    ok = ~P.spammer[rows]
-    rows, mult = rows[ok], mult[ok]
     h = purchase_hazard(P.purchases[rows] > 0, mult, P.interest[rows], P.wtp[rows], price=mon.product_price,
                         conversion=mon.buyer_conversion, repurchase=mon.repurchase_rate)
     buyers = rows[rng.random(rows.size) < step_probability(h)]

@@ -103,8 +103,8 @@ class InlineExecutor(cf.Executor):
         future: cf.Future = cf.Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - delivered through the future, as executors do
-            future.set_exception(exc)
+        except Exception as exc:  # noqa: BLE001 - delivered through the future, as executors do
+            future.set_exception(exc)  # (KeyboardInterrupt and SystemExit propagate at once)
         return future
 
 
@@ -142,7 +142,7 @@ class ExecutorBackend(Backend):
     def __init__(self, executor: cf.Executor, workers: int | None = None) -> None:
         self.executor = executor
         self.workers = workers or getattr(executor, "_max_workers", None) or default_workers()
-        self.description = f"{type(executor).__name__} ({self.workers} workers)"
+        self.description = f"on {type(executor).__name__} ({self.workers} workers)"
 
     def capacity(self) -> int:
         return 2 * self.workers
@@ -159,7 +159,7 @@ class DaskBackend(Backend):
     def __init__(self, client: Any, cluster: Any = None, retries: int = DEFAULT_RETRIES, description: str = "") -> None:
         self.client, self.cluster = client, cluster
         self.executor = client.get_executor(retries=retries, pure=False)
-        self.description = description or f"Dask scheduler {client.scheduler.address}"
+        self.description = description or f"on the Dask scheduler at {client.scheduler.address}"
         self._threads, self._checked = 0, 0.0
 
     def capacity(self) -> int:
@@ -196,7 +196,7 @@ def local_cluster(workers: int, retries: int = DEFAULT_RETRIES) -> DaskBackend:
     )
     client = Client(cluster)
     noun = "worker" if workers == 1 else "workers"
-    return DaskBackend(client, cluster, retries, description=f"a local Dask cluster ({workers} {noun})")
+    return DaskBackend(client, cluster, retries, description=f"on a local Dask cluster ({workers} {noun})")
 
 
 def connect(address: str, retries: int = DEFAULT_RETRIES, timeout: float = 10.0) -> DaskBackend:
@@ -208,7 +208,7 @@ def connect(address: str, retries: int = DEFAULT_RETRIES, timeout: float = 10.0)
     except (OSError, TimeoutError, ValueError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise OSError(f"cannot connect to the Dask scheduler at {address}: {message}") from None
-    return DaskBackend(client, None, retries, description=f"the Dask cluster at {address}")
+    return DaskBackend(client, None, retries, description=f"on the Dask cluster at {address}")
 
 
 def open_backend(workers: int | None = None, scheduler: str | None = None, retries: int = DEFAULT_RETRIES) -> Backend:

@@ -217,7 +217,7 @@ class RunStore:
             return 0
         part = self._write_metrics(r for _, r in fresh)
         rows = [_run_row(job, result, part if _has_metrics(result) else None) for job, result in fresh]
-        table = _table(rows)
+        table = _table(rows, floats={name for _, result in fresh for name in result.kpis})
         merged = table if self._runs is None else pa.concat_tables([self._runs, table], promote_options="permissive")
         self._write_runs(merged)
         self._runs = merged
@@ -306,8 +306,12 @@ def _run_row(job: Job, result: RunResult, part: str | None) -> dict[str, Any]:
     return row
 
 
-def _table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
-    """Rows (dicts) as an Arrow table; columns in first-seen order; None and NaN become null."""
+def _table(rows: Sequence[Mapping[str, Any]], floats: set[str]) -> pa.Table:
+    """Rows (dicts) as an Arrow table; columns in first-seen order; None and NaN become null.
+
+    The `floats` columns (the KPIs) are always float64, so the schema of runs.parquet
+    does not depend on which runs came first (an int KPI, or one undefined so far).
+    """
     columns: dict[str, list[Any]] = {}
     for row in rows:
         for name in row:
@@ -318,6 +322,7 @@ def _table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     arrays = {}
     for name, values in columns.items():
         kind = pa.string() if name in ("run_id", "scenario", "status", "error", PART_COLUMN) else None
+        kind = pa.float64() if name in floats else kind
         arrays[name] = pa.array(values, type=kind, from_pandas=True)
     return pa.table(arrays)
 
