@@ -105,17 +105,18 @@ def derivatives(state: np.ndarray, r: Rates) -> np.ndarray:
     ])
 
 
-def solve(sc: Scenario, days: int | None = None) -> pd.DataFrame:
-    """Expected counts by stage, day 0..days, from the scenario's initial state.
+def solve(sc: Scenario, days: int | None = None, points_per_day: int = 1) -> pd.DataFrame:
+    """Expected counts by stage from day 0 to `days`, from the scenario's initial state.
 
-    Columns: day, potential, engaged, dormant, left, members, active_share.
+    Columns: day (fractional when points_per_day > 1), potential, engaged, dormant,
+    left, members, active_share.
     """
     rates = Rates.of(sc)
     days = sc.run.days if days is None else days
     pop = sc.population
     y0 = np.array([pop.potential_pool - pop.initial_members - pop.initial_left, pop.initial_members, 0.0,
                    pop.initial_left], dtype=float)
-    t = np.arange(days + 1, dtype=float)
+    t = np.linspace(0.0, float(days), days * points_per_day + 1)
     sol = solve_ivp(lambda _t, y: derivatives(y, rates), (0.0, float(days)), y0, t_eval=t,
                     method="LSODA", rtol=1e-9, atol=1e-9)
     if not sol.success:  # pragma: no cover - LSODA on this smooth system does not fail
@@ -123,7 +124,7 @@ def solve(sc: Scenario, days: int | None = None) -> pd.DataFrame:
     s, a_, d, left = sol.y
     members = a_ + d
     return pd.DataFrame({
-        "day": t.astype(int), "potential": s, "engaged": a_, "dormant": d, "left": left, "members": members,
+        "day": t if points_per_day > 1 else t.astype(int), "potential": s, "engaged": a_, "dormant": d, "left": left, "members": members,
         "active_share": np.divide(a_, members, out=np.zeros_like(a_), where=members > 0),
     })
 
