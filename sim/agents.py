@@ -117,7 +117,7 @@ class Member(mesa.Agent):
         mult = self._multiplier(P.satisfaction[i])
         P.novelty[i] = V.decay_novelty(P.novelty[i], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
         if engaged:
-            P.ties[i] = V.grow_ties(P.ties[i], min(mult, 3.0), val.tie_rate, ctx.crowd_g[g], ctx.activity_ties)
+            P.ties[i] = V.grow_ties(P.ties[i], min(mult, 3.0), ctx.tie_rate_g[g], ctx.crowd_g[g], ctx.activity_ties)
         else:
             P.ties[i] *= 1.0 - val.tie_decay
         fb = sc.dynamics.value_feedback
@@ -132,7 +132,7 @@ class Member(mesa.Agent):
                 return
         dormant = P.stage[i] == DORMANT
         hazards = member_hazards(
-            mult, P.patience[i], P.commitment[i], feedback=fb, base_rate=sc.churn.base_rate,
+            mult, P.patience[i], P.commitment[i] + ctx.identity_g[g], feedback=fb, base_rate=sc.churn.base_rate,
             peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
             decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
             peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share,
@@ -157,7 +157,7 @@ class Member(mesa.Agent):
             return
         if fb and not P.spammer[i] and P.satisfaction[i] < sc.ads.spam_satisfaction:
             stake = P.commitment[i] + V.saturating(P.ties[i], val.ties_saturation)
-            fear = ad_rules.kick_fear(ad_rules.POLICY_THREAT[sc.moderation.ad_policy], ctx.coverage[g], stake,
+            fear = ad_rules.kick_fear(ad_rules.POLICY_THREAT[sc.moderation.ad_policy], ctx.enforcement[g], stake,
                                       sc.ads.kick_fear)
             h = ad_rules.spam_hazard(P.satisfaction[i], fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
             if rng.random() < step_probability(h):

@@ -380,25 +380,34 @@ class CommunityModel(mesa.Model):
     def _moderate(self, ctx: DayContext) -> None:
         """Admins catch ads within their attention and apply the ad policy; they welcome newcomers.
 
-        Attention is shared by all of the day's work (ads, welcomes, reviews), so coverage
-        falls when spam grows faster than the admins' capacity to remove it.
+        Attention is shared by all of the day's work (ads, off-topic deletions, welcomes,
+        reviews), so coverage falls when spam grows faster than the admins' capacity to
+        remove it. Strictness scales what they catch, ads and innocent messages alike
+        (newcomers, who do not know the norms yet, are flagged more often).
         """
         sc, P = self.params, self.people
         mod = sc.moderation
         G = self.groups.count
         joined_g = np.bincount(P.group[ctx.joined_rows], minlength=G) if ctx.joined_rows.size else np.zeros(G)
-        need = mod.minutes_per_ad * ctx.ads_g + ctx.review_minutes / G
+        off_topic = sc.value.off_topic_share * ctx.messages_g
+        need = (mod.minutes_per_ad * ctx.ads_g + ctx.review_minutes / G
+                + mod.minutes_per_off_topic * mod.off_topic_removal * off_topic)
         if sc.onboarding.welcome:
             need = need + mod.minutes_per_welcome * joined_g
         ctx.coverage = ad_rules.moderation_coverage(ctx.admin_capacity, need)
-        p_detect = ad_rules.detection_probability(mod.ad_policy, ctx.coverage)
+        ctx.enforcement = ctx.coverage * mod.strictness
+        ctx.focus = mod.off_topic_removal * ctx.enforcement
+        ctx.off_topic_removed = int((off_topic * ctx.focus).sum())
+        p_detect = ad_rules.detection_probability(mod.ad_policy, ctx.enforcement)
         rows, ads = ctx.spam_rows, ctx.spam_ads
         caught = self.rng.binomial(ads, p_detect[P.group[rows]]) if rows.size else np.zeros(0, dtype=np.int64)
         ctx.ads_removed_g = np.bincount(P.group[rows], weights=caught, minlength=G)
         flagged = rows[caught > 0]
         if mod.false_positive_rate > 0 and mod.ad_policy != "tolerate" and ctx.poster_rows.size:
             g = P.group[ctx.poster_rows]
-            p_flag = step_probability(mod.false_positive_rate * ctx.coverage[g] * ctx.poster_rates)
+            newcomer = P.stage[ctx.poster_rows] == NEW
+            flag_rate = mod.false_positive_rate * (1.0 + (mod.newcomer_flag_multiplier - 1.0) * newcomer)
+            p_flag = step_probability(flag_rate * ctx.enforcement[g] * ctx.poster_rates)
             wrongly = ctx.poster_rows[self.rng.random(ctx.poster_rows.size) < p_flag]
             P.satisfaction[wrongly] -= mod.wrongful_warning_hurt
             ctx.false_flags = int(wrongly.size)

@@ -99,7 +99,10 @@ class DayContext:
     posts_log: list = field(default_factory=list)  # (row, rate) of posters, agents engine only
     ads_log: list = field(default_factory=list)  # (row, ads) of spammers, agents engine only
     # moderation
-    coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of moderation work done
+    enforcement: np.ndarray = field(default_factory=lambda: np.zeros(0))  # coverage x strictness
+    focus: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of off-topic chatter deleted
+    off_topic_removed: int = 0
     ads_removed_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     welcomed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     welcomed_rows: set = field(default_factory=set)  # agents engine only
@@ -114,6 +117,8 @@ class DayContext:
     chat_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     annoyance_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     crowd_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    tie_rate_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    identity_g: np.ndarray = field(default_factory=lambda: np.zeros(0))  # commitment from topical focus
     left_share: float = 0.0  # R/N: share of the pool who left or were kicked
     active_share: float = 0.0  # a: share of members who are new or active
     # moves
@@ -163,7 +168,10 @@ def group_terms(model: CommunityModel, ctx: DayContext, size: np.ndarray, engage
     val = sc.value
     ctx.size_g, ctx.engaged_g = size, engaged
     ctx.content_g = V.content_value(ctx.quality_posts, val.content_saturation)
-    ctx.chat_g = V.chat_value(ctx.messages_g, size, val.chat_saturation, val.crowd_size)
+    visible_messages = ctx.messages_g * (1.0 - val.off_topic_share * ctx.focus)
+    ctx.chat_g = V.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size)
+    ctx.tie_rate_g = val.tie_rate * (1.0 - val.off_topic_share * ctx.focus)  # off-topic chatter builds ties
+    ctx.identity_g = sc.moderation.focus_commitment * ctx.focus  # a focused group binds to its topic
     ctx.replies = int(model.rng.binomial(ctx.messages_g.astype(np.int64), np.clip(ctx.chat_g, 0, 1)).sum())
     visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
     ctx.annoyance_g = V.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)

@@ -77,7 +77,7 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     P.satisfaction[rows] = sat
     mult = model._multiplier(sat)
     P.novelty[rows] = V.decay_novelty(P.novelty[rows], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
-    ties = np.where(engaged, V.grow_ties(ties, np.minimum(mult, 3.0), val.tie_rate, ctx.crowd_g[g],
+    ties = np.where(engaged, V.grow_ties(ties, np.minimum(mult, 3.0), ctx.tie_rate_g[g], ctx.crowd_g[g],
                                          ctx.activity_ties), ties * (1.0 - val.tie_decay))
     P.ties[rows] = ties
     update_groups(model, ctx)
@@ -96,7 +96,7 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
         ctx.first_day_left = int(idx.size - stayed[idx].sum())
     dormant = ~engaged
     hazards = member_hazards(
-        mult, P.patience[rows], P.commitment[rows], feedback=fb, base_rate=sc.churn.base_rate,
+        mult, P.patience[rows], P.commitment[rows] + ctx.identity_g[g], feedback=fb, base_rate=sc.churn.base_rate,
         peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
         decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
         peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share, awaken=ctx.awaken,
@@ -157,7 +157,7 @@ def _turn_spammer(model: CommunityModel, ctx: DayContext, rows: np.ndarray, sat:
         return
     threat = ad_rules.POLICY_THREAT[sc.moderation.ad_policy]
     stake = P.commitment[rows] + V.saturating(ties, sc.value.ties_saturation)
-    fear = ad_rules.kick_fear(threat, ctx.coverage[g], stake, sc.ads.kick_fear)
+    fear = ad_rules.kick_fear(threat, ctx.enforcement[g], stake, sc.ads.kick_fear)
     h = ad_rules.spam_hazard(sat, fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
     turned = rows[rng.random(rows.size) < step_probability(h)]
     P.spammer[turned] = True

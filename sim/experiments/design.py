@@ -203,7 +203,11 @@ def _unit_sample(design: str, problem: dict[str, Any], samples: int, root: int) 
     if design == "lhs":
         from scipy.stats import qmc
 
-        return qmc.LatinHypercube(d=d, rng=rng).random(samples)
+        try:
+            sampler = qmc.LatinHypercube(d=d, rng=rng)
+        except TypeError:  # scipy < 1.15 calls it seed
+            sampler = qmc.LatinHypercube(d=d, seed=rng)
+        return sampler.random(samples)
     seed = int(rng.integers(2**31 - 1))
     if design == "sobol":
         from SALib.sample import sobol

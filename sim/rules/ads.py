@@ -14,13 +14,14 @@ from numpy.typing import ArrayLike, NDArray
 POLICY_THREAT = {"tolerate": 0.0, "warn_then_kick": 0.6, "kick": 1.0}
 
 
-def kick_fear(threat: ArrayLike, coverage: ArrayLike, stake: ArrayLike, weight: float) -> NDArray[np.float64]:
-    """Fear of being kicked, 0..1: 1 - exp(-weight * threat * coverage * (1 + stake)).
+def kick_fear(threat: ArrayLike, enforcement: ArrayLike, stake: ArrayLike, weight: float) -> NDArray[np.float64]:
+    """Fear of being kicked, 0..1: 1 - exp(-weight * threat * enforcement * (1 + stake)).
 
-    `threat` is the policy's credibility, `coverage` the share of ads admins actually
-    catch in the group, `stake` what the member would lose (commitment, ties).
+    `threat` is the policy's credibility, `enforcement` the share of ads admins actually
+    catch in the group (coverage x strictness), `stake` what the member would lose
+    (commitment, ties).
     """
-    x = weight * np.asarray(threat) * np.asarray(coverage) * (1.0 + np.asarray(stake))
+    x = weight * np.asarray(threat) * np.asarray(enforcement) * (1.0 + np.asarray(stake))
     return -np.expm1(-x)
 
 
@@ -40,9 +41,9 @@ def moderation_coverage(minutes_available: ArrayLike, minutes_needed: ArrayLike)
         return np.where(need > 0, np.clip(avail / need, 0.0, 1.0), 1.0)
 
 
-def detection_probability(policy: str, coverage: ArrayLike) -> NDArray[np.float64]:
-    """Probability that one ad is found and removed: coverage, or 0 when ads are tolerated."""
-    return np.asarray(coverage, dtype=float) * (policy != "tolerate")
+def detection_probability(policy: str, enforcement: ArrayLike) -> NDArray[np.float64]:
+    """Probability that one ad is found and removed: enforcement (coverage x strictness), 0 if tolerated."""
+    return np.asarray(enforcement, dtype=float) * (policy != "tolerate")
 
 
 def sanction(policy: str, warnings: ArrayLike, warnings_before_kick: int) -> NDArray[np.bool_]:

@@ -106,6 +106,7 @@ class Value(Section):
     chat_saturation: float = Field(0.5, gt=0, description="messages/member/day giving 63% of chat value")
     crowd_size: float = Field(300.0, gt=0, description="group size at which crowding halves chat and tie value")
     ties_saturation: float = Field(5.0, gt=0, description="ties giving 63% of tie value")
+    off_topic_share: float = Field(0.3, ge=0, le=1, description="share of member messages that are off-topic chatter")
     tie_rate: float = Field(0.05, ge=0, description="ties formed/day by an engaged member in a small group")
     tie_decay: float = Field(0.01, ge=0, le=1, description="share of ties lost per day while dormant")
     ad_annoyance: float = Field(0.5, ge=0, description="value lost at saturating ad exposure")
@@ -152,6 +153,11 @@ class Moderation(Section):
     false_positive_rate: float = Field(0.0, ge=0, le=1, description="share of normal messages wrongly flagged")
     removed_ad_visibility: float = Field(0.1, ge=0, le=1, description="share of a removed ad's annoyance still felt")
     wrongful_warning_hurt: float = Field(0.5, ge=0, description="satisfaction lost by a member wrongly flagged")
+    strictness: float = Field(1.0, ge=0, le=1, description="how readily admins flag: scales ads caught and false flags")
+    newcomer_flag_multiplier: float = Field(3.0, ge=0, description="how much likelier a newcomer's message is flagged")
+    off_topic_removal: float = Field(0.0, ge=0, le=1, description="share of off-topic messages admins delete")
+    minutes_per_off_topic: float = Field(0.2, ge=0, description="admin minutes to delete one off-topic message")
+    focus_commitment: float = Field(1.0, ge=0, description="commitment a fully on-topic group adds (identity)")
 
 
 class Ads(Section):
