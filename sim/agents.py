@@ -232,9 +232,10 @@ class KOL(mesa.Agent):
         budget = sc.roles.kol_hours_per_day * 60.0
         planned = sc.output.kol_posts_per_day if rng.random() < sc.output.regularity else 0.0
         posts = int(rng.poisson(planned * kol_rules.output_factor(self.motivation)))
-        fixed = len(self.groups) * sc.kol.moderation_minutes + ctx.kol_activity_minutes
+        activity = sum(ctx.kol_activity_g[g] for g in self.groups)
+        fixed = len(self.groups) * sc.kol.moderation_minutes + activity
         need = kol_rules.planned_minutes(posts, sc.kol.minutes_per_post, len(self.groups), sc.kol.moderation_minutes)
-        need += ctx.kol_activity_minutes
+        need += activity
         if need > budget:
             posts = min(posts, int(max(0.0, budget - fixed) // sc.kol.minutes_per_post))
         self.overload = max(0.0, need / budget - 1.0) if budget > 0 else float(need > 0)
@@ -245,7 +246,7 @@ class KOL(mesa.Agent):
         for g in self.groups:  # a KOL serves few groups: a loop beats numpy's fancy indexing here
             ctx.quality_posts[g] += posts * sc.output.quality * share
             ctx.content_posts[g] += posts * share
-            ctx.admin_capacity[g] += help_minutes
+            ctx.kol_help[g] += help_minutes
 
     def reflect(self, ctx: DayContext) -> None:
         """End of day: motivation follows recognition, overload wears it down; a burnt-out KOL may quit."""
@@ -278,11 +279,11 @@ class Admin(mesa.Agent):
         self.minutes_per_day = minutes_per_day
 
     def work(self, ctx: DayContext) -> None:
-        """Share attention over the managed groups (less what activities take) and post announcements."""
+        """Share attention over the managed groups and post announcements."""
         sc = self.model.params
         if not self.groups:
             return
-        share = max(0.0, self.minutes_per_day / len(self.groups) - ctx.admin_activity_minutes)
+        share = self.minutes_per_day / len(self.groups)
         posts = self.model.rng.poisson(sc.output.admin_posts_per_day * sc.output.regularity, size=len(self.groups))
         for g, n in zip(self.groups, posts.tolist(), strict=True):
             ctx.admin_capacity[g] += share

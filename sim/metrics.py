@@ -54,6 +54,12 @@ DAILY_COLUMNS: dict[str, str] = {
     "ads_removed": "ad messages removed by admins today",
     "off_topic_removed": "off-topic member messages deleted by admins today",
     "spammers": "members posting ads",
+    "new_spammers": "members who turned spammer today",
+    "went_dormant": "new or active members who went dormant today",
+    "reactivated": "dormant members who became active today (awakening)",
+    "applicants": "potential people who arrived today (before the entry threshold)",
+    "kols_quit": "KOLs who quit today (burnout or planned departure)",
+    "kols_cultivated": "members turned into KOLs today",
     "groups": "groups with at least one member",
     "groups_opened": "groups opened or split off today",
     "max_group_size": "members in the largest group",
@@ -66,13 +72,14 @@ DAILY_COLUMNS: dict[str, str] = {
     "fee_revenue": "entry and renewal fees today, currency",
     "product_revenue": "product sales today, currency",
     "revenue": "fee_revenue + product_revenue, currency",
+    "cumulative_revenue": "revenue summed from day 1, currency",
     "purchases": "product purchases today",
     "admin_hours": "admin hours today",
     "kol_hours": "KOL hours today",
     "operator_cost": "admin and KOL hours at their rates plus rewards and activity money, currency",
     "new_rate": "joined / members at the start of the day (新增率)",
     "conversion_rate": "new members who became active today / new members (转化率)",
-    "churn_rate": "members who left or were kicked today / members at the start of the day (流失率)",
+    "churn_rate": "members who left or were kicked today / (members at the start of the day + joined) (流失率)",
     "reactivation_rate": "dormant members reactivated today / dormant at the start of the day (觉醒率)",
 }
 
@@ -120,6 +127,12 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
         "ads_removed": int(ctx.ads_removed_g.sum()),
         "off_topic_removed": ctx.off_topic_removed,
         "spammers": int(np.count_nonzero(P.spammer[rows])),
+        "new_spammers": ctx.new_spammers,
+        "went_dormant": ctx.active_to_dormant,
+        "reactivated": ctx.dormant_to_active,
+        "applicants": ctx.applicants,
+        "kols_quit": ctx.kols_quit,
+        "kols_cultivated": ctx.kols_cultivated,
         "groups": int(np.count_nonzero(sizes)),
         "groups_opened": ctx.groups_opened + ctx.splits,
         "max_group_size": int(sizes.max()) if sizes.size else 0,
@@ -138,7 +151,7 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
         "operator_cost": cost,
         "new_rate": _ratio(ctx.joined_rows.size, start_members),
         "conversion_rate": _ratio(ctx.new_to_active, ctx.start_counts[NEW]),
-        "churn_rate": _ratio(ctx.left_today + ctx.kicked_today, start_members),
+        "churn_rate": _ratio(ctx.left_today + ctx.kicked_today, start_members + ctx.joined_rows.size),
         "reactivation_rate": _ratio(ctx.dormant_to_active, ctx.start_counts[DORMANT]),
     }
 
@@ -149,15 +162,16 @@ def _ratio(num: float, den: float) -> float:
 
 def frame(records: list[dict[str, float]]) -> pd.DataFrame:
     """The daily records as a DataFrame with the columns of DAILY_COLUMNS."""
-    df = pd.DataFrame.from_records(records, columns=list(DAILY_COLUMNS))
-    df["cumulative_revenue"] = df["revenue"].cumsum()
+    df = pd.DataFrame.from_records(records, columns=[c for c in DAILY_COLUMNS if c != "cumulative_revenue"])
+    df.insert(df.columns.get_loc("revenue") + 1, "cumulative_revenue", df["revenue"].cumsum())
     return df
 
 
 #: daily columns that are flows (summed over a period); the rest are stocks or means
 FLOW_COLUMNS = (
     "joined", "joined_channel", "joined_referral", "joined_organic", "refused", "left_today", "first_day_left",
-    "kicked_today", "warnings", "false_flags", "off_topic_removed", "messages", "replies", "content_posts", "kol_posts", "ad_messages", "ads_removed",
+    "kicked_today", "warnings", "false_flags", "off_topic_removed", "messages", "new_spammers", "went_dormant",
+    "reactivated", "applicants", "kols_quit", "kols_cultivated", "replies", "content_posts", "kol_posts", "ad_messages", "ads_removed",
     "groups_opened", "fee_revenue", "product_revenue", "revenue", "purchases", "admin_hours", "kol_hours",
     "operator_cost",
 )

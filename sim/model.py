@@ -91,6 +91,7 @@ class CommunityModel(mesa.Model):
             for a in scenario.activities
         ]
         self.kols_lost = 0
+        self._kols_left_overnight = 0
         self.trend = Trend()
         self._views: dict[int, Member] = {}
         self._found(scenario)
@@ -138,8 +139,10 @@ class CommunityModel(mesa.Model):
         self.activity_until[index] = self.steps + duration  # runs on days steps+1 .. steps+duration
 
     def _all_kols_leave(self) -> None:
+        """The planned loss of every KOL (kol.leave_day); counted in tomorrow's kols_quit."""
         for kol in list(self.kols):
             self.kols_lost += 1
+            self._kols_left_overnight += 1
             kol.remove()
 
     # ---------------------------------------------------------------- Mesa API
@@ -199,6 +202,7 @@ class CommunityModel(mesa.Model):
         """One day of the community."""
         day = self.steps
         ctx = DayContext.start(self, day)
+        ctx.kols_quit, self._kols_left_overnight = self._kols_left_overnight, 0
         self._acquire(ctx)
         self._produce_content(ctx)
         self._engine.post(self, ctx)
@@ -365,16 +369,35 @@ class CommunityModel(mesa.Model):
 
     # ---------------------------------------------------------------- output
     def _produce_content(self, ctx: DayContext) -> None:
-        """Admins share out their attention and post; KOLs write within their time budgets."""
+        """Admins share out their attention and post; KOLs write within their time budgets.
+
+        Today's activities take their cost per occurrence spread over the days they run:
+        admin minutes from each occupied group's attention, KOL minutes shared among the
+        KOLs serving the group, money per occupied group.
+        """
         G = self.groups.count
-        ctx.quality_posts, ctx.content_posts, ctx.admin_capacity = np.zeros(G), np.zeros(G), np.zeros(G)
-        ctx.admin_activity_minutes = sum(self.effects[i].admin_minutes for i in ctx.activities)
-        ctx.kol_activity_minutes = sum(self.effects[i].kol_minutes for i in ctx.activities)
+        ctx.quality_posts, ctx.content_posts = np.zeros(G), np.zeros(G)
+        ctx.admin_capacity, ctx.kol_help = np.zeros(G), np.zeros(G)
+        ctx.occupied = np.bincount(self.people.group[self.people.members()], minlength=G) > 0
+        running = [self.effects[i] for i in ctx.activities]
+        kols = self.kols
+        if running and kols:
+            serving = np.zeros(G)
+            for kol in kols:
+                serving[kol.groups] += 1
+            per_group = sum(e.kol_minutes / e.duration for e in running)
+            ctx.kol_activity_g = np.divide(per_group, serving, out=np.zeros(G), where=serving > 0).tolist()
+        else:
+            ctx.kol_activity_g = [0.0] * G
         for kind, method in ((Admin, "work"), (KOL, "write")):
             if kind in self._agents_by_type:
                 self._agents_by_type[kind].shuffle_do(method, ctx)
-        ctx.operator_money += sum(self.effects[i].money for i in ctx.activities) * G
-        ctx.operator_money += self.params.kol.reward_per_post * sum(k.posts_today for k in self.kols)
+        admin_activity = sum(e.admin_minutes / e.duration for e in running)
+        staffed = ctx.admin_capacity > 0
+        ctx.admin_capacity = np.maximum(0.0, ctx.admin_capacity - admin_activity * (ctx.occupied & staffed))
+        ctx.admin_capacity += ctx.kol_help
+        ctx.operator_money += sum(e.money / e.duration for e in running) * int(ctx.occupied.sum())
+        ctx.operator_money += self.params.kol.reward_per_post * sum(k.posts_today for k in kols)
 
     # ---------------------------------------------------------------- moderation
     def _moderate(self, ctx: DayContext) -> None:
@@ -390,7 +413,8 @@ class CommunityModel(mesa.Model):
         G = self.groups.count
         joined_g = np.bincount(P.group[ctx.joined_rows], minlength=G) if ctx.joined_rows.size else np.zeros(G)
         off_topic = sc.value.off_topic_share * ctx.messages_g
-        need = (mod.minutes_per_ad * ctx.ads_g + ctx.review_minutes / G
+        review = ctx.review_minutes / max(1, int(ctx.occupied.sum())) * ctx.occupied
+        need = (mod.minutes_per_ad * ctx.ads_g + review
                 + mod.minutes_per_off_topic * mod.off_topic_removal * off_topic)
         if sc.onboarding.welcome:
             need = need + mod.minutes_per_welcome * joined_g

@@ -83,12 +83,13 @@ class DayContext:
     joined_organic: int = 0
     groups_opened: int = 0
     review_minutes: float = 0.0
-    admin_activity_minutes: float = 0.0  # per group, taken by today's activities
-    kol_activity_minutes: float = 0.0  # per KOL, taken by today's activities
+    occupied: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # groups with members
+    kol_activity_g: list = field(default_factory=list)  # activity minutes each serving KOL gives a group today
     # output and posting
     quality_posts: np.ndarray = field(default_factory=lambda: np.zeros(0))
     content_posts: np.ndarray = field(default_factory=lambda: np.zeros(0))
     admin_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    kol_help: np.ndarray = field(default_factory=lambda: np.zeros(0))  # KOL minutes helping admins, per group
     messages_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ads_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     replies: int = 0

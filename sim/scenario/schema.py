@@ -37,7 +37,7 @@ class Population(Section):
     propensity_mean: float = Field(1.0, gt=0, description="messages/day of an engaged member (lognormal mean)")
     propensity_sigma: float = Field(0.8, ge=0, description="lognormal sigma of activity propensity")
     patience_mean: float = Field(1.0, gt=0, description="mean patience (gamma), scales leave hazard down")
-    patience_shape: float = Field(4.0, gt=0, description="gamma shape of patience; 0 spread = homogeneous")
+    patience_shape: float = Field(4.0, gt=0, description="gamma shape of patience; larger = less spread")
     wtp_mean: float = Field(60.0, ge=0, description="mean willingness to pay, currency (lognormal)")
     wtp_sigma: float = Field(0.8, ge=0, description="lognormal sigma of willingness to pay")
     homogeneous: bool = Field(False, description="all traits at their means (for the classic special cases)")
@@ -104,7 +104,7 @@ class Value(Section):
     ties_weight: float = Field(0.4, ge=0, description="weight of ties to other members in daily value")
     content_saturation: float = Field(2.0, gt=0, description="quality-weighted posts/day giving 63% of content value")
     chat_saturation: float = Field(0.5, gt=0, description="messages/member/day giving 63% of chat value")
-    crowd_size: float = Field(300.0, gt=0, description="group size at which crowding halves chat and tie value")
+    crowd_size: float = Field(300.0, gt=0, description="group size at which crowding halves chat value and tie formation")
     ties_saturation: float = Field(5.0, gt=0, description="ties giving 63% of tie value")
     off_topic_share: float = Field(0.3, ge=0, le=1, description="share of member messages that are off-topic chatter")
     tie_rate: float = Field(0.05, ge=0, description="ties formed/day by an engaged member in a small group")
@@ -116,7 +116,7 @@ class Value(Section):
 class Output(Section):
     kol_posts_per_day: float = Field(2.0, ge=0, description="content posts/day planned by each KOL")
     admin_posts_per_day: float = Field(0.2, ge=0, description="content posts/day by each admin per managed group")
-    quality: float = Field(0.7, ge=0, le=1, description="mean quality of content posts")
+    quality: float = Field(0.7, ge=0, le=1, description="quality of each content post, 0..1")
     regularity: float = Field(0.9, ge=0, le=1, description="probability a planned posting day happens")
 
 
@@ -153,7 +153,9 @@ class Moderation(Section):
     false_positive_rate: float = Field(0.0, ge=0, le=1, description="share of normal messages wrongly flagged")
     removed_ad_visibility: float = Field(0.1, ge=0, le=1, description="share of a removed ad's annoyance still felt")
     wrongful_warning_hurt: float = Field(0.5, ge=0, description="satisfaction lost by a member wrongly flagged")
-    strictness: float = Field(1.0, ge=0, le=1, description="how readily admins flag: scales ads caught and false flags")
+    strictness: float = Field(1.0, ge=0, le=1,
+                              description="how readily admins flag: scales ads caught, false flags, "
+                                          "off-topic deletion and the kick threat spammers feel")
     newcomer_flag_multiplier: float = Field(3.0, ge=0, description="how much likelier a newcomer's message is flagged")
     off_topic_removal: float = Field(0.0, ge=0, le=1, description="share of off-topic messages admins delete")
     minutes_per_off_topic: float = Field(0.2, ge=0, description="admin minutes to delete one off-topic message")
@@ -174,7 +176,7 @@ class Groups(Section):
     low_activity_messages: float = Field(0.2, ge=0, description="messages/member/day below which low_activity splits")
     low_activity_min_size: int = Field(100, ge=4, description="smallest group the low_activity policy splits")
     split_cooldown: int = Field(14, ge=1, description="days before a group may split again")
-    seed_core: bool = Field(True, description="a new group gets a new admin and a KOL cultivated from its members")
+    seed_core: bool = Field(True, description="a new group gets a core team: a new admin and a new KOL of its own")
     initial_culture: float = Field(0.5, ge=0, le=1, description="shared subculture of the first group, 0..1")
     culture_inheritance: float = Field(0.5, ge=0, le=1, description="share of culture a new group inherits")
     core_culture_inheritance: float = Field(0.85, ge=0, le=1, description="share inherited with a seeded core")
