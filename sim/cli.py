@@ -1,9 +1,10 @@
 """The `community-sim` command line (also `python -m sim`).
 
-One typer app, one function per sub-command. Today there is `run`; `compare`,
-`sweep`, `analyze`, `verify` and `viz` will be added the same way: a function
-decorated with `@app.command()` that reuses the shared options (`SetOption`,
-...) and helpers (`parse_overrides`, `load`, `fail`) below.
+One typer app, one function per sub-command: `run`, `sweep` and `analyze` today;
+`compare`, `verify` and `viz` will be added the same way: a function decorated
+with `@app.command()` that reuses the shared options (`SetOption`, ...) and
+helpers (`parse_overrides`, `load`, `fail`) below. `sweep` and `analyze` import
+`sim.experiments` (Dask, Parquet, DuckDB, SALib) only when they run.
 
 Error policy: bad input (a malformed `--set`, an unknown scenario key, a bad
 value, a missing file, an out-of-range option) prints one line `error: ...` on
@@ -274,6 +275,7 @@ def sweep(
     """Run every point x replicate of a sweep file; resume where a previous call stopped."""
     from sim.experiments import SweepError, SweepMismatch, load_sweep, open_backend, open_sweep_store, run_jobs
     from sim.experiments.progress import RichProgress
+    from sim.experiments.runner import BackendLost
     from sim.experiments.store import StoreBusy
     from sim.experiments.sweep import sweep_jobs
 
@@ -301,10 +303,10 @@ def sweep(
             backend = open_backend(workers, scheduler) if todo else None
         except OSError as exc:
             fail(str(exc))
-        where = backend.description if backend is not None else "nothing to run"
+        plan = f"{todo} to run {backend.description}" if backend is not None else "nothing left to run"
         err.print(
             f"sweep [bold]{escape(spec.name)}[/bold]: {spec.n_points} points x {spec.replicates} replicates = "
-            f"{spec.n_runs} runs; {len(jobs) - todo} already stored, {todo} to run {escape(where)}",
+            f"{spec.n_runs} runs; {len(jobs) - todo} already stored, {escape(plan)}",
             soft_wrap=True,
         )
         try:
@@ -313,6 +315,9 @@ def sweep(
             err.print(f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
                       "run the same command again to resume", soft_wrap=True)
             raise typer.Exit(130) from None
+        except BackendLost as exc:
+            fail(f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
+                 IO_ERROR)
         finally:
             if backend is not None:
                 backend.close()

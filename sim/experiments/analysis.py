@@ -34,7 +34,7 @@ import pandas as pd
 from rich.table import Table
 from scipy import stats
 
-from sim.experiments.design import MORRIS_LEVELS, _unit_sample
+from sim.experiments.design import MORRIS_LEVELS, sample_unit_hypercube
 from sim.experiments.store import RUNS_FILE, read_manifest
 from sim.metrics import SUMMARY_KEYS
 from sim.report import atomic_output
@@ -72,13 +72,23 @@ class AnalysisReport:
     """point, parameters, runs (stored) and ok (finished ok), one row per stored point."""
 
     def tables(self) -> list[Table]:
-        """Rich tables for the terminal: per-point means of a few KPIs, then the sensitivity indices."""
+        """Rich tables for the terminal: per-point means (a grid) or their spread (a sampled design),
+        then one table of sensitivity indices per KPI shown."""
         shown = self.kpis if len(self.kpis) <= 4 else [k for k in SHOWN_KPIS if k in self.kpis] or self.kpis[:4]
+        tables = [self._points_table(shown) if self.design == "grid" else self._spread_table(shown)]
+        for k in shown:
+            if k in self.sensitivity:
+                tables.append(self._sensitivity_table(k))
+        return tables
+
+    def _title(self) -> str:
+        ok, err = self.counts.get("ok", 0), self.counts.get("error", 0)
+        return f"{ok} runs ok, {err} in error"
+
+    def _points_table(self, shown: list[str]) -> Table:
         varying = [p for p in self.parameters if self.runs_per_point[p].nunique() > 1] or self.parameters
         heads = _short_names(varying)
-        ok, err = self.counts.get("ok", 0), self.counts.get("error", 0)
-        table = Table(title=f"per-point mean ± 95% CI half-width ({ok} runs ok, {err} in error)",
-                      title_justify="left")
+        table = Table(title=f"per-point mean ± 95% CI half-width ({self._title()})", title_justify="left")
         table.add_column("point", justify="right")
         for p in varying:
             table.add_column(heads[p], justify="right")
@@ -91,9 +101,8 @@ class AnalysisReport:
                 table.add_row("…", *[""] * (len(varying) + 1 + len(shown)))
                 break
             record = dict(zip(self.runs_per_point.columns, row, strict=True))
-            cells = [_fmt_value(record["point"])]
-            cells += [_fmt_value(record[p]) for p in varying]
-            cells.append(f"{record['ok']}/{record['runs']}")
+            cells = [_fmt_value(record["point"]), *[_fmt_value(record[p]) for p in varying],
+                     f"{record['ok']}/{record['runs']}"]
             for k in shown:
                 r = stats_of.get((record["point"], k))
                 if r is None:
@@ -102,26 +111,37 @@ class AnalysisReport:
                 half = (r.ci_high - r.ci_low) / 2 if pd.notna(r.ci_high) else None
                 cells.append(_fmt_value(r.mean) + (f" ±{_fmt_value(half)}" if half is not None else ""))
             table.add_row(*cells)
-        tables = [table]
-        if self.sensitivity:
-            method = "Sobol' S1 / ST" if self.design == "sobol" else "Morris mu* (sigma)"
-            sens = Table(title=f"{method}, 95% confidence in brackets", title_justify="left")
-            sens.add_column("parameter")
-            names = [k for k in shown if k in self.sensitivity] or list(self.sensitivity)[:4]
-            for k in names:
-                sens.add_column(k, justify="right")
-            for p in self.parameters:
-                cells = []
-                for k in names:
-                    r = self.sensitivity[k].set_index("parameter").loc[p]
-                    if self.design == "sobol":
-                        cells.append(f"{r['S1']:.2f} [{r['S1_conf']:.2f}] / {r['ST']:.2f} [{r['ST_conf']:.2f}]")
-                    else:
-                        cells.append(f"{_fmt_value(r['mu_star'])} [{_fmt_value(r['mu_star_conf'])}] "
-                                     f"({_fmt_value(r['sigma'])})")
-                sens.add_row(p, *cells)
-            tables.append(sens)
-        return tables
+        return table
+
+    def _spread_table(self, shown: list[str]) -> Table:
+        n = len(self.runs_per_point)
+        table = Table(title=f"per-point means over {n} points ({self._title()}; all in points.csv)",
+                      title_justify="left")
+        for name in ("KPI", "mean", "min", "max", "median CI ±"):
+            table.add_column(name, justify="left" if name == "KPI" else "right")
+        for k in shown:
+            df = self.points[self.points["kpi"] == k]
+            half = ((df["ci_high"] - df["ci_low"]) / 2).median()
+            table.add_row(k, *(_fmt_value(v) for v in (df["mean"].mean(), df["mean"].min(), df["mean"].max(), half)))
+        return table
+
+    def _sensitivity_table(self, kpi: str) -> Table:
+        frame = self.sensitivity[kpi]
+        if self.design == "sobol":
+            columns = (("S1", "S1"), ("S1_conf", "±"), ("ST", "ST"), ("ST_conf", "±"))
+            title = f"Sobol' indices of {kpi} (95% confidence)"
+        else:
+            columns = (("mu_star", "mu*"), ("mu_star_conf", "±"), ("sigma", "sigma"))
+            title = f"Morris screening of {kpi} (per unit of each parameter's range)"
+        table = Table(title=title, title_justify="left")
+        table.add_column("parameter")
+        for _, head in columns:
+            table.add_column(head, justify="right")
+        for row in frame.itertuples(index=False):
+            cells = [f"{getattr(row, c):.2f}" if self.design == "sobol" else _fmt_value(getattr(row, c))
+                     for c, _ in columns]
+            table.add_row(row.parameter, *cells)
+        return table
 
 
 def _short_names(keys: list[str]) -> dict[str, str]:
@@ -189,13 +209,17 @@ def point_stats(con: Any, parameters: list[str], kpis: list[str]) -> pd.DataFram
                           kind="stable").reset_index(drop=True)
 
 
-def main_effects(points: pd.DataFrame, parameters: list[str], kpi: str, design: str = "grid") -> pd.DataFrame:
+def main_effects(
+    points: pd.DataFrame, parameters: list[str], kpi: str, design: str = "grid",
+    orders: dict[str, list[Any]] | None = None,
+) -> pd.DataFrame:
     """Per parameter and level: the mean of the point means and its 95% CI (see the module doc).
 
     In a grid the points at a level are fixed by design, so the mean's only uncertainty
     is the replicates' noise: se = sqrt(sum(sd_i^2 / n_i)) / k over the level's k points.
     In a sampled design the points are random too: se = sd(point means) / sqrt(k), or
-    the replicates' se when a level (bin) holds a single point.
+    the replicates' se when a level (bin) holds a single point. `orders` gives the
+    levels of categorical parameters in the order of the sweep file.
     """
     df = points[points["kpi"] == kpi]
     frames = []
@@ -219,6 +243,10 @@ def main_effects(points: pd.DataFrame, parameters: list[str], kpi: str, design: 
             half = stats.t.ppf(0.5 + CONFIDENCE / 2, dof) * se if dof >= 1 else np.nan
             rows.append({"kpi": kpi, "parameter": p, "level": value, "points": k, "mean": mean, "se": se,
                          "ci_low": mean - half, "ci_high": mean + half, "over": over})
+        order = (orders or {}).get(p)
+        if order and not numeric:
+            rank = {v: i for i, v in enumerate(order)}
+            rows.sort(key=lambda r: rank.get(r["level"], len(rank)))
         frames.append(pd.DataFrame(rows))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -247,7 +275,7 @@ def sensitivity(design: str, meta: dict[str, Any], points: pd.DataFrame, kpi: st
             from SALib.analyze import morris
 
             spec = meta["spec"]
-            x = _unit_sample("morris", problem, int(spec["samples"]), int(meta["root"]))
+            x = sample_unit_hypercube("morris", problem, int(spec["samples"]), int(meta["root"]))
             res = morris.analyze(problem, x, y, conf_level=CONFIDENCE, num_levels=MORRIS_LEVELS, seed=SALIB_SEED)
             cols = ("mu", "mu_star", "sigma", "mu_star_conf")
     out = pd.DataFrame({"parameter": parameters, **{c: np.asarray(res[c], dtype=float) for c in cols}})
@@ -301,7 +329,8 @@ def analyze_store(directory: str | Path, kpis: list[str] | None = None, *, plots
                             effects=pd.DataFrame(), counts=counts, runs_per_point=runs_per_point)
     _write_csv(points, out / "points.csv", report)
     varying = [p for p in parameters if runs_per_point[p].nunique() > 1] or parameters
-    effects = [main_effects(points, varying, k, design) for k in chosen]
+    orders = {p: v for p, v in meta["spec"]["parameters"].items() if isinstance(v, list)}
+    effects = [main_effects(points, varying, k, design, orders) for k in chosen]
     report.effects = pd.concat(effects, ignore_index=True)
     _write_csv(report.effects, out / "main_effects.csv", report)
     if plots:

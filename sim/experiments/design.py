@@ -43,7 +43,6 @@ import tomllib
 import types
 import typing
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -61,6 +60,7 @@ __all__ = [
     "Sweep",
     "SweepError",
     "load_sweep",
+    "sample_unit_hypercube",
 ]
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
@@ -184,7 +184,7 @@ class Sweep:
 
     @cached_property
     def _unit(self) -> np.ndarray:
-        return _unit_sample(self.design, self.problem(), int(self.samples or 0), self.root)
+        return sample_unit_hypercube(self.design, self.problem(), int(self.samples or 0), self.root)
 
     def points(self) -> list[dict[str, Any]]:
         """Every point of the design as overrides {scenario key: value}, in point order."""
@@ -197,7 +197,11 @@ class Sweep:
         return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _unit_sample(design: str, problem: dict[str, Any], samples: int, root: int) -> np.ndarray:
+def sample_unit_hypercube(design: str, problem: dict[str, Any], samples: int, root: int) -> np.ndarray:
+    """The points of a sampled design in [0, 1]^D, drawn from the stream of seed tree `root`.
+
+    Deterministic: the analysis calls it again to get a Morris design's matrix.
+    """
     rng = design_rng(root)
     d = problem["num_vars"]
     if design == "lhs":

@@ -77,6 +77,6 @@ def plot_sensitivity(table: pd.DataFrame, design: str, kpi: str, path: Path) -> 
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     ax.set_title(f"{'Sobol' if design == 'sobol' else 'Morris'} sensitivity of {kpi} (95% confidence)")
     _save(fig, path)

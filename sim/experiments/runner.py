@@ -20,8 +20,8 @@ noticed by the Dask scheduler, which runs the task again elsewhere, up to
 `distributed.scheduler.allowed-failures` times (default 3); a run that kills that many
 workers is stored as an error ("KilledWorker"). `retries` on each task re-runs a task
 whose function raised out of the worker, which `run_job` never does by itself. Losing
-the scheduler or the executor stops the call with the exception: committed runs stay,
-the rest run on the next call.
+the scheduler or the executor stops the call with `BackendLost`: the runs that had
+finished are committed first, and the rest run on the next call.
 
 Testing hook: with the environment variable `COMMUNITY_SIM_TEST_KILL_AFTER=N`, the
 process kills itself with SIGKILL right after it has committed N runs, as a kill -9
@@ -38,13 +38,14 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from sim.experiments.job import ERROR, OK, Job, RunResult, run_job
 from sim.experiments.store import RunStore
 
 __all__ = [
     "Backend",
+    "BackendLost",
     "DaskBackend",
     "InProcess",
     "Progress",
@@ -85,6 +86,10 @@ class Tally:
         return f"ok {self.ok}, error {self.error}, skipped {self.skipped}"
 
 
+class BackendLost(RuntimeError):
+    """The executor or the Dask scheduler went away mid-call; what was committed stays stored."""
+
+
 class Progress(Protocol):
     """Receives the progress of `run_jobs` (see `sim.experiments.progress.RichProgress`)."""
 
@@ -121,7 +126,7 @@ class Backend:
     def close(self) -> None:
         """Release the executor's resources."""
 
-    def __enter__(self) -> Backend:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -171,11 +176,19 @@ class DaskBackend(Backend):
         return max(2, 2 * self._threads)
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.client.close()
-        if self.cluster is not None:
+        # Closing is our decision: what Dask logs while it closes (say, failed reconnects to a
+        # scheduler that is gone) is noise, and the caller has already said what went wrong.
+        quiet = logging.getLogger("distributed")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
+        try:
             with contextlib.suppress(Exception):
-                self.cluster.close()
+                self.client.close()
+            if self.cluster is not None:
+                with contextlib.suppress(Exception):
+                    self.cluster.close()
+        finally:
+            quiet.setLevel(level)
 
 
 def default_workers() -> int:
@@ -186,17 +199,54 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,  # the dashboard's statistical profiler
+    "distributed.admin.tick.interval": "1s",  # event-loop health check (default 20 ms)
+    "distributed.worker.memory.monitor-interval": "1s",  # default 100 ms
+    "distributed.admin.system-monitor.interval": "2s",  # default 500 ms
+}
+"""Dask settings of the local cluster: less housekeeping, more simulation."""
+
+
 def local_cluster(workers: int, retries: int = DEFAULT_RETRIES) -> DaskBackend:
-    """A `distributed.LocalCluster` of `workers` single-threaded worker processes, without dashboard."""
+    """A `distributed.LocalCluster` of `workers` single-threaded worker processes on this machine.
+
+    Its HTTP server (dashboard, health checks) takes a free port on 127.0.0.1, so two
+    sweeps at once, or another Dask cluster on 8787, do not clash. The workers' own
+    housekeeping is made rarer (`QUIET_WORKERS`): with one model run per core, a
+    profiler sampling every 10 ms and 20 ms event-loop ticks took 5-10% of the cores.
+    """
+    import dask
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    with dask.config.set(QUIET_WORKERS):  # the nannies hand this config to the worker processes
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        )
     client = Client(cluster)
+    _leave_interrupts_to_the_client(client)
     noun = "worker" if workers == 1 else "workers"
     return DaskBackend(client, cluster, retries, description=f"on a local Dask cluster ({workers} {noun})")
+
+
+def _leave_interrupts_to_the_client(client: Any) -> None:
+    """Make the local workers ignore SIGINT, now and after a restart.
+
+    Ctrl-C in a terminal reaches the whole process group: the workers would die with
+    tracebacks while this process stores what has finished, says how to resume and
+    closes the cluster, which stops them anyway.
+    """
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class IgnoreInterrupt(WorkerPlugin):
+        name = "community-sim-ignore-sigint"
+
+        def setup(self, worker: Any) -> None:
+            with contextlib.suppress(ValueError):  # not in the main thread: leave it
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    client.register_plugin(IgnoreInterrupt())
 
 
 def connect(address: str, retries: int = DEFAULT_RETRIES, timeout: float = 10.0) -> DaskBackend:
@@ -242,14 +292,15 @@ def run_jobs(
     """Run every job whose run_id the store does not hold yet, committing results as they finish.
 
     `run` is the top-level function shipped to workers (`run_job`, or a wrapper of it).
-    Returns the tally of this call; the runs already stored count as skipped.
+    At the end (`compact`), small metrics parts are merged and runs.parquet is put in
+    run_id order. Returns the tally of this call; the runs already stored count as skipped.
     """
     jobs = list(jobs)
-    ids = [job.run_id for job in jobs]
-    if len(set(ids)) != len(ids):
-        seen: set[str] = set()
-        twice = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
-        raise ValueError(f"run_id {twice!r} appears twice in the job list")
+    seen: set[str] = set()
+    for job in jobs:
+        if job.run_id in seen:
+            raise ValueError(f"run_id {job.run_id!r} appears twice in the job list")
+        seen.add(job.run_id)
     stored = store.committed_ids
     todo = [job for job in jobs if job.run_id not in stored]
     tally = Tally(skipped=len(jobs) - len(todo), total=len(jobs))
@@ -268,8 +319,13 @@ def run_jobs(
         _top_up(backend, queue, in_flight, run)
         while in_flight:
             done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
-            batch = [(in_flight.pop(f), f) for f in done]
-            results = [(job, _outcome(job, future)) for job, future in batch]
+            results, lost = [], None
+            for future in done:
+                job = in_flight.pop(future)
+                try:
+                    results.append((job, _outcome(job, future)))
+                except BackendLost as exc:
+                    lost = lost or exc
             store.commit(results)  # the results are safe from here on
             for _, result in results:
                 tally.add(result)
@@ -278,6 +334,8 @@ def run_jobs(
                 _kill_self()
             if progress is not None:
                 progress.advance(tally)
+            if lost is not None:
+                raise lost
             _top_up(backend, queue, in_flight, run)
     finally:
         for future in in_flight:
@@ -286,6 +344,7 @@ def run_jobs(
             progress.finish(tally)
     if compact:
         store.compact_metrics()
+        store.sort_runs()
     return tally
 
 
@@ -309,8 +368,9 @@ def _outcome(job: Job, future: cf.Future) -> RunResult:
     """
     try:
         return future.result()
-    except (cf.CancelledError, cf.BrokenExecutor, OSError):
-        raise
+    except (cf.CancelledError, cf.BrokenExecutor, OSError) as exc:
+        what = " ".join(str(exc).split())
+        raise BackendLost(f"the executor stopped ({type(exc).__name__}{': ' + what if what else ''})") from exc
     except Exception as exc:  # noqa: BLE001
         if type(exc).__name__ == "KilledWorker":
             message = f"KilledWorker: the run killed its worker process on every try ({exc})"

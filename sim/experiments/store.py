@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pandas as pd
 import pyarrow as pa
@@ -43,7 +43,7 @@ try:  # POSIX advisory locks; elsewhere the store is simply not locked
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RUNS_FILE", "METRICS_DIR", "MANIFEST_FILE", "RunStore", "StoreBusy", "StoreMismatch", "read_manifest"]
+__all__ = ["MANIFEST_FILE", "METRICS_DIR", "RUNS_FILE", "RunStore", "StoreBusy", "StoreMismatch", "read_manifest"]
 
 RUNS_FILE = "runs.parquet"
 METRICS_DIR = "metrics"
@@ -175,7 +175,7 @@ class RunStore:
         if lock is not None:
             lock.close()
 
-    def __enter__(self) -> RunStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -206,11 +206,11 @@ class RunStore:
         stored at most once whatever the executor delivers.
         """
         fresh: list[tuple[Job, RunResult]] = []
-        seen = set(self._ids)
+        seen: set[str] = set()
         for job, result in batch:
             if result.run_id != job.run_id:
                 raise ValueError(f"result {result.run_id!r} does not belong to job {job.run_id!r}")
-            if job.run_id not in seen:
+            if job.run_id not in self._ids and job.run_id not in seen:
                 seen.add(job.run_id)
                 fresh.append((job, result))
         if not fresh:
@@ -219,6 +219,8 @@ class RunStore:
         rows = [_run_row(job, result, part if _has_metrics(result) else None) for job, result in fresh]
         table = _table(rows, floats={name for _, result in fresh for name in result.kpis})
         merged = table if self._runs is None else pa.concat_tables([self._runs, table], promote_options="permissive")
+        if merged.column(0).num_chunks > 64:  # one chunk per commit would slow every later write
+            merged = merged.combine_chunks()
         self._write_runs(merged)
         self._runs = merged
         self._ids.update(job.run_id for job, _ in fresh)
@@ -240,6 +242,17 @@ class RunStore:
     def _write_runs(self, table: pa.Table) -> None:
         with atomic_output(self.directory / RUNS_FILE) as tmp:
             pq.write_table(table, tmp)
+
+    def sort_runs(self) -> None:
+        """Rewrite runs.parquet in run_id order (commits append in the order runs finish)."""
+        if self._runs is None:
+            return
+        ids = self._runs.column("run_id").to_pylist()
+        if ids == sorted(ids):
+            return
+        ordered = self._runs.sort_by("run_id").combine_chunks()
+        self._write_runs(ordered)
+        self._runs = ordered
 
     def compact_metrics(self, target_rows: int = 250_000) -> int:
         """Merge small metrics parts into parts of about `target_rows` rows; return the parts removed.
