@@ -357,6 +357,63 @@ def analyze(
                   soft_wrap=True)
 
 
+VERIFY_FAILED = 1
+"""Exit status when the model deviates from the ODE by more than the threshold."""
+
+
+@app.command()
+def verify(
+    case: Annotated[str, typer.Argument(help="Classic model: bass, irsir or active-dormant.", show_default=False)],
+    sets: SetOption = None,
+    replicates: Annotated[int, typer.Option("--replicates", help="ABM replicates (>= 10).")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a table.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for the figure. Default: results/verify.", show_default=False),
+    ] = None,
+) -> None:
+    """Run the ABM stripped to a classic model R times and compare it with that model's ODE.
+
+    Exits 1 when the ABM mean deviates from the ODE by more than 4 standard errors.
+    """
+    from sim.meanfield import OutsideFamilyError
+    from sim.validation import CASES, MIN_REPLICATES, plot
+    from sim.validation import verify as run_verification
+
+    if case not in CASES:
+        fail(f"unknown case '{case}'; allowed values: {', '.join(CASES)}")
+    check_min("--replicates", replicates, MIN_REPLICATES)
+    overrides = parse_overrides(sets)
+    try:
+        result = run_verification(case, overrides, replicates=replicates)
+    except ScenarioError as exc:
+        fail(str(exc))
+    except OutsideFamilyError as exc:
+        fail(f"{CASES[case]}: {exc}")
+    out = Path("results") / "verify" if out is None else out
+    try:
+        figure = plot(result, out / f"{case}.png")
+    except OSError as exc:
+        fail(f"cannot write the figure to {out}: {exc.strerror or exc}", IO_ERROR)
+    summary = {**result.to_dict(), "figure": str(figure), "overrides": overrides}
+    if as_json:
+        typer.echo(json.dumps(jsonable(summary), indent=2))
+    else:
+        observable, day = result.worst
+        table = Table(title=f"verify {case}: ABM ({replicates} replicates) vs mean-field ODE")
+        table.add_column("check")
+        table.add_column("value", justify="right")
+        table.add_row("largest deviation", f"{result.max_z:.2f} SE ({observable}, day {day})")
+        table.add_row("threshold", f"{summary['threshold_se']:g} SE")
+        for key, value in result.checks.items():
+            table.add_row(key, "—" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value))
+        table.add_row("verdict", "passes" if result.passed else "FAILS")
+        Console().print(table)
+        Console().print(f"figure written to [bold]{escape(str(figure))}[/bold]", soft_wrap=True)
+    if not result.passed:
+        raise typer.Exit(VERIFY_FAILED)
+
+
 # ---------------------------------------------------------------- entry point
 
 

@@ -71,7 +71,7 @@ def test_meanfield_refuses_scenarios_outside_the_family() -> None:
     msg = str(info.value)
     assert "dynamics.value_feedback" in msg and "kol.cultivation_rate" in msg and "activities" in msg
     with pytest.raises(OutsideFamilyError, match="entry.threshold"):
-        verify("bass", {"entry.threshold": "review"}, replicates=2)
+        verify("bass", {"entry.threshold": "review"}, replicates=10)
 
 
 def test_bass_ode_is_the_closed_form() -> None:
@@ -79,3 +79,40 @@ def test_bass_ode_is_the_closed_form() -> None:
     ode = solve(sc)
     closed = bass_closed_form(0.01, 0.1, ode["day"].to_numpy())
     assert np.allclose(1 - ode["potential"] / 10_000, closed, atol=1e-7)
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from sim import cli
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_verify_command_passes_writes_figure_and_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _cli(["verify", "active-dormant", "--replicates", "10", "--json", "--out", str(tmp_path),
+                         "--set", "population.potential_pool=2000", "--set", "population.initial_members=2000",
+                         "--set", "run.days=60"], capsys)
+    import json
+
+    result = json.loads(out)
+    assert code == 0 and result["passed"] and result["max_deviation_se"] <= 4
+    assert (tmp_path / "active-dormant.png").stat().st_size > 10_000
+
+
+def test_verify_command_exits_non_zero_beyond_four_standard_errors(tmp_path, capsys) -> None:
+    code, out, _ = _cli(["verify", "bass", "--replicates", "10", "--out", str(tmp_path), "--set", "run.days=30",
+                         "--set", "population.potential_pool=4000", "--set", "acquisition.referral_rate=2"], capsys)
+    assert code == 1 and "FAILS" in out
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["verify", "sir"], "allowed values: bass, irsir, active-dormant"),
+    (["verify", "bass", "--replicates", "3"], "--replicates"),
+    (["verify", "bass", "--set", "entry.thresold=paid"], "did you mean 'entry.threshold'"),
+    (["verify", "irsir", "--set", "dynamics.value_feedback=true"], "outside the mean-field family"),
+])
+def test_verify_bad_input_is_one_line_exit_2(args: list[str], needle: str, capsys) -> None:
+    code, _, err = _cli(args, capsys)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
