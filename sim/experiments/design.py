@@ -39,7 +39,6 @@ import difflib
 import itertools
 import json
 import math
-import tomllib
 import types
 import typing
 import warnings
@@ -52,6 +51,7 @@ import numpy as np
 
 from sim.experiments.seeds import design_rng, root_entropy
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario.loader import read_toml
 
 __all__ = [
     "DESIGNS",
@@ -230,15 +230,7 @@ def sample_unit_hypercube(design: str, problem: dict[str, Any], samples: int, ro
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file; raise `SweepError` (one line) on any problem."""
     path = Path(path)
-    if not path.is_file():
-        raise SweepError(path, None, "sweep file not found")
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(path, None, f"not valid TOML ({exc})") from None
-    except OSError as exc:
-        raise SweepError(path, None, f"cannot read ({exc.strerror or exc})") from None
+    data = read_toml(path, SweepError, "sweep")
 
     allowed = (*REQUIRED, *OPTIONAL)
     for key in data:

@@ -42,18 +42,25 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
     return _validate(dict(data), source)
 
 
+def read_toml(path: Path, error: type[ValueError], what: str) -> dict[str, Any]:
+    """Parse a TOML file; a missing, unreadable or malformed file raises `error(path, None, problem)`."""
+    if not path.is_file():
+        raise error(path, None, f"{what} file not found")
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(path, None, f"not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise error(path, None, f"cannot read ({exc.strerror or exc})") from None
+
+
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(p.name for p in (*seen, resolved))
         raise ScenarioError(path, "extends", f"circular extends ({chain})")
-    if not path.is_file():
-        raise ScenarioError(path, None, "scenario file not found")
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(path, None, f"not valid TOML ({exc})") from None
+    data = read_toml(path, ScenarioError, "scenario")
     parent = data.pop("extends", None)
     if parent is None:
         return data
