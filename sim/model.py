@@ -34,7 +34,6 @@ from sim.memory import reuse_freed_memory
 from sim.population import (
     ACTIVE,
     CHANNEL,
-    DORMANT,
     INITIAL,
     KICKED,
     LEFT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.population import ACTIVE, CHANNEL, NEW, REFERRAL
+from sim.population import CHANNEL, NEW, REFERRAL
 
 from helpers import SEEDS, mean, outcomes, run_preset
 
@@ -167,8 +167,3 @@ def test_fees_products_renewals_and_operator_cost() -> None:
     assert yearly["fee_revenue"].sum() > 49 * yearly["joined"].sum()
     assert yearly["left"].iloc[-1] > df["left"].iloc[-1]
 
-
-def test_everyone_starts_engaged_and_stages_are_consistent() -> None:
-    m = run_preset("baseline", 5, days=1)
-    P = m.people
-    assert np.isin(P.stage[P.join_day == 0], [NEW, ACTIVE, 3, 4]).all()
