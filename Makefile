@@ -28,11 +28,11 @@ PYTHON := $(shell \
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test bench clean
+.PHONY: help demo test bench clean chromium
 
 help:
 	@echo "make demo   run the baseline, paid_entry and no_moderation scenarios into results/"
-	@echo "make test   run the test suite ($(WORKERS) xdist workers)"
+	@echo "make test   run the test suite and the notebooks ($(WORKERS) xdist workers)"
 	@echo "make bench  run benchmarks/run_all.py, if there is one"
 	@echo "make clean  remove .venv and everything in results/ but .gitkeep"
 
@@ -56,17 +56,41 @@ $(VENV)/.installed: pyproject.toml | $(VPY)
 	$(FIND) sim
 	touch $@
 
+# The test extra brings nbmake (notebooks/ run as tests) and playwright; the viz extra
+# the SolaraViz app the browser test drives. Playwright never downloads a browser: the
+# browser test uses Debian's chromium (see `chromium` below).
 $(VENV)/.installed-test: pyproject.toml | $(VPY)
-	$(VPY) -m pip install -e '.[test]'
-	$(FIND) sim pytest xdist
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VPY) -m pip install -e '.[test,viz]'
+	$(FIND) sim pytest xdist nbmake ipykernel playwright solara
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/community-sim run scenarios/baseline.toml --out results/baseline
 	$(VENV)/bin/community-sim run scenarios/paid_entry.toml --out results/paid_entry
 	$(VENV)/bin/community-sim run scenarios/no_moderation.toml --out results/no_moderation
+	@# 30 runs of each with common seeds -> results/compare/report.html. A second `make demo`
+	@# resumes (nothing to run); --force only discards results of presets that have changed since.
+	$(VENV)/bin/community-sim compare scenarios/baseline.toml scenarios/paid_entry.toml \
+	  scenarios/no_moderation.toml --out results/compare --force
 
-test: $(VENV)/.installed-test
+# Debian's chromium and its driver for the viz browser test (tests/test_viz_browser.py),
+# installed with apt when /usr/bin/chromium is missing and we are root (as in CI);
+# otherwise the browser test is skipped (it fails instead where CI or COMMUNITY_SIM_REQUIRE_BROWSER is set).
+CHROMIUM := /usr/bin/chromium
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium and chromium-driver (apt) for the browser test"; \
+	  $(APT_GET) update -qq && \
+	  $(APT_GET) install -y -qq --no-install-recommends chromium chromium-driver fonts-liberation fonts-dejavu-core \
+	    >/dev/null || exit 1; \
+	else \
+	  echo "note: $(CHROMIUM) is missing and we are not root: the browser test will be skipped" >&2; \
+	fi
+
+# tests/ and notebooks/ (nbmake; see [tool.pytest.ini_options] in pyproject.toml)
+test: $(VENV)/.installed-test chromium
 	$(VPY) -m pytest -n $(WORKERS)
 
 # The venv is only needed when there is something to run.

@@ -357,6 +357,137 @@ def analyze(
                   soft_wrap=True)
 
 
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(metavar="SCENARIO", help="Scenario TOML files (2 or more); the first is the reference "
+                       "the others are compared with, e.g. scenarios/baseline.toml scenarios/paid_entry.toml.",
+                       show_default=False),
+    ],
+    replicates: Annotated[
+        int, typer.Option("--replicates", help="Runs per scenario (>= 2), with the same seeds in every scenario.")
+    ] = 30,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", help="Days to simulate (>= 1). Default: the first scenario's run.days.",
+                     show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Worker processes of the local Dask cluster (1 = run in this process). "
+                     "Default: the number of cores.", show_default=False),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. "
+                     "tcp://host:8786. Default: $DASK_SCHEDULER_ADDRESS, unless --workers is given.",
+                     show_default=False),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Results directory: report.html, kpis.csv, figures, runs.parquet and "
+                           "metrics/ (resumed if it exists).")
+    ] = Path("results/compare"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Discard results in --out that belong to another comparison.")
+    ] = False,
+) -> None:
+    """Run scenarios R times each with common seeds; write report.html, kpis.csv and figures."""
+    from sim.experiments import open_backend, run_jobs
+    from sim.experiments.progress import RichProgress
+    from sim.experiments.runner import BackendLost
+    from sim.experiments.store import StoreBusy
+    from sim.report.compare import (
+        MIN_REPLICATES,
+        ComparisonError,
+        ComparisonMismatch,
+        comparison_jobs,
+        load_comparison,
+        open_comparison_store,
+    )
+    from sim.report.compare_report import write_report
+
+    check_min("--replicates", replicates, MIN_REPLICATES)
+    check_min("--days", days, 1)
+    check_min("--workers", workers, 1)
+    if scheduler and workers is not None:
+        fail("--workers sizes the local cluster; it cannot be combined with --scheduler")
+    if not scheduler and workers is None:
+        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    try:
+        comparison = load_comparison(scenarios, replicates, days)
+    except (ComparisonError, ScenarioError) as exc:
+        fail(str(exc))
+    try:
+        store = open_comparison_store(comparison, out, force=force)
+    except (ComparisonMismatch, StoreBusy) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
+
+    err = Console(stderr=True)
+    jobs = comparison_jobs(comparison)
+    with store:
+        todo = len(jobs) - len(store.committed_ids & {job.run_id for job in jobs})
+        try:
+            backend = open_backend(workers, scheduler) if todo else None
+        except OSError as exc:
+            fail(str(exc))
+        plan = f"{todo} to run {backend.description}" if backend is not None else "nothing left to run"
+        err.print(
+            f"compare {escape(', '.join(comparison.labels))}: {len(comparison.scenarios)} scenarios x "
+            f"{replicates} replicates = {len(jobs)} runs of {comparison.days} days; "
+            f"{len(jobs) - todo} already stored, {escape(plan)}",
+            soft_wrap=True,
+        )
+        try:
+            tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
+        except KeyboardInterrupt:
+            err.print(f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
+                      "run the same command again to resume", soft_wrap=True)
+            raise typer.Exit(130) from None
+        except BackendLost as exc:
+            fail(f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
+                 IO_ERROR)
+        finally:
+            if backend is not None:
+                backend.close()
+    if tally.first_error:
+        err.print(f"first error: {escape(tally.first_error)}", soft_wrap=True, highlight=False)
+    try:
+        report = write_report(out)
+    except OSError as exc:
+        fail(f"cannot write the report to {out}: {exc.strerror or exc}", IO_ERROR)
+    console = Console()
+    console.print(comparison_table(report.kpis, comparison.labels))
+    for line in report.lines:
+        console.print(line, soft_wrap=True, highlight=False)
+    names = ", ".join(path.name for path in report.files[:-1])
+    console.print(f"report written to [bold]{escape(str(out / 'report.html'))}[/bold] ({escape(names)})",
+                  soft_wrap=True)
+    console.print(tally.line(), highlight=False)
+
+
+def comparison_table(kpis: pd.DataFrame, labels: Sequence[str]) -> Table:
+    """The headline KPIs of a comparison: each scenario's mean, marked * / ** where it differs from the first."""
+    from sim.report.wording import HEADLINE_KPIS, format_value, kpi_title
+
+    table = Table(title=f"mean over runs; * p < 0.05, ** p < 0.01 against {labels[0]} (paired t-test)",
+                  title_justify="left")
+    table.add_column("KPI")
+    for label in labels:
+        table.add_column(label, justify="right")
+    for kpi in [k for k in HEADLINE_KPIS if k in set(kpis["kpi"])]:
+        rows = kpis[kpis["kpi"] == kpi].set_index("scenario")
+        cells = []
+        for i, label in enumerate(labels):
+            mark = rows.loc[label, "significance"]
+            suffix = f" {mark}" if i and mark in ("*", "**") else ""
+            cells.append(format_value(kpi, rows.loc[label, "mean"]) + suffix)
+        table.add_row(kpi_title(kpi), *cells)
+    return table
+
+
 VERIFY_FAILED = 1
 """Exit status when the model deviates from the ODE by more than the threshold."""
 
@@ -412,6 +543,88 @@ def verify(
         Console().print(f"figure written to [bold]{escape(str(figure))}[/bold]", soft_wrap=True)
     if not result.passed:
         raise typer.Exit(VERIFY_FAILED)
+
+
+VIZ_EXTRA_MISSING = "the interactive view needs the viz extra (Solara); install it with pip install -e '.[viz]'"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def viz(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario TOML file. Default: scenarios/baseline.toml.", show_default=False),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port to serve on (0 = any free port).")] = 8765,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Interface to listen on: 127.0.0.1 serves this machine only; "
+                     "0.0.0.0 serves every interface (anyone who can reach this machine)."),
+    ] = "127.0.0.1",
+    seed: SeedOption = None,
+    sets: SetOption = None,
+) -> None:
+    """Serve the interactive view of a scenario (Mesa's SolaraViz) at http://HOST:PORT.
+
+    Levers in the sidebar (entry threshold and fee, KOL output, ad policy, admins,
+    capacity and split policy, channel inflow, referral rate, seed) take effect on
+    Reset; Step and play advance the run day by day. Ctrl-C stops the server.
+    """
+    import importlib.util
+    import socket
+    import sys
+
+    if importlib.util.find_spec("solara") is None:
+        fail(VIZ_EXTRA_MISSING)
+    try:
+        import mesa.visualization  # noqa: F401  (Solara's own imports, e.g. altair, must be there too)
+    except ImportError as exc:
+        fail(f"{VIZ_EXTRA_MISSING} ({exc})")
+    if not 0 <= port <= 65535:
+        fail(f"--port must be between 0 and 65535, got {port}")
+    check_min("--seed", seed, 0)
+    from sim.viz.app import ENV_OVERRIDES, ENV_SCENARIO, ENV_SEED
+    from sim.viz.model import DEFAULT_SCENARIO
+
+    path = DEFAULT_SCENARIO if scenario is None else scenario
+    _, overrides = load(path, sets)  # a bad scenario or --set fails here, not in the browser
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        fail(f"--host: cannot resolve '{host}': {exc.strerror or exc}")
+    family, _, _, _, address = infos[0]
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind(address)
+            port = probe.getsockname()[1]  # the free port picked for --port 0
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+    env = {
+        **os.environ,
+        ENV_SCENARIO: str(Path(path).resolve()),
+        ENV_OVERRIDES: json.dumps(overrides),
+        ENV_SEED: "" if seed is None else str(seed),
+        # no calls home: Solara's telemetry off, no Font Awesome from a CDN
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_ASSETS_FONTAWESOME_ENABLED": "False",
+    }
+    argv = [sys.executable, "-m", "solara", "run", "sim.viz.app:Page", "--host", host, "--port", str(port),
+            "--production", "--no-open", "--no-check-version", "--no-access-log"]
+    url_host = f"[{host}]" if ":" in host else host
+    typer.echo(f"serving {path} at http://{url_host}:{port} (Ctrl-C to stop)")
+    if host not in LOOPBACK_HOSTS:
+        typer.echo(f"note: listening on {host}: the view is reachable from other machines", err=True)
+    serve(argv, env)
+
+
+def serve(argv: list[str], env: dict[str, str]) -> NoReturn:
+    """Replace this process with the Solara server `argv` (so Ctrl-C and signals reach it directly)."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(argv[0], argv, env)
 
 
 # ---------------------------------------------------------------- entry point

@@ -163,13 +163,12 @@ def _crossing(t: np.ndarray, x: np.ndarray) -> float | None:
 
 def plot(result: Verification, path: str | Path) -> Path:
     """Save a figure: per observable, the ABM's replicate band and mean over the ODE curve."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # a bare Figure: no pyplot, so the caller's backend (a notebook's inline one) is left alone
+    from matplotlib.figure import Figure
 
     names = list(dict.fromkeys(result.table["observable"]))
-    fig, axes = plt.subplots(1, len(names), figsize=(5.2 * len(names), 4.0), squeeze=False)
+    fig = Figure(figsize=(5.2 * len(names), 4.0))
+    axes = fig.subplots(1, len(names), squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         t = result.table[result.table["observable"] == name]
         ax.fill_between(t["day"], t["abm_low"], t["abm_high"], color="tab:blue", alpha=0.2,
@@ -191,6 +190,5 @@ def plot(result: Verification, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp.png")
     fig.savefig(tmp, dpi=110)
-    plt.close(fig)
     tmp.replace(path)
     return path

@@ -1,8 +1,19 @@
 """Reports: figures and files built from a run's results.
 
-This package sits on top of the model: it only reads results (the daily metrics
-DataFrame, the KPI dict) and never drives a model. `sim.report.overview` draws
-the six-panel overview figure.
+This package sits on top of the model: it reads results (the daily metrics
+DataFrame, the KPI dict, a store of runs) and never steps a model itself.
+`sim.report.overview` draws the six-panel overview figure of one run.
+
+The comparison of scenarios (`community-sim compare`):
+- `compare`: the scenarios as jobs with common seeds, run by `sim.experiments.run_jobs`
+  into a `RunStore`, and read back;
+- `kpi_stats`: each scenario's mean and 90% interval, paired differences from the first;
+- `wording`: KPI names, units and plain-language sentences;
+- `scenario_diff`: which settings differ between the scenarios;
+- `palette`, `figures`: one colour per scenario, the comparison figures;
+- `html`, `compare_report`: the self-contained report.html and kpis.csv.
+These modules are imported where they are used, not here: `sim.experiments`
+imports this package for `atomic_output`.
 
 `atomic_output` lives here because every writer of results (the CLI, the
 figures, later the HTML report and the experiment store) must leave either the
