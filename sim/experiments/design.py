@@ -101,6 +101,7 @@ class Range:
         return [float(v) for v in self.min + u * (self.max - self.min)]
 
     def spec(self) -> dict[str, Any]:
+        """The value as written in a sweep file."""
         return {"min": self.min, "max": self.max}
 
 
@@ -116,6 +117,7 @@ class Choices:
         return [self.values[i] for i in np.minimum(np.floor(u * k).astype(int), k - 1)]
 
     def spec(self) -> list[Any]:
+        """The choices as written in a sweep file."""
         return list(self.values)
 
 
@@ -163,12 +165,14 @@ class Sweep:
     # ------------------------------------------------------------ points
     @property
     def n_points(self) -> int:
+        """Number of parameter points of the design."""
         if self.design == "grid":
             return math.prod(len(p.values) for p in self.parameters.values())  # type: ignore[union-attr]
         return len(self.unit_sample())
 
     @property
     def n_runs(self) -> int:
+        """Number of runs: points x replicates."""
         return self.n_points * self.replicates
 
     def problem(self) -> dict[str, Any]:

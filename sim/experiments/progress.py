@@ -42,6 +42,7 @@ class RichProgress:
         self._task: Any = None
 
     def start(self, total: int, skipped: int) -> None:
+        """Show the bar for `total` runs, `skipped` of them already stored."""
         self._bar = RichBar(
             TextColumn("[bold]{task.description}"),
             BarColumn(bar_width=24),
@@ -57,10 +58,12 @@ class RichProgress:
         self._task = self._bar.add_task(self.label, total=total, status=self._status(Tally(skipped=skipped)))
 
     def advance(self, tally: Tally) -> None:
+        """Move the bar to the tally's count."""
         if self._bar is not None:
             self._bar.update(self._task, completed=tally.done, status=self._status(tally))
 
     def finish(self, tally: Tally) -> None:
+        """Close the bar and print the ok/error/skipped line."""
         if self._bar is not None:
             self._bar.update(self._task, completed=tally.done, status=self._status(tally))
             self._bar.stop()

@@ -71,9 +71,11 @@ class Tally:
 
     @property
     def done(self) -> int:
+        """Runs finished so far (ok or error)."""
         return self.ok + self.error
 
     def add(self, result: RunResult) -> None:
+        """Count one finished run."""
         if result.status == OK:
             self.ok += 1
         else:
@@ -93,9 +95,12 @@ class BackendLost(RuntimeError):
 class Progress(Protocol):
     """Receives the progress of `run_jobs` (see `sim.experiments.progress.RichProgress`)."""
 
-    def start(self, total: int, skipped: int) -> None: ...
-    def advance(self, tally: Tally) -> None: ...
-    def finish(self, tally: Tally) -> None: ...
+    def start(self, total: int, skipped: int) -> None:
+        """Called once before the first run."""
+    def advance(self, tally: Tally) -> None:
+        """Called after each stored batch."""
+    def finish(self, tally: Tally) -> None:
+        """Called once at the end."""
 
 
 # ---------------------------------------------------------------- backends
@@ -150,6 +155,7 @@ class ExecutorBackend(Backend):
         self.description = f"on {type(executor).__name__} ({self.workers} workers)"
 
     def capacity(self) -> int:
+        """How many runs to keep in flight."""
         return 2 * self.workers
 
 
@@ -168,6 +174,7 @@ class DaskBackend(Backend):
         self._threads, self._checked = 0, 0.0
 
     def capacity(self) -> int:
+        """How many runs to keep in flight."""
         now = time.monotonic()
         if now - self._checked > 10.0:
             with contextlib.suppress(Exception):  # keep the last count if the scheduler is slow to answer
@@ -176,6 +183,7 @@ class DaskBackend(Backend):
         return max(2, 2 * self._threads)
 
     def close(self) -> None:
+        """Release the backend's resources."""
         # Closing is our decision: what Dask logs while it closes (say, failed reconnects to a
         # scheduler that is gone) is noise, and the caller has already said what went wrong.
         quiet = logging.getLogger("distributed")

@@ -24,11 +24,15 @@ class Section(BaseModel):
 
 
 class Run(Section):
+    """Seed and length of a run."""
+
     seed: int = Field(0, ge=0, description="seed of every random draw (SeedSequence root)")
     days: int = Field(180, ge=1, le=36500, description="simulated days (one step = one day)")
 
 
 class Population(Section):
+    """The potential pool and the spread of its traits (§7.1 of docs/ODD.md)."""
+
     potential_pool: int = Field(20_000, ge=1, description="people who could ever join (M), members included")
     initial_members: int = Field(100, ge=0, description="members on day 0")
     initial_left: int = Field(0, ge=0, description="people who had already left by day 0 (irSIR's R(0))")
@@ -44,6 +48,8 @@ class Population(Section):
 
 
 class Entry(Section):
+    """The entry threshold (门槛) and the commitment of those who pass it."""
+
     threshold: EntryThreshold = Field("free", description="entry threshold applied to every arrival")
     fee: float = Field(0.0, ge=0, description="entry fee, currency (paid threshold)")
     fee_period_days: int = Field(0, ge=0, description="renewal period in days; 0 = one-off fee")
@@ -56,6 +62,8 @@ class Entry(Section):
 
 
 class Acquisition(Section):
+    """Inflow from public channels, organic joins and referral (fission)."""
+
     channel_inflow_per_day: float = Field(20.0, ge=0, description="people/day reached by public channels at full pool")
     external_rate: float = Field(0.0, ge=0, description="Bass p: extra external join hazard per potential person/day")
     referral_rate: float = Field(0.02, ge=0, description="Bass q: referral joins per active member/day at full pool")
@@ -75,12 +83,16 @@ class Activity(Section):
 
 
 class Churn(Section):
+    """Leaving: base hazard, contagious leaving (irSIR) and dormant members' extra risk."""
+
     base_rate: float = Field(0.003, ge=0, description="leave hazard/day of a member at reference satisfaction")
     peer_rate: float = Field(0.0, ge=0, description="v: contagious leave hazard/day per share of people who left")
     dormant_multiplier: float = Field(3.0, ge=0, description="leave hazard of a dormant member relative to active")
 
 
 class Onboarding(Section):
+    """The new stage and the first-24-hours impression."""
+
     new_days: int = Field(7, ge=1, description="days a member counts as new")
     welcome: bool = Field(True, description="admins welcome newcomers (needs admin minutes)")
     ritual: bool = Field(False, description="onboarding ritual: rules, self-introduction, welcome gift")
@@ -91,6 +103,8 @@ class Onboarding(Section):
 
 
 class Dynamics(Section):
+    """Satisfaction memory and how strongly hazards respond to it; the value-feedback switch."""
+
     value_feedback: bool = Field(True, description="false = hazards ignore value (the classic special cases)")
     satisfaction_memory: float = Field(10.0, ge=1, description="days of memory of satisfaction (EMA horizon)")
     sensitivity: float = Field(3.0, ge=0, description="how strongly hazards respond to satisfaction")
@@ -99,6 +113,8 @@ class Dynamics(Section):
 
 
 class Value(Section):
+    """The daily value members take: content, conversation, ties, minus ads."""
+
     content_weight: float = Field(0.8, ge=0, description="weight of KOL/admin content in daily value")
     chat_weight: float = Field(0.4, ge=0, description="weight of members' conversation in daily value")
     ties_weight: float = Field(0.4, ge=0, description="weight of ties to other members in daily value")
@@ -114,6 +130,8 @@ class Value(Section):
 
 
 class Output(Section):
+    """Content output of KOLs and admins: cadence and quality."""
+
     kol_posts_per_day: float = Field(2.0, ge=0, description="content posts/day planned by each KOL")
     admin_posts_per_day: float = Field(0.2, ge=0, description="content posts/day by each admin per managed group")
     quality: float = Field(0.7, ge=0, le=1, description="quality of each content post, 0..1")
@@ -121,6 +139,8 @@ class Output(Section):
 
 
 class Roles(Section):
+    """KOLs and admins on day 0 and their time."""
+
     kols: int = Field(2, ge=0, description="KOLs on day 0")
     admins: int = Field(1, ge=0, description="admins on day 0")
     admin_minutes_per_day: float = Field(120.0, ge=0, description="attention of one admin, minutes/day")
@@ -128,6 +148,8 @@ class Roles(Section):
 
 
 class Kol(Section):
+    """KOL time use, recognition, burnout, planned departure and cultivation."""
+
     minutes_per_post: float = Field(30.0, gt=0, description="KOL minutes to write one post")
     moderation_minutes: float = Field(10.0, ge=0, description="KOL minutes/day helping admins per group served")
     praise: float = Field(0.3, ge=0, le=1, description="public praise and private thanks by the operator, 0..1")
@@ -145,6 +167,8 @@ class Kol(Section):
 
 
 class Moderation(Section):
+    """Admins' ad policy, attention costs, strictness and off-topic deletion."""
+
     ad_policy: AdPolicy = Field("warn_then_kick", description="what admins do with a detected ad")
     minutes_per_ad: float = Field(2.0, ge=0, description="admin minutes to find and handle one ad")
     minutes_per_welcome: float = Field(1.0, ge=0, description="admin minutes to welcome one newcomer")
@@ -163,6 +187,8 @@ class Moderation(Section):
 
 
 class Ads(Section):
+    """Turning to spam: who does it, how much they post, how a kick threat deters them."""
+
     spam_rate: float = Field(0.02, ge=0, description="hazard/day a disaffected, fearless member turns spammer")
     spam_satisfaction: float = Field(0.1, description="satisfaction below which a member may turn spammer")
     ads_per_day: float = Field(2.0, ge=0, description="ad messages/day of a spammer")
@@ -170,6 +196,8 @@ class Ads(Section):
 
 
 class Groups(Section):
+    """Group capacity, copy and split policies, and culture."""
+
     capacity: int = Field(500, ge=2, description="hard member cap of one group (WeChat: 500)")
     split_policy: SplitPolicy = Field("at_capacity", description="when the operator opens or splits groups")
     dunbar_size: int = Field(150, ge=2, description="size above which the dunbar policy splits a group")
@@ -201,6 +229,8 @@ class ActivityPlan(Section):
 
 
 class Monetization(Section):
+    """Product sales, repurchase and the hourly cost of operators."""
+
     product_price: float = Field(100.0, ge=0, description="price of the product or service, currency")
     buyer_conversion: float = Field(0.005, ge=0, description="purchase hazard/day of an engaged able-to-pay member")
     repurchase_rate: float = Field(0.003, ge=0, description="repurchase hazard/day of a satisfied buyer")
