@@ -31,9 +31,9 @@ endif
 .PHONY: help demo test bench clean chromium
 
 help:
-	@echo "make demo   run the baseline, paid_entry and no_moderation scenarios into results/"
+	@echo "make demo   run baseline, paid_entry and no_moderation, then compare them in results/compare/report.html"
 	@echo "make test   run the test suite and the notebooks ($(WORKERS) xdist workers)"
-	@echo "make bench  run benchmarks/run_all.py, if there is one"
+	@echo "make bench  engine and sweep benchmarks (benchmarks/*.json)"
 	@echo "make clean  remove .venv and everything in results/ but .gitkeep"
 
 # The venv itself, created once with the interpreter found above.
@@ -94,12 +94,8 @@ test: $(VENV)/.installed-test chromium
 	$(VPY) -m pytest -n $(WORKERS)
 
 # The venv is only needed when there is something to run.
-bench: $(if $(wildcard benchmarks/run_all.py),$(VENV)/.installed)
-	@if [ -f benchmarks/run_all.py ]; then \
-	  $(VPY) benchmarks/run_all.py; \
-	else \
-	  echo "no benchmarks yet (benchmarks/run_all.py does not exist)"; \
-	fi
+bench: $(VENV)/.installed
+	$(VPY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

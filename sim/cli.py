@@ -1,10 +1,10 @@
 """The `community-sim` command line (also `python -m sim`).
 
-One typer app, one function per sub-command: `run`, `sweep` and `analyze` today;
-`compare`, `verify` and `viz` will be added the same way: a function decorated
-with `@app.command()` that reuses the shared options (`SetOption`, ...) and
-helpers (`parse_overrides`, `load`, `fail`) below. `sweep` and `analyze` import
-`sim.experiments` (Dask, Parquet, DuckDB, SALib) only when they run.
+One typer app, one function per sub-command: `run`, `sweep`, `analyze`, `compare`,
+`verify` and `viz`, each a function decorated with `@app.command()` that reuses the
+shared options (`SetOption`, ...) and helpers (`parse_overrides`, `load`, `fail`,
+`run_stored_jobs`) below. Commands that need `sim.experiments` (Dask, Parquet,
+DuckDB, SALib), the report or the viz import them only when they run.
 
 Error policy: bad input (a malformed `--set`, an unknown scenario key, a bad
 value, a missing file, an out-of-range option) prints one line `error: ...` on
@@ -193,6 +193,53 @@ def write_results(out: Path, metrics: pd.DataFrame, summary: Mapping[str, Any], 
     plot_overview(metrics, out / "overview.png", title=title)
 
 
+def scheduler_address(workers: int | None, scheduler: str | None) -> str | None:
+    """The Dask scheduler to use: --scheduler, else DASK_SCHEDULER_ADDRESS unless --workers asks for a local one."""
+    check_min("--workers", workers, 1)
+    if scheduler and workers is not None:
+        fail("--workers sizes the local cluster; it cannot be combined with --scheduler")
+    if not scheduler and workers is None:
+        return os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    return scheduler
+
+
+def run_stored_jobs(jobs: Sequence[Any], store: Any, out: Path, workers: int | None, scheduler: str | None,
+                    describe: str) -> Any:
+    """Run the jobs not yet in `store` on a local or remote Dask cluster (or in-process), with progress.
+
+    Prints `describe` and the plan first; Ctrl-C and a lost scheduler keep what finished
+    and say how to resume. Returns the tally of ok, error and skipped runs.
+    """
+    from sim.experiments import open_backend, run_jobs
+    from sim.experiments.progress import RichProgress
+    from sim.experiments.runner import BackendLost
+
+    err = Console(stderr=True)
+    with store:
+        todo = len(jobs) - len(store.committed_ids & {job.run_id for job in jobs})
+        try:
+            backend = open_backend(workers, scheduler) if todo else None
+        except OSError as exc:
+            fail(str(exc))
+        plan = f"{todo} to run {backend.description}" if backend is not None else "nothing left to run"
+        err.print(f"{describe}; {len(jobs) - todo} already stored, {escape(plan)}", soft_wrap=True)
+        try:
+            tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
+        except KeyboardInterrupt:
+            err.print(f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
+                      "run the same command again to resume", soft_wrap=True)
+            raise typer.Exit(130) from None
+        except BackendLost as exc:
+            fail(f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
+                 IO_ERROR)
+        finally:
+            if backend is not None:
+                backend.close()
+    if tally.first_error:
+        err.print(f"first error: {escape(tally.first_error)}", soft_wrap=True, highlight=False)
+    return tally
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -273,17 +320,11 @@ def sweep(
     ] = False,
 ) -> None:
     """Run every point x replicate of a sweep file; resume where a previous call stopped."""
-    from sim.experiments import SweepError, SweepMismatch, load_sweep, open_backend, open_sweep_store, run_jobs
-    from sim.experiments.progress import RichProgress
-    from sim.experiments.runner import BackendLost
+    from sim.experiments import SweepError, SweepMismatch, load_sweep, open_sweep_store
     from sim.experiments.store import StoreBusy
     from sim.experiments.sweep import sweep_jobs
 
-    check_min("--workers", workers, 1)
-    if scheduler and workers is not None:
-        fail("--workers sizes the local cluster; it cannot be combined with --scheduler")
-    if not scheduler and workers is None:
-        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    scheduler = scheduler_address(workers, scheduler)
     try:
         spec = load_sweep(sweep_file)
     except SweepError as exc:
@@ -294,35 +335,10 @@ def sweep(
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
-
-    err = Console(stderr=True)
     jobs = sweep_jobs(spec)
-    with store:
-        todo = len(jobs) - len(store.committed_ids & {job.run_id for job in jobs})
-        try:
-            backend = open_backend(workers, scheduler) if todo else None
-        except OSError as exc:
-            fail(str(exc))
-        plan = f"{todo} to run {backend.description}" if backend is not None else "nothing left to run"
-        err.print(
-            f"sweep [bold]{escape(spec.name)}[/bold]: {spec.n_points} points x {spec.replicates} replicates = "
-            f"{spec.n_runs} runs; {len(jobs) - todo} already stored, {escape(plan)}",
-            soft_wrap=True,
-        )
-        try:
-            tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
-        except KeyboardInterrupt:
-            err.print(f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
-                      "run the same command again to resume", soft_wrap=True)
-            raise typer.Exit(130) from None
-        except BackendLost as exc:
-            fail(f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
-                 IO_ERROR)
-        finally:
-            if backend is not None:
-                backend.close()
-    if tally.first_error:
-        err.print(f"first error: {escape(tally.first_error)}", soft_wrap=True, highlight=False)
+    tally = run_stored_jobs(jobs, store, out, workers, scheduler,
+                            f"sweep [bold]{escape(spec.name)}[/bold]: {spec.n_points} points x {spec.replicates} "
+                            f"replicates = {spec.n_runs} runs")
     console = Console()
     console.print(f"results in [bold]{escape(str(out))}[/bold] (runs.parquet, metrics/)", soft_wrap=True)
     console.print(tally.line(), highlight=False)
@@ -393,9 +409,6 @@ def compare(
     ] = False,
 ) -> None:
     """Run scenarios R times each with common seeds; write report.html, kpis.csv and figures."""
-    from sim.experiments import open_backend, run_jobs
-    from sim.experiments.progress import RichProgress
-    from sim.experiments.runner import BackendLost
     from sim.experiments.store import StoreBusy
     from sim.report.compare import (
         MIN_REPLICATES,
@@ -409,11 +422,7 @@ def compare(
 
     check_min("--replicates", replicates, MIN_REPLICATES)
     check_min("--days", days, 1)
-    check_min("--workers", workers, 1)
-    if scheduler and workers is not None:
-        fail("--workers sizes the local cluster; it cannot be combined with --scheduler")
-    if not scheduler and workers is None:
-        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    scheduler = scheduler_address(workers, scheduler)
     try:
         comparison = load_comparison(scenarios, replicates, days)
     except (ComparisonError, ScenarioError) as exc:
@@ -424,36 +433,10 @@ def compare(
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
-
-    err = Console(stderr=True)
     jobs = comparison_jobs(comparison)
-    with store:
-        todo = len(jobs) - len(store.committed_ids & {job.run_id for job in jobs})
-        try:
-            backend = open_backend(workers, scheduler) if todo else None
-        except OSError as exc:
-            fail(str(exc))
-        plan = f"{todo} to run {backend.description}" if backend is not None else "nothing left to run"
-        err.print(
-            f"compare {escape(', '.join(comparison.labels))}: {len(comparison.scenarios)} scenarios x "
-            f"{replicates} replicates = {len(jobs)} runs of {comparison.days} days; "
-            f"{len(jobs) - todo} already stored, {escape(plan)}",
-            soft_wrap=True,
-        )
-        try:
-            tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
-        except KeyboardInterrupt:
-            err.print(f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
-                      "run the same command again to resume", soft_wrap=True)
-            raise typer.Exit(130) from None
-        except BackendLost as exc:
-            fail(f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
-                 IO_ERROR)
-        finally:
-            if backend is not None:
-                backend.close()
-    if tally.first_error:
-        err.print(f"first error: {escape(tally.first_error)}", soft_wrap=True, highlight=False)
+    tally = run_stored_jobs(jobs, store, out, workers, scheduler,
+                            f"compare {escape(', '.join(comparison.labels))}: {len(comparison.scenarios)} scenarios "
+                            f"x {replicates} replicates = {len(jobs)} runs of {comparison.days} days")
     try:
         report = write_report(out)
     except OSError as exc:
