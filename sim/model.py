@@ -335,6 +335,7 @@ class CommunityModel(mesa.Model):
             rest = np.flatnonzero(assigned < 0)
             more, sizes = route_newcomers(np.full(rest.size, -1, dtype=np.int32), sizes, sc.groups.capacity)
             assigned[rest] = more
+        ctx.sizes = sizes
         return assigned
 
     def _admit(self, rows: np.ndarray, groups: np.ndarray, day: int, source: Any) -> None:
@@ -377,7 +378,8 @@ class CommunityModel(mesa.Model):
         G = self.groups.count
         ctx.quality_posts, ctx.content_posts = np.zeros(G), np.zeros(G)
         ctx.admin_capacity, ctx.kol_help = np.zeros(G), np.zeros(G)
-        ctx.occupied = np.bincount(self.people.group[self.people.members()], minlength=G) > 0
+        sizes = ctx.sizes if ctx.sizes is not None else np.bincount(self.people.group[ctx.member_rows], minlength=G)
+        ctx.occupied = sizes > 0
         running = [self.effects[i] for i in ctx.activities]
         kols = self.kols
         if running and kols:

@@ -83,6 +83,7 @@ class DayContext:
     joined_organic: int = 0
     groups_opened: int = 0
     review_minutes: float = 0.0
+    sizes: np.ndarray | None = None  # members per group once today's newcomers are placed
     occupied: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # groups with members
     kol_activity_g: list = field(default_factory=list)  # activity minutes each serving KOL gives a group today
     # output and posting

@@ -88,7 +88,10 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     stayed = np.ones(rows.size, dtype=bool)
     if fb and ctx.joined_rows.size and sc.onboarding.first_day_leave > 0:
         idx = np.flatnonzero(newcomer)
-        welcomed = np.isin(rows[idx], ctx.joined_rows[ctx.welcomed]) if ctx.welcomed.size else False
+        welcomed = False
+        if ctx.welcomed.size:  # look today's newcomers up among today's joins (rows are sorted)
+            order = np.argsort(ctx.joined_rows)
+            welcomed = ctx.welcomed[order][np.searchsorted(ctx.joined_rows[order], rows[idx])]
         first = impression(value_today[idx], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect,
                            sc.onboarding.ritual_effect)
         p_leave = first_day_leave_probability(sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale)
