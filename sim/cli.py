@@ -74,6 +74,17 @@ DaysOption = Annotated[
     int | None,
     typer.Option("--days", help="Days to simulate (>= 1). Default: the scenario's run.days.", show_default=False),
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", help="Worker processes of the local Dask cluster (1 = run in this process). "
+                 "Default: the number of cores.", show_default=False),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. "
+                 "tcp://host:8786. Default: $DASK_SCHEDULER_ADDRESS, unless --workers is given.",
+                 show_default=False),
+]
 SeedOption = Annotated[
     int | None,
     typer.Option("--seed", help="Random seed (>= 0). Default: the scenario's run.seed.", show_default=False),
@@ -304,17 +315,8 @@ def sweep(
         Path, typer.Option("--out", help="Results directory: runs.parquet and metrics/ (resumed if it exists).",
                            show_default=False)
     ],
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", help="Worker processes of the local Dask cluster (1 = run in this process). "
-                     "Default: the number of cores.", show_default=False),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. "
-                     "tcp://host:8786. Default: $DASK_SCHEDULER_ADDRESS, unless --workers is given.",
-                     show_default=False),
-    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Discard results in --out that belong to another (or an edited) sweep.")
     ] = False,
@@ -389,17 +391,8 @@ def compare(
         typer.Option("--days", help="Days to simulate (>= 1). Default: the first scenario's run.days.",
                      show_default=False),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", help="Worker processes of the local Dask cluster (1 = run in this process). "
-                     "Default: the number of cores.", show_default=False),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. "
-                     "tcp://host:8786. Default: $DASK_SCHEDULER_ADDRESS, unless --workers is given.",
-                     show_default=False),
-    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     out: Annotated[
         Path, typer.Option("--out", help="Results directory: report.html, kpis.csv, figures, runs.parquet and "
                            "metrics/ (resumed if it exists).")
