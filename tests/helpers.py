@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim import CommunityModel, load_scenario
 
@@ -38,3 +39,24 @@ def outcomes(name: str, days: int = 180, seeds: range = SEEDS, **overrides: Any)
 
 def mean(df: pd.DataFrame, col: str) -> float:
     return float(np.nanmean(df[col].to_numpy(dtype=float)))
+
+
+def invoke_cli(args: list[str], capsys: Any) -> tuple[int, str, str]:
+    """Run the `community-sim` entry point in this process; return (exit status, stdout, stderr)."""
+    from sim import cli
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(args)
+    captured = capsys.readouterr()
+    code = exited.value.code
+    return (0 if code is None else int(code)), captured.out, captured.err
+
+
+def assert_one_line_error(code: int, err: str) -> str:
+    """Bad input: status 2, exactly one `error: ...` line on stderr, no traceback; returns the line."""
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    return lines[0]

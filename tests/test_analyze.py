@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim import cli
 from sim.experiments import load_sweep, run_sweep
 from sim.experiments.analysis import analyze_store, main_effects, sensitivity
 from sim.experiments.sweep import sweep_meta
+from helpers import invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -55,10 +55,7 @@ def write_sweep(tmp_path: Path, body: str, name: str) -> Path:
 
 
 def analyze(args: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        cli.main(["analyze", *args])
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
+    return invoke_cli(["analyze", *args], capsys)
 
 
 @pytest.fixture(scope="module")

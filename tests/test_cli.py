@@ -20,6 +20,7 @@ import pytest
 from sim import cli
 from sim.report import atomic_output
 from sim.report.overview import plot_overview
+from helpers import assert_one_line_error, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -62,25 +63,6 @@ REQUIRED_KPIS = [
     "revenue_total",
 ]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI entry point in-process; return (exit status, stdout, stderr)."""
-    with pytest.raises(SystemExit) as exited:
-        cli.main(args)
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (0 if code is None else int(code)), captured.out, captured.err
-
-
-def assert_one_line_error(code: int, err: str) -> str:
-    """Bad input: status 2, exactly one `error: ...` line on stderr, no traceback."""
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: "), err
-    assert "Traceback" not in err
-    return lines[0]
 
 
 # ---------------------------------------------------------------- a small real run
@@ -126,7 +108,7 @@ def test_summary_json_has_kpis_and_run_settings(small_run: tuple[Path, str]) -> 
 
 
 def test_run_prints_kpi_table_and_output_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = invoke(["run", str(BASELINE), "--days", "5", *SMALL, "--out", str(tmp_path)], capsys)
+    code, out, err = invoke_cli(["run", str(BASELINE), "--days", "5", *SMALL, "--out", str(tmp_path)], capsys)
     assert code == 0, err
     assert "peak_members" in out
     assert tmp_path.name in out
@@ -136,20 +118,20 @@ def test_run_prints_kpi_table_and_output_dir(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_set_without_equals_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = invoke(["run", str(BASELINE), "--set", "entry.threshold"], capsys)
+    code, _, err = invoke_cli(["run", str(BASELINE), "--set", "entry.threshold"], capsys)
     line = assert_one_line_error(code, err)
     assert "entry.threshold" in line
 
 
 def test_unknown_key_names_it_and_suggests_the_right_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = invoke(["run", str(BASELINE), "--set", "entry.thresold=paid", "--out", str(tmp_path)], capsys)
+    code, _, err = invoke_cli(["run", str(BASELINE), "--set", "entry.thresold=paid", "--out", str(tmp_path)], capsys)
     line = assert_one_line_error(code, err)
     assert "entry.thresold" in line
     assert "entry.threshold" in line
 
 
 def test_bad_policy_value_lists_allowed_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = invoke(
+    code, _, err = invoke_cli(
         ["run", str(BASELINE), "--set", "moderation.ad_policy=banana", "--out", str(tmp_path)], capsys
     )
     line = assert_one_line_error(code, err)
@@ -159,25 +141,25 @@ def test_bad_policy_value_lists_allowed_values(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_missing_scenario_file_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = invoke(["run", str(tmp_path / "nope.toml"), "--out", str(tmp_path)], capsys)
+    code, _, err = invoke_cli(["run", str(tmp_path / "nope.toml"), "--out", str(tmp_path)], capsys)
     line = assert_one_line_error(code, err)
     assert "nope.toml" in line
 
 
 @pytest.mark.parametrize("args", [["--days", "0"], ["--seed=-1"], ["--days", "abc"], ["--bogus"]])
 def test_bad_options_are_one_line_errors(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = invoke(["run", str(BASELINE), *args, "--out", str(tmp_path)], capsys)
+    code, _, err = invoke_cli(["run", str(BASELINE), *args, "--out", str(tmp_path)], capsys)
     assert_one_line_error(code, err)
 
 
 def test_unknown_engine_lists_allowed_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = invoke(["run", str(BASELINE), "--engine", "turbo", "--out", str(tmp_path)], capsys)
+    code, _, err = invoke_cli(["run", str(BASELINE), "--engine", "turbo", "--out", str(tmp_path)], capsys)
     line = assert_one_line_error(code, err)
     assert "--engine" in line and "vectorized, agents" in line
 
 
 def test_agents_engine_runs_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = invoke(["run", str(BASELINE), "--days", "5", "--engine", "agents", *SMALL, "--out", str(tmp_path)],
+    code, _, _ = invoke_cli(["run", str(BASELINE), "--days", "5", "--engine", "agents", *SMALL, "--out", str(tmp_path)],
                         capsys)
     assert code == 0
     assert json.loads((tmp_path / "summary.json").read_text())["engine"] == "agents"

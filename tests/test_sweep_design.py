@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import cli
 from sim.experiments import SweepError, load_sweep, run_seed, sweep_jobs
+from helpers import assert_one_line_error, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -193,11 +193,8 @@ def test_bad_sweep_file_is_one_line_naming_file_and_key(tmp_path: Path, case: st
 def test_cli_rejects_a_bad_sweep_file_with_exit_2(tmp_path: Path, case: str, capsys: pytest.CaptureFixture) -> None:
     body, _, words = BAD[case]
     path = write_sweep(tmp_path, body)
-    with pytest.raises(SystemExit) as info:
-        cli.main(["sweep", str(path), "--out", str(tmp_path / "out")])
-    assert info.value.code == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"error: {path}: ") and words in err[0]
+    line = assert_one_line_error(*invoke_cli(["sweep", str(path), "--out", str(tmp_path / "out")], capsys)[::2])
+    assert line.startswith(f"error: {path}: ") and words in line
     assert not (tmp_path / "out").exists()
 
 
@@ -211,8 +208,4 @@ def test_a_missing_sweep_file_and_bad_options_are_one_line_errors(
         (["sweep", str(write_sweep(tmp_path, GRID)), "--out", str(tmp_path / "o"), "--workers", "2",
           "--scheduler", "tcp://127.0.0.1:1"], "cannot be combined"),
     ]:
-        with pytest.raises(SystemExit) as info:
-            cli.main(args)
-        assert info.value.code == 2
-        err = capsys.readouterr().err.strip().splitlines()
-        assert len(err) == 1 and words in err[0], err
+        assert words in assert_one_line_error(*invoke_cli(args, capsys)[::2])

@@ -21,11 +21,12 @@ import cloudpickle
 import pandas as pd
 import pytest
 
-from sim import CommunityModel, cli, load_scenario
+from sim import CommunityModel, load_scenario
 from sim.experiments import Job, RunResult, load_sweep, run_jobs, run_sweep
 from sim.experiments.job import run_job
 from sim.experiments.runner import KILL_AFTER_ENV, BackendLost, local_cluster
 from sim.experiments.sweep import open_sweep_store, sweep_jobs
+from helpers import invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -79,10 +80,7 @@ def stored(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def sweep_cli(args: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        cli.main(["sweep", *args])
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
+    return invoke_cli(["sweep", *args], capsys)
 
 
 def test_one_worker_and_a_two_worker_local_cluster_give_identical_results(

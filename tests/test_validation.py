@@ -9,7 +9,7 @@ from sim import CommunityModel, load_scenario
 from sim.meanfield import OutsideFamilyError, active_share_equilibrium, bass_closed_form, solve
 from sim.validation import VALIDATION_DIR, verify
 
-from helpers import SCENARIOS
+from helpers import SCENARIOS, assert_one_line_error, invoke_cli
 
 SMALL = {"population.potential_pool": 5000}
 
@@ -81,17 +81,8 @@ def test_bass_ode_is_the_closed_form() -> None:
     assert np.allclose(1 - ode["potential"] / 10_000, closed, atol=1e-7)
 
 
-def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from sim import cli
-
-    with pytest.raises(SystemExit) as info:
-        cli.main(args)
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
-
-
 def test_verify_command_passes_writes_figure_and_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _cli(["verify", "active-dormant", "--replicates", "10", "--json", "--out", str(tmp_path),
+    code, out, _ = invoke_cli(["verify", "active-dormant", "--replicates", "10", "--json", "--out", str(tmp_path),
                          "--set", "population.potential_pool=2000", "--set", "population.initial_members=2000",
                          "--set", "run.days=60"], capsys)
     import json
@@ -102,7 +93,7 @@ def test_verify_command_passes_writes_figure_and_json(tmp_path, capsys: pytest.C
 
 
 def test_verify_command_exits_non_zero_beyond_four_standard_errors(tmp_path, capsys) -> None:
-    code, out, _ = _cli(["verify", "bass", "--replicates", "10", "--out", str(tmp_path), "--set", "run.days=30",
+    code, out, _ = invoke_cli(["verify", "bass", "--replicates", "10", "--out", str(tmp_path), "--set", "run.days=30",
                          "--set", "population.potential_pool=4000", "--set", "acquisition.referral_rate=2"], capsys)
     assert code == 1 and "FAILS" in out
 
@@ -114,5 +105,5 @@ def test_verify_command_exits_non_zero_beyond_four_standard_errors(tmp_path, cap
     (["verify", "irsir", "--set", "dynamics.value_feedback=true"], "outside the mean-field family"),
 ])
 def test_verify_bad_input_is_one_line_exit_2(args: list[str], needle: str, capsys) -> None:
-    code, _, err = _cli(args, capsys)
-    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+    code, _, err = invoke_cli(args, capsys)
+    assert needle in assert_one_line_error(code, err)

@@ -21,6 +21,7 @@ import pytest
 
 from sim import CommunityModel, cli, load_scenario
 from sim.viz.model import LEVERS, REPORTERS, VizCommunity, lever_defaults, lever_overrides
+from helpers import assert_one_line_error, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -188,21 +189,6 @@ def test_page_reads_the_cli_hand_over(monkeypatch: pytest.MonkeyPatch) -> None:
 # ---------------------------------------------------------------- community-sim viz
 
 
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        cli.main(args)
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (0 if code is None else int(code)), captured.out, captured.err
-
-
-def one_line_error(code: int, err: str) -> str:
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    return lines[0]
-
-
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str, str]]]:
     """Capture what `viz` would exec instead of starting a server."""
@@ -213,7 +199,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str, s
 
 @needs_solara
 def test_viz_serves_on_loopback_by_default(served, capsys) -> None:
-    code, out, err = invoke(["viz", str(BASELINE), "--port", "0", "--set", "population.potential_pool=2000",
+    code, out, err = invoke_cli(["viz", str(BASELINE), "--port", "0", "--set", "population.potential_pool=2000",
                              "--seed", "4"], capsys)
     assert code == 0, err
     (argv, env), = served
@@ -232,7 +218,7 @@ def test_viz_serves_on_loopback_by_default(served, capsys) -> None:
 
 @needs_solara
 def test_viz_other_interfaces_only_with_host(served, capsys) -> None:
-    code, out, err = invoke(["viz", "--port", "0", "--host", "0.0.0.0"], capsys)
+    code, out, err = invoke_cli(["viz", "--port", "0", "--host", "0.0.0.0"], capsys)
     assert code == 0, err
     (argv, env), = served
     assert argv[argv.index("--host") + 1] == "0.0.0.0"
@@ -253,8 +239,8 @@ def test_viz_other_interfaces_only_with_host(served, capsys) -> None:
     ],
 )
 def test_viz_bad_input_is_one_line(served, capsys, args: list[str], expected: str) -> None:
-    code, _, err = invoke(args, capsys)
-    assert expected in one_line_error(code, err)
+    code, _, err = invoke_cli(args, capsys)
+    assert expected in assert_one_line_error(code, err)
     assert served == []
 
 
@@ -264,14 +250,14 @@ def test_viz_port_in_use_is_one_line(served, capsys) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        code, _, err = invoke(["viz", "--port", str(port)], capsys)
-    assert f"cannot listen on 127.0.0.1:{port}" in one_line_error(code, err)
+        code, _, err = invoke_cli(["viz", "--port", str(port)], capsys)
+    assert f"cannot listen on 127.0.0.1:{port}" in assert_one_line_error(code, err)
     assert served == []
 
 
 def test_viz_without_the_extra_says_how_to_install(served, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "solara" else real(name, *a))
-    code, _, err = invoke(["viz"], capsys)
-    assert "pip install -e '.[viz]'" in one_line_error(code, err)
+    code, _, err = invoke_cli(["viz"], capsys)
+    assert "pip install -e '.[viz]'" in assert_one_line_error(code, err)
     assert served == []

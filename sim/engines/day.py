@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.groups import grow_culture
 from sim.population import ACTIVE, NEW
 from sim.rules import value as V
 
@@ -189,7 +190,7 @@ def update_groups(model: CommunityModel, ctx: DayContext) -> None:
     G = model.groups.count
     size, sc = ctx.size_g, model.params
     participation = np.divide(ctx.engaged_g, size, out=np.zeros(G), where=size > 0)
-    model.groups.culture = model.groups.culture + sc.groups.culture_growth * participation * (1 - model.groups.culture)
+    model.groups.culture = grow_culture(model.groups.culture, participation, sc.groups.culture_growth)
     per_member = np.divide(ctx.messages_g, size, out=np.zeros(G), where=size > 0)
     ema = model.groups.chat_per_member
     seen = np.isfinite(ema)
