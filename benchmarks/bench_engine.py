@@ -68,7 +68,9 @@ def measure(members: int, days: int, engine: str) -> dict[str, float]:
 def in_subprocess(members: int, days: int, engine: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(members), str(days), engine],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -94,25 +96,39 @@ def main() -> None:
     for members, days in plan:
         r = in_subprocess(members, days, "vectorized")
         runs.append(r)
-        print(f"vectorized {members:>9,} members x {days} days: {r['run_seconds']:7.2f} s, "
-              f"{r['member_days_per_second'] / 1e6:5.2f} M member-days/s, peak {r['peak_rss_mb']:7.0f} MB, "
-              f"{r['bytes_per_member']:6.0f} B/member", flush=True)
+        print(
+            f"vectorized {members:>9,} members x {days} days: {r['run_seconds']:7.2f} s, "
+            f"{r['member_days_per_second'] / 1e6:5.2f} M member-days/s, peak {r['peak_rss_mb']:7.0f} MB, "
+            f"{r['bytes_per_member']:6.0f} B/member",
+            flush=True,
+        )
     vec = in_subprocess(ratio_members, ratio_days, "vectorized")
     agents = in_subprocess(ratio_members, ratio_days, "agents")
     ratio = vec["member_days_per_second"] / agents["member_days_per_second"]
-    print(f"at {ratio_members:,} members x {ratio_days} days: vectorized "
-          f"{vec['member_days_per_second'] / 1e6:.2f} M/s, agents {agents['member_days_per_second'] / 1e3:.1f} k/s, "
-          f"ratio {ratio:.0f}x", flush=True)
+    print(
+        f"at {ratio_members:,} members x {ratio_days} days: vectorized "
+        f"{vec['member_days_per_second'] / 1e6:.2f} M/s, agents {agents['member_days_per_second'] / 1e3:.1f} k/s, "
+        f"ratio {ratio:.0f}x",
+        flush=True,
+    )
     result = {
         "benchmark": "engine",
         "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "machine": {"python": platform.python_version(), "processor": platform.processor(),
-                    "cores": __import__("os").cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "processor": platform.processor(),
+            "cores": __import__("os").cpu_count(),
+        },
         "quick": args.quick,
         "scenario": "baseline.toml scaled: " + json.dumps(scaled_overrides(1)).replace("1", "N"),
         "throughput": runs,
-        "engine_ratio": {"members": ratio_members, "days": ratio_days, "vectorized": vec, "agents": agents,
-                         "speedup": ratio},
+        "engine_ratio": {
+            "members": ratio_members,
+            "days": ratio_days,
+            "vectorized": vec,
+            "agents": agents,
+            "speedup": ratio,
+        },
         "targets": {
             "member_days_per_second_at_100k": 5e6,
             "seconds_for_365_days_at_100k": 8,
@@ -133,8 +149,10 @@ def _print_table(result: dict) -> None:
     print()
     print(f"{'members':>10} {'days':>5} {'run s':>8} {'M mday/s':>9} {'peak MB':>8} {'B/member':>9}")
     for r in result["throughput"]:
-        print(f"{r['members']:>10,} {r['days']:>5} {r['run_seconds']:>8.2f} {r['member_days_per_second'] / 1e6:>9.2f} "
-              f"{r['peak_rss_mb']:>8.0f} {r['bytes_per_member']:>9.0f}")
+        print(
+            f"{r['members']:>10,} {r['days']:>5} {r['run_seconds']:>8.2f} {r['member_days_per_second'] / 1e6:>9.2f} "
+            f"{r['peak_rss_mb']:>8.0f} {r['bytes_per_member']:>9.0f}"
+        )
     e = result["engine_ratio"]
     print(f"vectorized / agents at {e['members']:,} members: {e['speedup']:.0f}x")
 

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BIG_BASE = f"""
-extends = "{ROOT / 'scenarios' / 'baseline.toml'}"
+extends = "{ROOT / "scenarios" / "baseline.toml"}"
 name = "bench_base"
 [population]
 potential_pool = {{pool}}
@@ -126,13 +126,17 @@ def main() -> None:
             results[name] = {"size": size, "runs": rows, "speedup_2_vs_1_workers": round(speedup, 3)}
 
     print()
-    print(f"{'workload':<10} {'backend':<16} {'runs':>5} {'run s':>7} {'sweep s':>8} {'runs/s':>8} {'start s':>8} "
-          f"{'main cpu':>9}")
+    print(
+        f"{'workload':<10} {'backend':<16} {'runs':>5} {'run s':>7} {'sweep s':>8} {'runs/s':>8} {'start s':>8} "
+        f"{'main cpu':>9}"
+    )
     for name, res in results.items():
         for r in res["runs"]:
             share = f"{r['main_cpu_share']:.0%}" if r["main_cpu_share"] is not None else "-"
-            print(f"{name:<10} {r['backend']:<16} {r['runs']:>5} {r['mean_run_seconds']:>7.2f} "
-                  f"{r['sweep_seconds']:>8.2f} {r['runs_per_second']:>8.3f} {r['startup_seconds']:>8.2f} {share:>9}")
+            print(
+                f"{name:<10} {r['backend']:<16} {r['runs']:>5} {r['mean_run_seconds']:>7.2f} "
+                f"{r['sweep_seconds']:>8.2f} {r['runs_per_second']:>8.3f} {r['startup_seconds']:>8.2f} {share:>9}"
+            )
     for name, res in results.items():
         speedup = res["speedup_2_vs_1_workers"]
         print(f"{name}: speedup 2 vs 1 workers {speedup:.2f}x (target >= 1.7x): {'ok' if speedup >= 1.7 else 'MISSED'}")

@@ -1,10 +1,10 @@
 """community-sim: an agent-based simulator of the lifecycle of online communities.
 
-    from sim import load_scenario, CommunityModel
-    sc = load_scenario("scenarios/baseline.toml", overrides={"moderation.ad_policy": "tolerate"})
-    m = CommunityModel(sc, rng=7)
-    m.run(days=180)
-    df = m.metrics()
+from sim import load_scenario, CommunityModel
+sc = load_scenario("scenarios/baseline.toml", overrides={"moderation.ad_policy": "tolerate"})
+m = CommunityModel(sc, rng=7)
+m.run(days=180)
+df = m.metrics()
 """
 
 from sim.agents import KOL, Admin, Member

@@ -108,11 +108,21 @@ class Member(mesa.Agent):
             return
         g, val = P.group[i], sc.value
         engaged = P.stage[i] in (NEW, ACTIVE)
-        value_today = float(V.daily_value(
-            P.interest[i], ctx.content_g[g], ctx.chat_g[g], P.ties[i], model.groups.culture[g], P.novelty[i],
-            ctx.annoyance_g[g], 1.0 if engaged else sc.activity.dormant_exposure,
-            (val.content_weight, val.chat_weight, val.ties_weight), sc.activity.novelty_floor, val.ties_saturation,
-        ))
+        value_today = float(
+            V.daily_value(
+                P.interest[i],
+                ctx.content_g[g],
+                ctx.chat_g[g],
+                P.ties[i],
+                model.groups.culture[g],
+                P.novelty[i],
+                ctx.annoyance_g[g],
+                1.0 if engaged else sc.activity.dormant_exposure,
+                (val.content_weight, val.chat_weight, val.ties_weight),
+                sc.activity.novelty_floor,
+                val.ties_saturation,
+            )
+        )
         P.satisfaction[i] = V.update_satisfaction(P.satisfaction[i], value_today, sc.dynamics.satisfaction_memory)
         mult = self._multiplier(P.satisfaction[i])
         P.novelty[i] = V.decay_novelty(P.novelty[i], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
@@ -123,19 +133,33 @@ class Member(mesa.Agent):
         fb = sc.dynamics.value_feedback
         newcomer = P.join_day[i] == ctx.day
         if newcomer and fb and sc.onboarding.first_day_leave > 0:  # the first 24 hours
-            first = impression(value_today, i in ctx.welcomed_rows, sc.onboarding.ritual,
-                               sc.onboarding.welcome_effect, sc.onboarding.ritual_effect)
-            if rng.random() < first_day_leave_probability(sc.onboarding.first_day_leave, first,
-                                                          sc.onboarding.impression_scale):
+            first = impression(
+                value_today,
+                i in ctx.welcomed_rows,
+                sc.onboarding.ritual,
+                sc.onboarding.welcome_effect,
+                sc.onboarding.ritual_effect,
+            )
+            if rng.random() < first_day_leave_probability(
+                sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale
+            ):
                 self._leave(ctx)
                 ctx.first_day_left += 1
                 return
         dormant = P.stage[i] == DORMANT
         hazards = member_hazards(
-            mult, P.patience[i], P.commitment[i] + ctx.identity_g[g], feedback=fb, base_rate=sc.churn.base_rate,
-            peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
-            decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
-            peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share,
+            mult,
+            P.patience[i],
+            P.commitment[i] + ctx.identity_g[g],
+            feedback=fb,
+            base_rate=sc.churn.base_rate,
+            peer_rate=sc.churn.peer_rate,
+            left_share=ctx.left_share,
+            dormant_multiplier=sc.churn.dormant_multiplier,
+            decay_rate=sc.activity.decay_rate,
+            reactivation_rate=sc.activity.reactivation_rate,
+            peer_reactivation_rate=sc.activity.peer_reactivation_rate,
+            active_share=ctx.active_share,
             awaken=ctx.awaken,
         )
         exposure = join_day_exposure(fb) if newcomer else 1.0
@@ -157,8 +181,9 @@ class Member(mesa.Agent):
             return
         if fb and not P.spammer[i] and P.satisfaction[i] < sc.ads.spam_satisfaction:
             stake = P.commitment[i] + V.saturating(P.ties[i], val.ties_saturation)
-            fear = ad_rules.kick_fear(ad_rules.POLICY_THREAT[sc.moderation.ad_policy], ctx.enforcement[g], stake,
-                                      sc.ads.kick_fear)
+            fear = ad_rules.kick_fear(
+                ad_rules.POLICY_THREAT[sc.moderation.ad_policy], ctx.enforcement[g], stake, sc.ads.kick_fear
+            )
             h = ad_rules.spam_hazard(P.satisfaction[i], fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
             if rng.random() < step_probability(h):
                 P.spammer[i] = True
@@ -192,8 +217,15 @@ class Member(mesa.Agent):
             return
         if P.spammer[i] or P.stage[i] not in (NEW, ACTIVE):
             return
-        h = purchase_hazard(P.purchases[i] > 0, self._multiplier(P.satisfaction[i]), P.interest[i], P.wtp[i],
-                            price=mon.product_price, conversion=mon.buyer_conversion, repurchase=mon.repurchase_rate)
+        h = purchase_hazard(
+            P.purchases[i] > 0,
+            self._multiplier(P.satisfaction[i]),
+            P.interest[i],
+            P.wtp[i],
+            price=mon.product_price,
+            conversion=mon.buyer_conversion,
+            repurchase=mon.repurchase_rate,
+        )
         if self.model.rng.random() < step_probability(h):
             P.purchases[i] += 1
             ctx.purchases += 1

@@ -76,14 +76,21 @@ DaysOption = Annotated[
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", help="Worker processes of the local Dask cluster (1 = run in this process). "
-                 "Default: the number of cores.", show_default=False),
+    typer.Option(
+        "--workers",
+        help="Worker processes of the local Dask cluster (1 = run in this process). Default: the number of cores.",
+        show_default=False,
+    ),
 ]
 SchedulerOption = Annotated[
     str | None,
-    typer.Option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. "
-                 "tcp://host:8786. Default: $DASK_SCHEDULER_ADDRESS, unless --workers is given.",
-                 show_default=False),
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run on an existing Dask cluster, e.g. "
+        "tcp://host:8786. Default: $DASK_SCHEDULER_ADDRESS, unless --workers is given.",
+        show_default=False,
+    ),
 ]
 SeedOption = Annotated[
     int | None,
@@ -214,8 +221,9 @@ def scheduler_address(workers: int | None, scheduler: str | None) -> str | None:
     return scheduler
 
 
-def run_stored_jobs(jobs: Sequence[Any], store: Any, out: Path, workers: int | None, scheduler: str | None,
-                    describe: str) -> Any:
+def run_stored_jobs(
+    jobs: Sequence[Any], store: Any, out: Path, workers: int | None, scheduler: str | None, describe: str
+) -> Any:
     """Run the jobs not yet in `store` on a local or remote Dask cluster (or in-process), with progress.
 
     Prints `describe` and the plan first; Ctrl-C and a lost scheduler keep what finished
@@ -237,12 +245,17 @@ def run_stored_jobs(jobs: Sequence[Any], store: Any, out: Path, workers: int | N
         try:
             tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
         except KeyboardInterrupt:
-            err.print(f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
-                      "run the same command again to resume", soft_wrap=True)
+            err.print(
+                f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
+                "run the same command again to resume",
+                soft_wrap=True,
+            )
             raise typer.Exit(130) from None
         except BackendLost as exc:
-            fail(f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
-                 IO_ERROR)
+            fail(
+                f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
+                IO_ERROR,
+            )
         finally:
             if backend is not None:
                 backend.close()
@@ -308,12 +321,14 @@ def run(
 @app.command()
 def sweep(
     sweep_file: Annotated[
-        Path, typer.Argument(help="Sweep file (TOML), e.g. scenarios/sweeps/entry_x_kol_output.toml.",
-                             show_default=False)
+        Path,
+        typer.Argument(help="Sweep file (TOML), e.g. scenarios/sweeps/entry_x_kol_output.toml.", show_default=False),
     ],
     out: Annotated[
-        Path, typer.Option("--out", help="Results directory: runs.parquet and metrics/ (resumed if it exists).",
-                           show_default=False)
+        Path,
+        typer.Option(
+            "--out", help="Results directory: runs.parquet and metrics/ (resumed if it exists).", show_default=False
+        ),
     ],
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -338,9 +353,15 @@ def sweep(
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
     jobs = sweep_jobs(spec)
-    tally = run_stored_jobs(jobs, store, out, workers, scheduler,
-                            f"sweep [bold]{escape(spec.name)}[/bold]: {spec.n_points} points x {spec.replicates} "
-                            f"replicates = {spec.n_runs} runs")
+    tally = run_stored_jobs(
+        jobs,
+        store,
+        out,
+        workers,
+        scheduler,
+        f"sweep [bold]{escape(spec.name)}[/bold]: {spec.n_points} points x {spec.replicates} "
+        f"replicates = {spec.n_runs} runs",
+    )
     console = Console()
     console.print(f"results in [bold]{escape(str(out))}[/bold] (runs.parquet, metrics/)", soft_wrap=True)
     console.print(tally.line(), highlight=False)
@@ -353,8 +374,12 @@ def analyze(
     ],
     kpis: Annotated[
         list[str] | None,
-        typer.Option("--kpi", metavar="NAME", help="KPI to analyze (repeatable). Default: every KPI that varies.",
-                     show_default=False),
+        typer.Option(
+            "--kpi",
+            metavar="NAME",
+            help="KPI to analyze (repeatable). Default: every KPI that varies.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Per-point means with 95% CIs, main-effect plots and (sobol, morris) sensitivity indices."""
@@ -371,31 +396,39 @@ def analyze(
         console.print(table)
     for note in report.notes:
         console.print(note, soft_wrap=True, highlight=False)
-    console.print(f"analysis written to [bold]{escape(str(report.out))}[/bold] ({', '.join(report.files)})",
-                  soft_wrap=True)
+    console.print(
+        f"analysis written to [bold]{escape(str(report.out))}[/bold] ({', '.join(report.files)})", soft_wrap=True
+    )
 
 
 @app.command()
 def compare(
     scenarios: Annotated[
         list[Path],
-        typer.Argument(metavar="SCENARIO", help="Scenario TOML files (2 or more); the first is the reference "
-                       "the others are compared with, e.g. scenarios/baseline.toml scenarios/paid_entry.toml.",
-                       show_default=False),
+        typer.Argument(
+            metavar="SCENARIO",
+            help="Scenario TOML files (2 or more); the first is the reference "
+            "the others are compared with, e.g. scenarios/baseline.toml scenarios/paid_entry.toml.",
+            show_default=False,
+        ),
     ],
     replicates: Annotated[
         int, typer.Option("--replicates", help="Runs per scenario (>= 2), with the same seeds in every scenario.")
     ] = 30,
     days: Annotated[
         int | None,
-        typer.Option("--days", help="Days to simulate (>= 1). Default: the first scenario's run.days.",
-                     show_default=False),
+        typer.Option(
+            "--days", help="Days to simulate (>= 1). Default: the first scenario's run.days.", show_default=False
+        ),
     ] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     out: Annotated[
-        Path, typer.Option("--out", help="Results directory: report.html, kpis.csv, figures, runs.parquet and "
-                           "metrics/ (resumed if it exists).")
+        Path,
+        typer.Option(
+            "--out",
+            help="Results directory: report.html, kpis.csv, figures, runs.parquet and metrics/ (resumed if it exists).",
+        ),
     ] = Path("results/compare"),
     force: Annotated[
         bool, typer.Option("--force", help="Discard results in --out that belong to another comparison.")
@@ -427,9 +460,15 @@ def compare(
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
     jobs = comparison_jobs(comparison)
-    tally = run_stored_jobs(jobs, store, out, workers, scheduler,
-                            f"compare {escape(', '.join(comparison.labels))}: {len(comparison.scenarios)} scenarios "
-                            f"x {replicates} replicates = {len(jobs)} runs of {comparison.days} days")
+    tally = run_stored_jobs(
+        jobs,
+        store,
+        out,
+        workers,
+        scheduler,
+        f"compare {escape(', '.join(comparison.labels))}: {len(comparison.scenarios)} scenarios "
+        f"x {replicates} replicates = {len(jobs)} runs of {comparison.days} days",
+    )
     try:
         report = write_report(out)
     except OSError as exc:
@@ -439,8 +478,9 @@ def compare(
     for line in report.lines:
         console.print(line, soft_wrap=True, highlight=False)
     names = ", ".join(path.name for path in report.files[:-1])
-    console.print(f"report written to [bold]{escape(str(out / 'report.html'))}[/bold] ({escape(names)})",
-                  soft_wrap=True)
+    console.print(
+        f"report written to [bold]{escape(str(out / 'report.html'))}[/bold] ({escape(names)})", soft_wrap=True
+    )
     console.print(tally.line(), highlight=False)
 
 
@@ -448,8 +488,9 @@ def comparison_table(kpis: pd.DataFrame, labels: Sequence[str]) -> Table:
     """The headline KPIs of a comparison: each scenario's mean, marked * / ** where it differs from the first."""
     from sim.report.wording import HEADLINE_KPIS, format_value, kpi_title
 
-    table = Table(title=f"mean over runs; * p < 0.05, ** p < 0.01 against {labels[0]} (paired t-test)",
-                  title_justify="left")
+    table = Table(
+        title=f"mean over runs; * p < 0.05, ** p < 0.01 against {labels[0]} (paired t-test)", title_justify="left"
+    )
     table.add_column("KPI")
     for label in labels:
         table.add_column(label, justify="right")
@@ -534,8 +575,11 @@ def viz(
     port: Annotated[int, typer.Option("--port", help="Port to serve on (0 = any free port).")] = 8765,
     host: Annotated[
         str,
-        typer.Option("--host", help="Interface to listen on: 127.0.0.1 serves this machine only; "
-                     "0.0.0.0 serves every interface (anyone who can reach this machine)."),
+        typer.Option(
+            "--host",
+            help="Interface to listen on: 127.0.0.1 serves this machine only; "
+            "0.0.0.0 serves every interface (anyone who can reach this machine).",
+        ),
     ] = "127.0.0.1",
     seed: SeedOption = None,
     sets: SetOption = None,
@@ -585,8 +629,21 @@ def viz(
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_ASSETS_FONTAWESOME_ENABLED": "False",
     }
-    argv = [sys.executable, "-m", "solara", "run", "sim.viz.app:Page", "--host", host, "--port", str(port),
-            "--production", "--no-open", "--no-check-version", "--no-access-log"]
+    argv = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.viz.app:Page",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--no-access-log",
+    ]
     url_host = f"[{host}]" if ":" in host else host
     typer.echo(f"serving {path} at http://{url_host}:{port} (Ctrl-C to stop)")
     if host not in LOOPBACK_HOSTS:

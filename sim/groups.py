@@ -76,9 +76,7 @@ def groups_to_split(
     return np.zeros(0, dtype=np.intp)
 
 
-def route_newcomers(
-    preferred: np.ndarray, sizes: np.ndarray, capacity: int
-) -> tuple[np.ndarray, np.ndarray]:
+def route_newcomers(preferred: np.ndarray, sizes: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray]:
     """Place newcomers in groups with room: the preferred group (an inviter's) if it has
     room, else the open group with the fewest members.
 

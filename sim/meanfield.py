@@ -97,12 +97,14 @@ def derivatives(state: np.ndarray, r: Rates) -> np.ndarray:
     join = r.external + r.referral * a_ / r.pool
     back = r.reactivation + r.peer_reactivation * active_share
     leave = r.base_leave + r.peer_leave * left / r.pool
-    return np.array([
-        -join * s,
-        join * s - r.decay * a_ + back * d - leave * a_,
-        r.decay * a_ - back * d - r.dormant_multiplier * leave * d,
-        leave * (a_ + r.dormant_multiplier * d),
-    ])
+    return np.array(
+        [
+            -join * s,
+            join * s - r.decay * a_ + back * d - leave * a_,
+            r.decay * a_ - back * d - r.dormant_multiplier * leave * d,
+            leave * (a_ + r.dormant_multiplier * d),
+        ]
+    )
 
 
 def solve(sc: Scenario, days: int | None = None, points_per_day: int = 1) -> pd.DataFrame:
@@ -114,19 +116,29 @@ def solve(sc: Scenario, days: int | None = None, points_per_day: int = 1) -> pd.
     rates = Rates.of(sc)
     days = sc.run.days if days is None else days
     pop = sc.population
-    y0 = np.array([pop.potential_pool - pop.initial_members - pop.initial_left, pop.initial_members, 0.0,
-                   pop.initial_left], dtype=float)
+    y0 = np.array(
+        [pop.potential_pool - pop.initial_members - pop.initial_left, pop.initial_members, 0.0, pop.initial_left],
+        dtype=float,
+    )
     t = np.linspace(0.0, float(days), days * points_per_day + 1)
-    sol = solve_ivp(lambda _t, y: derivatives(y, rates), (0.0, float(days)), y0, t_eval=t,
-                    method="LSODA", rtol=1e-9, atol=1e-9)
+    sol = solve_ivp(
+        lambda _t, y: derivatives(y, rates), (0.0, float(days)), y0, t_eval=t, method="LSODA", rtol=1e-9, atol=1e-9
+    )
     if not sol.success:  # pragma: no cover - LSODA on this smooth system does not fail
         raise RuntimeError(f"mean-field ODE failed: {sol.message}")
     s, a_, d, left = sol.y
     members = a_ + d
-    return pd.DataFrame({
-        "day": t if points_per_day > 1 else t.astype(int), "potential": s, "engaged": a_, "dormant": d, "left": left, "members": members,
-        "active_share": np.divide(a_, members, out=np.zeros_like(a_), where=members > 0),
-    })
+    return pd.DataFrame(
+        {
+            "day": t if points_per_day > 1 else t.astype(int),
+            "potential": s,
+            "engaged": a_,
+            "dormant": d,
+            "left": left,
+            "members": members,
+            "active_share": np.divide(a_, members, out=np.zeros_like(a_), where=members > 0),
+        }
+    )
 
 
 def bass_closed_form(p: float, q: float, t: np.ndarray) -> np.ndarray:

@@ -95,8 +95,11 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
     admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
     kol_hours = sum(k.minutes_worked for k in kols) / 60.0
     revenue = ctx.fee_revenue + ctx.product_revenue
-    cost = (admin_hours * sc.monetization.admin_hourly_cost + kol_hours * sc.monetization.kol_hourly_cost
-            + ctx.operator_money)
+    cost = (
+        admin_hours * sc.monetization.admin_hourly_cost
+        + kol_hours * sc.monetization.kol_hourly_cost
+        + ctx.operator_money
+    )
     weights = sizes[: ctx.coverage.size] if ctx.coverage.size else np.zeros(0)
     coverage = float(np.average(ctx.coverage, weights=weights)) if weights.sum() > 0 else 1.0
     return {
@@ -169,14 +172,48 @@ def frame(records: list[dict[str, float]]) -> pd.DataFrame:
 
 #: daily columns that are flows (summed over a period); the rest are stocks or means
 FLOW_COLUMNS = (
-    "joined", "joined_channel", "joined_referral", "joined_organic", "refused", "left_today", "first_day_left",
-    "kicked_today", "warnings", "false_flags", "off_topic_removed", "messages", "new_spammers", "went_dormant",
-    "reactivated", "applicants", "kols_quit", "kols_cultivated", "replies", "content_posts", "kol_posts", "ad_messages", "ads_removed",
-    "groups_opened", "fee_revenue", "product_revenue", "revenue", "purchases", "admin_hours", "kol_hours",
+    "joined",
+    "joined_channel",
+    "joined_referral",
+    "joined_organic",
+    "refused",
+    "left_today",
+    "first_day_left",
+    "kicked_today",
+    "warnings",
+    "false_flags",
+    "off_topic_removed",
+    "messages",
+    "new_spammers",
+    "went_dormant",
+    "reactivated",
+    "applicants",
+    "kols_quit",
+    "kols_cultivated",
+    "replies",
+    "content_posts",
+    "kol_posts",
+    "ad_messages",
+    "ads_removed",
+    "groups_opened",
+    "fee_revenue",
+    "product_revenue",
+    "revenue",
+    "purchases",
+    "admin_hours",
+    "kol_hours",
     "operator_cost",
 )
-MEAN_COLUMNS = ("mean_satisfaction", "mean_ties", "moderation_coverage", "activity_lift",
-                "new_rate", "conversion_rate", "churn_rate", "reactivation_rate")
+MEAN_COLUMNS = (
+    "mean_satisfaction",
+    "mean_ties",
+    "moderation_coverage",
+    "activity_lift",
+    "new_rate",
+    "conversion_rate",
+    "churn_rate",
+    "reactivation_rate",
+)
 
 
 def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
@@ -220,7 +257,7 @@ SUMMARY_KEYS: dict[str, str] = {
 
 def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any]:
     """Whole-run outcomes of a run with daily metrics `df`."""
-    out: dict[str, Any] = {k: None for k in SUMMARY_KEYS}
+    out: dict[str, Any] = dict.fromkeys(SUMMARY_KEYS)
     out["days"] = days
     if df.empty:
         return out
@@ -251,8 +288,9 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any
     return out
 
 
-def _first_below(series: np.ndarray, start: int, share: float, absolute: bool = False,
-                 days: np.ndarray | None = None) -> int | None:
+def _first_below(
+    series: np.ndarray, start: int, share: float, absolute: bool = False, days: np.ndarray | None = None
+) -> int | None:
     peak = series[start]
     if peak <= 0:
         return None

@@ -84,8 +84,16 @@ class CommunityModel(mesa.Model):
         self.activity_until: dict[int, int] = {}
         self.effects = [
             activity_rules.effect(
-                a.kind, every=a.every, lift=a.lift, duration=a.duration, admin_minutes=a.admin_minutes,
-                kol_minutes=a.kol_minutes, money=a.money, novelty=a.novelty, ties=a.ties, awaken=a.awaken,
+                a.kind,
+                every=a.every,
+                lift=a.lift,
+                duration=a.duration,
+                admin_minutes=a.admin_minutes,
+                kol_minutes=a.kol_minutes,
+                money=a.money,
+                novelty=a.novelty,
+                ties=a.ties,
+                awaken=a.awaken,
             )
             for a in scenario.activities
         ]
@@ -230,15 +238,17 @@ class CommunityModel(mesa.Model):
             np.add.at(admins, agent.groups, 1)
         for agent in self.kols:
             np.add.at(kols, agent.groups, 1)
-        return pd.DataFrame({
-            "group": np.arange(G),
-            "members": np.bincount(P.group[rows], minlength=G),
-            "engaged": np.bincount(P.group[rows][engaged], minlength=G),
-            "culture": self.groups.culture,
-            "opened_day": self.groups.opened_day,
-            "admins": admins,
-            "kols": kols,
-        })
+        return pd.DataFrame(
+            {
+                "group": np.arange(G),
+                "members": np.bincount(P.group[rows], minlength=G),
+                "engaged": np.bincount(P.group[rows][engaged], minlength=G),
+                "culture": self.groups.culture,
+                "opened_day": self.groups.opened_day,
+                "admins": admins,
+                "kols": kols,
+            }
+        )
 
     def summary(self) -> dict[str, Any]:
         """Whole-run outcomes (see `sim.metrics.summarize`)."""
@@ -415,8 +425,7 @@ class CommunityModel(mesa.Model):
         joined_g = np.bincount(P.group[ctx.joined_rows], minlength=G) if ctx.joined_rows.size else np.zeros(G)
         off_topic = sc.value.off_topic_share * ctx.messages_g
         review = ctx.review_minutes / max(1, int(ctx.occupied.sum())) * ctx.occupied
-        need = (mod.minutes_per_ad * ctx.ads_g + review
-                + mod.minutes_per_off_topic * mod.off_topic_removal * off_topic)
+        need = mod.minutes_per_ad * ctx.ads_g + review + mod.minutes_per_off_topic * mod.off_topic_removal * off_topic
         if sc.onboarding.welcome:
             need = need + mod.minutes_per_welcome * joined_g
         ctx.coverage = ad_rules.moderation_coverage(ctx.admin_capacity, need)
@@ -474,8 +483,9 @@ class CommunityModel(mesa.Model):
         if self.rng.random() >= step_probability(sc.kol.cultivation_rate):
             return
         rows = P.members()
-        eligible = rows[(P.stage[rows] == ACTIVE) & ~P.spammer[rows]
-                        & (P.satisfaction[rows] >= sc.kol.cultivation_min_satisfaction)]
+        eligible = rows[
+            (P.stage[rows] == ACTIVE) & ~P.spammer[rows] & (P.satisfaction[rows] >= sc.kol.cultivation_min_satisfaction)
+        ]
         if eligible.size == 0:
             return
         best = int(eligible[np.argmax(P.satisfaction[eligible] * P.propensity[eligible])])
@@ -491,9 +501,15 @@ class CommunityModel(mesa.Model):
         rows = P.members()
         sizes = np.bincount(P.group[rows], minlength=self.groups.count)
         split = groups_to_split(
-            sc.split_policy, sizes, self.groups.chat_per_member, self.groups.last_split, ctx.day,
-            dunbar_size=sc.dunbar_size, low_activity_messages=sc.low_activity_messages,
-            low_activity_min_size=sc.low_activity_min_size, cooldown=sc.split_cooldown,
+            sc.split_policy,
+            sizes,
+            self.groups.chat_per_member,
+            self.groups.last_split,
+            ctx.day,
+            dunbar_size=sc.dunbar_size,
+            low_activity_messages=sc.low_activity_messages,
+            low_activity_min_size=sc.low_activity_min_size,
+            cooldown=sc.split_cooldown,
         )
         for parent in split.tolist():
             in_group = rows[P.group[rows] == parent]
@@ -506,10 +522,10 @@ class CommunityModel(mesa.Model):
             ctx.splits += 1
 
 
-
 def _share_out(n_groups: int, n_agents: int) -> list[list[int]]:
     """Groups served by each of `n_agents` founding KOLs or admins: every group gets at least
-    one when there are enough agents, otherwise the groups are dealt out in turn."""
+    one when there are enough agents, otherwise the groups are dealt out in turn.
+    """
     if n_agents >= n_groups:
         return [[k % n_groups] for k in range(n_agents)]
     return [list(range(k, n_groups, n_agents)) for k in range(n_agents)]

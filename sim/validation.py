@@ -56,9 +56,17 @@ class Verification:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
         observable, day = self.worst
-        return {"case": self.case, "replicates": self.replicates, "days": int(self.table["day"].max()),
-                "max_deviation_se": self.max_z, "worst_observable": observable, "worst_day": day,
-                "threshold_se": THRESHOLD, "passed": self.passed, "checks": self.checks}
+        return {
+            "case": self.case,
+            "replicates": self.replicates,
+            "days": int(self.table["day"].max()),
+            "max_deviation_se": self.max_z,
+            "worst_observable": observable,
+            "worst_day": day,
+            "threshold_se": THRESHOLD,
+            "passed": self.passed,
+            "checks": self.checks,
+        }
 
 
 def observables(case: str, counts: pd.DataFrame, pool: float) -> dict[str, np.ndarray]:
@@ -66,21 +74,30 @@ def observables(case: str, counts: pd.DataFrame, pool: float) -> dict[str, np.nd
     if case == "bass":
         return {"adopters share F": 1.0 - counts["potential"].to_numpy() / pool}
     if case == "irsir":
-        return {"S (potential share)": counts["potential"].to_numpy() / pool,
-                "I (member share)": counts["members"].to_numpy() / pool,
-                "R (left share)": counts["left"].to_numpy() / pool}
+        return {
+            "S (potential share)": counts["potential"].to_numpy() / pool,
+            "I (member share)": counts["members"].to_numpy() / pool,
+            "R (left share)": counts["left"].to_numpy() / pool,
+        }
     members = counts["members"].to_numpy(dtype=float)
     engaged = counts["engaged"].to_numpy(dtype=float)
     return {"active share a": np.divide(engaged, members, out=np.zeros_like(engaged), where=members > 0)}
 
 
 def _abm_counts(df: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"potential": df["potential"], "members": df["members"],
-                         "engaged": df["new"] + df["active"], "left": df["left"] + df["kicked"]})
+    return pd.DataFrame(
+        {
+            "potential": df["potential"],
+            "members": df["members"],
+            "engaged": df["new"] + df["active"],
+            "left": df["left"] + df["kicked"],
+        }
+    )
 
 
-def verify(case: str, overrides: dict[str, Any] | None = None, replicates: int = 30,
-           scenario_dir: Path = VALIDATION_DIR) -> Verification:
+def verify(
+    case: str, overrides: dict[str, Any] | None = None, replicates: int = 30, scenario_dir: Path = VALIDATION_DIR
+) -> Verification:
     """Run `replicates` replicates of a validation scenario and compare them with its ODE.
 
     Replicate seeds are spawned from the scenario's `run.seed` (SeedSequence). Raises
@@ -106,11 +123,20 @@ def verify(case: str, overrides: dict[str, Any] | None = None, replicates: int =
         x = np.array([r[name] for r in runs])
         mean = x.mean(axis=0)
         se = np.maximum(x.std(axis=0, ddof=1) / math.sqrt(replicates), floor)
-        frames.append(pd.DataFrame({
-            "day": days, "observable": name, "abm_mean": mean, "abm_se": se,
-            "abm_low": np.quantile(x, 0.05, axis=0), "abm_high": np.quantile(x, 0.95, axis=0),
-            "ode": ode_series[1:], "z": np.abs(mean - ode_series[1:]) / se,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "day": days,
+                    "observable": name,
+                    "abm_mean": mean,
+                    "abm_se": se,
+                    "abm_low": np.quantile(x, 0.05, axis=0),
+                    "abm_high": np.quantile(x, 0.95, axis=0),
+                    "ode": ode_series[1:],
+                    "z": np.abs(mean - ode_series[1:]) / se,
+                }
+            )
+        )
     result = Verification(case, sc, replicates, pd.concat(frames, ignore_index=True))
     result.checks = _checks(case, sc, ode, result.table)
     return result
@@ -147,9 +173,14 @@ def _checks(case: str, sc: Scenario, ode: pd.DataFrame, table: pd.DataFrame) -> 
         return out
     a_star = active_share_equilibrium(rates.reactivation, rates.peer_reactivation, rates.decay)
     a = table["abm_mean"].to_numpy()
-    return {"g": rates.decay, "b": rates.peer_reactivation, "r": rates.reactivation,
-            "equilibrium_active_share": a_star, "ode_final_active_share": float(ode["active_share"].iloc[-1]),
-            "abm_final_active_share": float(a[-1])}
+    return {
+        "g": rates.decay,
+        "b": rates.peer_reactivation,
+        "r": rates.reactivation,
+        "equilibrium_active_share": a_star,
+        "ode_final_active_share": float(ode["active_share"].iloc[-1]),
+        "abm_final_active_share": float(a[-1]),
+    }
 
 
 def _crossing(t: np.ndarray, x: np.ndarray) -> float | None:
@@ -171,10 +202,22 @@ def plot(result: Verification, path: str | Path) -> Path:
     axes = fig.subplots(1, len(names), squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         t = result.table[result.table["observable"] == name]
-        ax.fill_between(t["day"], t["abm_low"], t["abm_high"], color="tab:blue", alpha=0.2,
-                        label=f"ABM 5-95% of {result.replicates} runs")
-        ax.fill_between(t["day"], t["abm_mean"] - 1.96 * t["abm_se"], t["abm_mean"] + 1.96 * t["abm_se"],
-                        color="tab:blue", alpha=0.45, label="ABM mean ± 1.96 SE")
+        ax.fill_between(
+            t["day"],
+            t["abm_low"],
+            t["abm_high"],
+            color="tab:blue",
+            alpha=0.2,
+            label=f"ABM 5-95% of {result.replicates} runs",
+        )
+        ax.fill_between(
+            t["day"],
+            t["abm_mean"] - 1.96 * t["abm_se"],
+            t["abm_mean"] + 1.96 * t["abm_se"],
+            color="tab:blue",
+            alpha=0.45,
+            label="ABM mean ± 1.96 SE",
+        )
         ax.plot(t["day"], t["ode"], color="black", lw=1.4, ls="--", label="mean-field ODE")
         ax.set_title(name)
         ax.set_xlabel("day")
@@ -183,8 +226,10 @@ def plot(result: Verification, path: str | Path) -> Path:
         ax.legend(fontsize=8)
     verdict = "passes" if result.passed else "FAILS"
     observable, day = result.worst
-    fig.suptitle(f"{result.case}: largest deviation {result.max_z:.2f} SE ({observable}, day {day}); "
-                 f"{verdict} the {THRESHOLD:g} SE test")
+    fig.suptitle(
+        f"{result.case}: largest deviation {result.max_z:.2f} SE ({observable}, day {day}); "
+        f"{verdict} the {THRESHOLD:g} SE test"
+    )
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

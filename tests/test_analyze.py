@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import invoke_cli
 from scipy import stats
 
 from sim.experiments import load_sweep, run_sweep
 from sim.experiments.analysis import analyze_store, main_effects, sensitivity
 from sim.experiments.sweep import sweep_meta
-from helpers import invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -91,8 +91,11 @@ def test_grid_main_effect_averages_the_other_parameter(grid_out: Path) -> None:
     analyze_store(grid_out, ["peak_members"], plots=False)
     effects = pd.read_csv(grid_out / "analysis" / "main_effects.csv")
     runs = pd.read_parquet(grid_out / "runs.parquet")
-    row = effects[(effects["kpi"] == "peak_members") & (effects["parameter"] == "entry.threshold")
-                  & (effects["level"] == "invite")].iloc[0]
+    row = effects[
+        (effects["kpi"] == "peak_members")
+        & (effects["parameter"] == "entry.threshold")
+        & (effects["level"] == "invite")
+    ].iloc[0]
     point_means = runs[runs["entry.threshold"] == "invite"].groupby("point")["peak_members"].mean()
     assert row["mean"] == pytest.approx(point_means.mean()) and row["points"] == 2
     assert row["over"] == "replicates" and row["ci_low"] < row["mean"] < row["ci_high"]
@@ -153,8 +156,9 @@ def test_morris_ranks_the_influential_parameter_first(tmp_path: Path) -> None:
     sweep = load_sweep(write_sweep(tmp_path, body, "m.toml"))
     pts = pd.DataFrame(sweep.points())
     y = 4 * pts["acquisition.referral_rate"] + pts["output.kol_posts_per_day"]
-    table, _ = sensitivity("morris", sweep_meta(sweep), pd.DataFrame({"point": range(len(y)), "kpi": "y",
-                                                                      "mean": y}), "y")
+    table, _ = sensitivity(
+        "morris", sweep_meta(sweep), pd.DataFrame({"point": range(len(y)), "kpi": "y", "mean": y}), "y"
+    )
     mu = table.set_index("parameter")["mu_star"]
     assert mu["acquisition.referral_rate"] == pytest.approx(4.0)
     assert mu["output.kol_posts_per_day"] == pytest.approx(1.0)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import assert_one_line_error, invoke_cli
 
 from sim import cli
 from sim.report import atomic_output
 from sim.report.overview import plot_overview
-from helpers import assert_one_line_error, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -159,8 +159,9 @@ def test_unknown_engine_lists_allowed_values(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_agents_engine_runs_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = invoke_cli(["run", str(BASELINE), "--days", "5", "--engine", "agents", *SMALL, "--out", str(tmp_path)],
-                        capsys)
+    code, _, _ = invoke_cli(
+        ["run", str(BASELINE), "--days", "5", "--engine", "agents", *SMALL, "--out", str(tmp_path)], capsys
+    )
     assert code == 0
     assert json.loads((tmp_path / "summary.json").read_text())["engine"] == "agents"
 

@@ -34,8 +34,10 @@ VOLATILE = ["wall_time", "metrics_part"]
 def small(directory: Path, preset: str, name: str) -> Path:
     """A preset with a 1,500-person pool, named `name`, written to directory/name.toml."""
     path = directory / f"{name}.toml"
-    path.write_text(f'extends = "{SCENARIOS / preset}.toml"\nname = "{name}"\n'
-                    "[population]\npotential_pool = 1500\n", encoding="utf-8")
+    path.write_text(
+        f'extends = "{SCENARIOS / preset}.toml"\nname = "{name}"\n[population]\npotential_pool = 1500\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -63,8 +65,19 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def report(scenarios: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A comparison of small_base and small_paid, R = 5, 40 days, in this process."""
     out = tmp_path_factory.mktemp("compare") / "out"
-    code = compare([*map(str, scenarios), "--replicates", str(REPLICATES), "--days", str(DAYS),
-                    "--workers", "1", "--out", str(out)])
+    code = compare(
+        [
+            *map(str, scenarios),
+            "--replicates",
+            str(REPLICATES),
+            "--days",
+            str(DAYS),
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     return out
 
@@ -110,8 +123,9 @@ def test_every_scenario_gets_the_same_seeds_and_a_stored_seed_reproduces_its_run
     _, runs = read(report)
     assert runs.groupby("replicate")["seed"].nunique().eq(1).all()  # common random numbers
     assert runs.groupby("scenario_index")["seed"].nunique().eq(REPLICATES).all()
-    assert set(runs["run_id"]) == {f"s{i}-{stem}-r{r:03d}" for i, stem in enumerate(("small_base", "small_paid"))
-                                   for r in range(REPLICATES)}
+    assert set(runs["run_id"]) == {
+        f"s{i}-{stem}-r{r:03d}" for i, stem in enumerate(("small_base", "small_paid")) for r in range(REPLICATES)
+    }
     row = runs.set_index("run_id").loc["s1-small_paid-r003"]
     model = CommunityModel(load_scenario(scenarios[1]), rng=int(row["seed"])).run(DAYS)
     assert model.summary()["final_active"] == row["final_active"]
@@ -141,8 +155,9 @@ def test_a_scenario_compared_with_itself_shows_no_difference(
     scenarios: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = str(scenarios[0])
-    code, out, _ = run_cli([base, base, "--replicates", "4", "--days", "35", "--workers", "1",
-                            "--out", str(tmp_path / "same")], capsys)
+    code, out, _ = run_cli(
+        [base, base, "--replicates", "4", "--days", "35", "--workers", "1", "--out", str(tmp_path / "same")], capsys
+    )
     assert code == 0
     kpis, runs = read(tmp_path / "same")
     assert list(dict.fromkeys(kpis["scenario"])) == ["small_base", "small_base #2"]
@@ -154,9 +169,12 @@ def test_a_scenario_compared_with_itself_shows_no_difference(
     assert not kpis["significance"].isin(["*", "**"]).any()
     assert "small_base #2 vs small_base: identical runs, no difference in any key outcome." in out
     assert "identical runs" in (tmp_path / "same" / "report.html").read_text(encoding="utf-8")
-    first, second = (runs[runs["scenario_index"] == i].drop(columns=["run_id", "scenario_index", "scenario_name",
-                                                                     *VOLATILE]).reset_index(drop=True)
-                     for i in (0, 1))
+    first, second = (
+        runs[runs["scenario_index"] == i]
+        .drop(columns=["run_id", "scenario_index", "scenario_name", *VOLATILE])
+        .reset_index(drop=True)
+        for i in (0, 1)
+    )
     pd.testing.assert_frame_equal(first, second)
 
 
@@ -178,8 +196,9 @@ def test_runs_in_error_are_left_out_of_their_pairs_and_reported(
 
     monkeypatch.setattr("sim.experiments.job.CommunityModel", Fragile)
     out = tmp_path / "out"
-    code, stdout, err = run_cli([*map(str, scenarios), "--replicates", "4", "--days", "35", "--workers", "1",
-                                 "--out", str(out)], capsys)
+    code, stdout, err = run_cli(
+        [*map(str, scenarios), "--replicates", "4", "--days", "35", "--workers", "1", "--out", str(out)], capsys
+    )
     assert code == 0 and stdout.strip().splitlines()[-1] == "ok 7, error 1, skipped 0"
     assert "first error: s1-small_paid-r002: FloatingPointError: overflow on day 5" in " ".join(err.split())
     kpis, runs = read(out)
@@ -200,21 +219,43 @@ def test_the_same_command_again_runs_nothing_and_rewrites_the_same_numbers(
     report: Path, scenarios: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = (report / "kpis.csv").read_text(encoding="utf-8")
-    code, out, err = run_cli([*map(str, scenarios), "--replicates", str(REPLICATES), "--days", str(DAYS),
-                              "--out", str(report)], capsys)
+    code, out, err = run_cli(
+        [*map(str, scenarios), "--replicates", str(REPLICATES), "--days", str(DAYS), "--out", str(report)], capsys
+    )
     assert code == 0
     assert "nothing left to run" in err
     assert out.strip().splitlines()[-1] == f"ok 0, error 0, skipped {2 * REPLICATES}"
     assert (report / "kpis.csv").read_text(encoding="utf-8") == before
 
 
-def test_a_killed_comparison_resumes_where_it_stopped(scenarios: tuple[Path, Path], tmp_path: Path,
-                                                     report: Path) -> None:
+def test_a_killed_comparison_resumes_where_it_stopped(
+    scenarios: tuple[Path, Path], tmp_path: Path, report: Path
+) -> None:
     out = tmp_path / "killed"
-    args = [sys.executable, "-m", "sim", "compare", *map(str, scenarios), "--replicates", str(REPLICATES),
-            "--days", str(DAYS), "--workers", "1", "--out", str(out)]
-    killed = subprocess.run(args, env={**os.environ, KILL_AFTER_ENV: "3"}, capture_output=True, text=True,
-                            cwd=ROOT, timeout=120, check=False)
+    args = [
+        sys.executable,
+        "-m",
+        "sim",
+        "compare",
+        *map(str, scenarios),
+        "--replicates",
+        str(REPLICATES),
+        "--days",
+        str(DAYS),
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+    ]
+    killed = subprocess.run(
+        args,
+        env={**os.environ, KILL_AFTER_ENV: "3"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
     assert killed.returncode in (-9, 137), killed.stderr
     assert len(pd.read_parquet(out / "runs.parquet")) == 3 and not (out / "report.html").exists()
     env = {k: v for k, v in os.environ.items() if k != KILL_AFTER_ENV}
@@ -224,11 +265,24 @@ def test_a_killed_comparison_resumes_where_it_stopped(scenarios: tuple[Path, Pat
     pd.testing.assert_frame_equal(pd.read_csv(out / "kpis.csv"), pd.read_csv(report / "kpis.csv"))
 
 
-def test_two_workers_give_the_same_runs_and_report(report: Path, scenarios: tuple[Path, Path], tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_workers_give_the_same_runs_and_report(
+    report: Path, scenarios: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "w2"
-    code, _, err = run_cli([*map(str, scenarios), "--replicates", str(REPLICATES), "--days", str(DAYS),
-                            "--workers", "2", "--out", str(out)], capsys)
+    code, _, err = run_cli(
+        [
+            *map(str, scenarios),
+            "--replicates",
+            str(REPLICATES),
+            "--days",
+            str(DAYS),
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
     assert code == 0 and "local Dask cluster (2 workers)" in err
     one, two = (pd.read_parquet(d / "runs.parquet").drop(columns=VOLATILE) for d in (report, out))
     pd.testing.assert_frame_equal(one, two)

@@ -68,12 +68,14 @@ def test_marks_and_spread() -> None:
 
 
 def test_kpi_table_pairs_runs_by_replicate() -> None:
-    runs = pd.DataFrame({
-        "scenario_index": [0, 0, 0, 1, 1, 1],
-        "replicate": [0, 1, 2, 2, 1, 0],  # stored in any order: pairs are by replicate
-        "total_joined": [100.0, 120.0, 110.0, 66.0, 72.0, 60.0],
-        "ad_share": [0.1, 0.2, np.nan, 0.3, 0.3, 0.2],
-    })
+    runs = pd.DataFrame(
+        {
+            "scenario_index": [0, 0, 0, 1, 1, 1],
+            "replicate": [0, 1, 2, 2, 1, 0],  # stored in any order: pairs are by replicate
+            "total_joined": [100.0, 120.0, 110.0, 66.0, 72.0, 60.0],
+            "ad_share": [0.1, 0.2, np.nan, 0.3, 0.3, 0.2],
+        }
+    )
     table = kpi_table(runs, ["base", "fee"], ["total_joined", "ad_share"]).set_index(["scenario", "kpi"])
     joined = table.loc[("fee", "total_joined")]
     assert joined["diff_vs_first"] == pytest.approx(np.mean([60 - 100, 72 - 120, 66 - 110]))
@@ -93,19 +95,28 @@ def test_changes_are_said_in_plain_words() -> None:
     assert change_phrase("profit", -5000.0, -100.0) == "profit lower by 5,000"
     assert change_phrase("kicked_total", 12.0, 0.0) == "12 more kicks"
     row = {"n": 30, "n_pairs": 30, "p_value": 0.001, "first_mean": 100.0}
-    rows = {"total_joined": {**row, "kpi": "total_joined", "diff_vs_first": -41.0},
-            "retention_30d": {**row, "kpi": "retention_30d", "diff_vs_first": 0.18, "first_mean": 0.6},
-            "peak_members": {**row, "kpi": "peak_members", "diff_vs_first": 3.0, "p_value": 0.4}}
+    rows = {
+        "total_joined": {**row, "kpi": "total_joined", "diff_vs_first": -41.0},
+        "retention_30d": {**row, "kpi": "retention_30d", "diff_vs_first": 0.18, "first_mean": 0.6},
+        "peak_members": {**row, "kpi": "peak_members", "diff_vs_first": 3.0, "p_value": 0.4},
+    }
     line = scenario_line("paid_entry", "baseline", rows, rows)
-    assert line == ("paid_entry vs baseline: 41% fewer joins and +18 points 30-day retention (both significant); "
-                    "no significant difference in peak membership.")
+    assert line == (
+        "paid_entry vs baseline: 41% fewer joins and +18 points 30-day retention (both significant); "
+        "no significant difference in peak membership."
+    )
 
 
 def test_what_differs_lists_only_changed_keys_and_activities_compactly() -> None:
-    values = [load_scenario(ROOT_SCENARIOS / f"{name}.toml").model_dump(mode="json")
-              for name in ("baseline", "paid_entry", "red_packet_heavy")]
+    values = [
+        load_scenario(ROOT_SCENARIOS / f"{name}.toml").model_dump(mode="json")
+        for name in ("baseline", "paid_entry", "red_packet_heavy")
+    ]
     table = changed_keys(values, ["baseline", "paid_entry", "red_packet_heavy"])
     assert list(table.index) == ["entry.threshold", "entry.fee", "activities"]
     assert table.loc["entry.fee", "paid_entry"] == 49.0
-    assert table.loc["activities"].tolist() == ["sharing every 7", "sharing every 7",
-                                                "sharing every 7; red_packet every 2; checkin"]
+    assert table.loc["activities"].tolist() == [
+        "sharing every 7",
+        "sharing every 7",
+        "sharing every 7; red_packet every 2; checkin",
+    ]

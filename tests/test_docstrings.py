@@ -45,8 +45,11 @@ def public_names(module_name: str) -> Iterator[tuple[str, Any]]:
     yield module_name, module
     names = getattr(module, "__all__", None)
     if names is None:
-        names = [n for n, o in vars(module).items() if not n.startswith("_")
-                 and (inspect.isfunction(o) or inspect.isclass(o)) and o.__module__ == module_name]
+        names = [
+            n
+            for n, o in vars(module).items()
+            if not n.startswith("_") and (inspect.isfunction(o) or inspect.isclass(o)) and o.__module__ == module_name
+        ]
     for name in names:
         obj = getattr(module, name)
         if not (inspect.isfunction(obj) or inspect.isclass(obj)):
@@ -64,8 +67,9 @@ def public_names(module_name: str) -> Iterator[tuple[str, Any]]:
 
 
 def test_every_public_name_has_a_docstring() -> None:
-    missing = sorted({qualified for module in public_modules() for qualified, obj in public_names(module)
-                      if not _documented(obj)})
+    missing = sorted(
+        {qualified for module in public_modules() for qualified, obj in public_names(module) if not _documented(obj)}
+    )
     assert not missing, "public names without a docstring:\n  " + "\n  ".join(missing)
 
 
@@ -91,6 +95,11 @@ def test_the_check_sees_a_missing_docstring() -> None:
         def bare_property(self) -> int:
             return 1
 
-    found = {attr for attr, value in vars(Probe).items() if not attr.startswith("_")
-             and (isinstance(value, property) or inspect.isfunction(value)) and not _documented(value)}
+    found = {
+        attr
+        for attr, value in vars(Probe).items()
+        if not attr.startswith("_")
+        and (isinstance(value, property) or inspect.isfunction(value))
+        and not _documented(value)
+    }
     assert found == {"bare", "bare_property"}

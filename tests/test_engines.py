@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SCENARIOS
 from scipy import stats
 
 from sim import CommunityModel, load_scenario
 
-from helpers import SCENARIOS
-
-SMALL = {"population.potential_pool": 1500, "population.initial_members": 60,
-         "acquisition.channel_inflow_per_day": 3}
+SMALL = {"population.potential_pool": 1500, "population.initial_members": 60, "acquisition.channel_inflow_per_day": 3}
 OUTCOMES = ("final_active", "messages", "joined", "left", "ad_messages", "mean_satisfaction")
 
 
@@ -28,8 +26,16 @@ def _outcomes(name: str, engine: str, seeds: range, days: int, **extra: object) 
         sc = load_scenario(SCENARIOS / f"{name}.toml", overrides={**SMALL, **extra})
         m = CommunityModel(sc, rng=seed, engine=engine).run(days)
         df, s = m.metrics(), m.summary()
-        rows.append((s["final_active"], df["messages"].sum(), s["total_joined"], df["left"].iloc[-1],
-                     df["ad_messages"].sum(), df["mean_satisfaction"].iloc[-1]))
+        rows.append(
+            (
+                s["final_active"],
+                df["messages"].sum(),
+                s["total_joined"],
+                df["left"].iloc[-1],
+                df["ad_messages"].sum(),
+                df["mean_satisfaction"].iloc[-1],
+            )
+        )
     return np.array(rows, dtype=float)
 
 
@@ -40,7 +46,9 @@ def test_engines_give_the_same_distributions(name: str) -> None:
     agents = _outcomes(name, "agents", range(100, 120), days)
     for k, outcome in enumerate(OUTCOMES):
         p = stats.ks_2samp(vec[:, k], agents[:, k]).pvalue
-        assert p > 0.01, f"{outcome}: vectorized mean {vec[:, k].mean():.3f}, agents {agents[:, k].mean():.3f}, p={p:.4f}"
+        assert p > 0.01, (
+            f"{outcome}: vectorized mean {vec[:, k].mean():.3f}, agents {agents[:, k].mean():.3f}, p={p:.4f}"
+        )
 
 
 def test_a_missing_mechanism_would_be_caught() -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from helpers import SEEDS, mean, outcomes, run_preset
 
 from sim.population import CHANNEL, NEW, REFERRAL
-
-from helpers import SEEDS, mean, outcomes, run_preset
 
 
 def _joiner_interest(name: str, **ov: object) -> float:
@@ -53,17 +52,20 @@ def test_referrals_record_inviter_and_give_a_tie() -> None:
 def test_welcome_and_ritual_keep_newcomers_through_the_first_day() -> None:
     cold = outcomes("baseline", seeds=SEEDS[:4], onboarding__welcome=False)
     warm = outcomes("baseline", seeds=SEEDS[:4], onboarding__ritual=True)
-    cold_left = sum(run_preset("baseline", s, 90, onboarding__welcome=False).metrics()["first_day_left"].sum()
-                    for s in SEEDS[:3])
-    warm_left = sum(run_preset("baseline", s, 90, onboarding__ritual=True).metrics()["first_day_left"].sum()
-                    for s in SEEDS[:3])
+    cold_left = sum(
+        run_preset("baseline", s, 90, onboarding__welcome=False).metrics()["first_day_left"].sum() for s in SEEDS[:3]
+    )
+    warm_left = sum(
+        run_preset("baseline", s, 90, onboarding__ritual=True).metrics()["first_day_left"].sum() for s in SEEDS[:3]
+    )
     assert warm_left < 0.5 * cold_left
     assert mean(warm, "retention_30d") > mean(cold, "retention_30d")
 
 
 def test_dormant_members_are_reactivated_and_activities_wake_more() -> None:
-    quiet = run_preset("baseline", 3, days=120, activity__reactivation_rate=0.0,
-                       activity__peer_reactivation_rate=0.0, activities=[]).metrics()
+    quiet = run_preset(
+        "baseline", 3, days=120, activity__reactivation_rate=0.0, activity__peer_reactivation_rate=0.0, activities=[]
+    ).metrics()
     assert quiet["reactivation_rate"].fillna(0).sum() == 0
     base = outcomes("baseline", seeds=SEEDS[:4], activities=[])
     packets = outcomes("red_packet_heavy", seeds=SEEDS[:4])
@@ -72,8 +74,7 @@ def test_dormant_members_are_reactivated_and_activities_wake_more() -> None:
 
 
 def test_novelty_wears_off_without_refresh() -> None:
-    m = run_preset("no_output", 1, days=120, acquisition__channel_inflow_per_day=0,
-                   acquisition__referral_rate=0.0)
+    m = run_preset("no_output", 1, days=120, acquisition__channel_inflow_per_day=0, acquisition__referral_rate=0.0)
     P = m.people
     founders = P.join_day == 0
     alive = founders & (P.stage >= NEW) & (P.stage <= 3)
@@ -82,22 +83,19 @@ def test_novelty_wears_off_without_refresh() -> None:
 
 def test_admin_attention_bounds_spam_only_when_it_suffices() -> None:
     ample = outcomes("big_channel_inflow", seeds=SEEDS[:3], roles__admin_minutes_per_day=600)
-    scarce = outcomes("big_channel_inflow", seeds=SEEDS[:3], roles__admin_minutes_per_day=5,
-                      groups__seed_core=False)
+    scarce = outcomes("big_channel_inflow", seeds=SEEDS[:3], roles__admin_minutes_per_day=5, groups__seed_core=False)
     assert mean(scarce, "ad_share") > 3 * mean(ample, "ad_share")
 
 
 def test_warn_then_kick_warns_before_kicking() -> None:
-    m = run_preset("baseline", 2, days=120, moderation__warnings_before_kick=2,
-                   moderation__warn_deterrence=0.0)
+    m = run_preset("baseline", 2, days=120, moderation__warnings_before_kick=2, moderation__warn_deterrence=0.0)
     df = m.metrics()
     assert df["warnings"].sum() >= df["kicked_today"].sum() > 0
     assert (m.people.warnings[m.people.stage == 5] >= 3).all()
 
 
 def test_false_positives_cost_innocent_members() -> None:
-    strict = outcomes("baseline", seeds=SEEDS[:4], moderation__ad_policy="kick",
-                      moderation__false_positive_rate=0.01)
+    strict = outcomes("baseline", seeds=SEEDS[:4], moderation__ad_policy="kick", moderation__false_positive_rate=0.01)
     fair = outcomes("baseline", seeds=SEEDS[:4], moderation__ad_policy="kick")
     assert mean(strict, "kicked_total") > 3 * mean(fair, "kicked_total")
     assert mean(strict, "final_members") < mean(fair, "final_members")
@@ -106,10 +104,25 @@ def test_false_positives_cost_innocent_members() -> None:
 def test_overloaded_unrecognised_kols_burn_out_and_quit() -> None:
     burnt, kept = 0, 0
     for seed in SEEDS:
-        hard = run_preset("baseline", seed, days=180, output__kol_posts_per_day=6, roles__kol_hours_per_day=1.0,
-                          kol__praise=0.0, kol__cultivation_rate=0.0, groups__seed_core=False)
-        kind = run_preset("baseline", seed, days=180, kol__praise=1.0, kol__reward_per_post=50,
-                          kol__cultivation_rate=0.0, groups__seed_core=False)
+        hard = run_preset(
+            "baseline",
+            seed,
+            days=180,
+            output__kol_posts_per_day=6,
+            roles__kol_hours_per_day=1.0,
+            kol__praise=0.0,
+            kol__cultivation_rate=0.0,
+            groups__seed_core=False,
+        )
+        kind = run_preset(
+            "baseline",
+            seed,
+            days=180,
+            kol__praise=1.0,
+            kol__reward_per_post=50,
+            kol__cultivation_rate=0.0,
+            groups__seed_core=False,
+        )
         burnt += hard.kols_lost
         kept += kind.kols_lost
     assert burnt >= 6 and kept == 0
@@ -152,8 +165,14 @@ def test_splitting_halves_ties_and_inherits_part_of_the_culture() -> None:
 
 
 def test_low_activity_policy_splits_quiet_large_groups() -> None:
-    df = run_preset("no_output", 2, days=180, groups__split_policy="low_activity",
-                    groups__low_activity_messages=1.0, groups__low_activity_min_size=100).metrics()
+    df = run_preset(
+        "no_output",
+        2,
+        days=180,
+        groups__split_policy="low_activity",
+        groups__low_activity_messages=1.0,
+        groups__low_activity_min_size=100,
+    ).metrics()
     assert df["groups"].max() > 2
 
 
@@ -162,8 +181,8 @@ def test_fees_products_renewals_and_operator_cost() -> None:
     df = m.metrics()
     assert np.isclose(df["fee_revenue"].sum(), 49 * df["joined"].sum())
     assert df["product_revenue"].sum() > 0 and df["operator_cost"].min() > 0
-    yearly = run_preset("paid_entry", 1, days=120, entry__fee_period_days=30,
-                        entry__renewal_min_satisfaction=0.5).metrics()
+    yearly = run_preset(
+        "paid_entry", 1, days=120, entry__fee_period_days=30, entry__renewal_min_satisfaction=0.5
+    ).metrics()
     assert yearly["fee_revenue"].sum() > 49 * yearly["joined"].sum()
     assert yearly["left"].iloc[-1] > df["left"].iloc[-1]
-

@@ -6,19 +6,42 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SCENARIOS, run_preset
 
 from sim import KOL, Admin, CommunityModel, Member, load_scenario
 from sim.metrics import DAILY_COLUMNS, SUMMARY_KEYS
 
-from helpers import SCENARIOS, run_preset
-
 REQUIRED_DAILY = [
-    "day", "potential", "new", "active", "dormant", "left", "kicked", "joined", "messages", "content_posts",
-    "ad_messages", "ads_removed", "groups", "max_group_size", "mean_satisfaction", "revenue",
-    "new_rate", "conversion_rate", "churn_rate", "reactivation_rate",
+    "day",
+    "potential",
+    "new",
+    "active",
+    "dormant",
+    "left",
+    "kicked",
+    "joined",
+    "messages",
+    "content_posts",
+    "ad_messages",
+    "ads_removed",
+    "groups",
+    "max_group_size",
+    "mean_satisfaction",
+    "revenue",
+    "new_rate",
+    "conversion_rate",
+    "churn_rate",
+    "reactivation_rate",
 ]
-REQUIRED_SUMMARY = ["peak_members", "day_of_peak", "final_active", "activity_half_life", "ad_share",
-                    "retention_30d", "revenue_total"]
+REQUIRED_SUMMARY = [
+    "peak_members",
+    "day_of_peak",
+    "final_active",
+    "activity_half_life",
+    "ad_share",
+    "retention_30d",
+    "revenue_total",
+]
 
 
 def test_metrics_one_row_per_day_with_required_columns() -> None:
@@ -114,8 +137,13 @@ def test_member_views_follow_leavers_and_work_with_datacollector() -> None:
 def test_golden_baseline_seed_3() -> None:
     """Pinned outcome of a fixed seed: a change here must be a deliberate change of behaviour."""
     df = run_preset("baseline", seed=3, days=60).metrics()
-    assert GOLDEN == (int(df["joined"].sum()), int(df["messages"].sum()), int(df["left"].iloc[-1]),
-                      int(df["kicked"].iloc[-1]), round(float(df["mean_satisfaction"].iloc[-1]), 6))
+    assert GOLDEN == (
+        int(df["joined"].sum()),
+        int(df["messages"].sum()),
+        int(df["left"].iloc[-1]),
+        int(df["kicked"].iloc[-1]),
+        round(float(df["mean_satisfaction"].iloc[-1]), 6),
+    )
 
 
 GOLDEN = (2178, 57806, 505, 2, 0.278808)

@@ -14,8 +14,12 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-EXPECTED = ["01_quickstart.ipynb", "02_compare_scenarios.ipynb", "03_sweep_and_sensitivity.ipynb",
-            "04_validation.ipynb"]
+EXPECTED = [
+    "01_quickstart.ipynb",
+    "02_compare_scenarios.ipynb",
+    "03_sweep_and_sensitivity.ipynb",
+    "04_validation.ipynb",
+]
 MAX_BYTES = 40_000  # a notebook of code and prose; outputs would be far larger
 
 
@@ -44,5 +48,7 @@ def test_the_python3_kernel_is_this_venv() -> None:
     spec = KernelSpecManager().get_kernel_spec("python3")
     program = spec.argv[0]
     # jupyter_client runs a kernel whose argv[0] is a bare "python" with sys.executable
-    assert program in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"} or \
-        Path(program).resolve() == Path(sys.executable).resolve(), spec.argv
+    assert (
+        program in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}
+        or Path(program).resolve() == Path(sys.executable).resolve()
+    ), spec.argv

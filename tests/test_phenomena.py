@@ -7,7 +7,6 @@ with seed-to-seed spread (the spread is printed by pytest on failure).
 from __future__ import annotations
 
 import numpy as np
-
 from helpers import SEEDS, mean, outcomes, run_preset
 
 
@@ -44,8 +43,11 @@ def test_paid_entry_fewer_joins_better_30_day_retention() -> None:
 
 
 def test_split_at_capacity_keeps_every_group_within_capacity() -> None:
-    for name, limit, extra in [("baseline", 500, {}), ("split_150", 150, {}),
-                               ("big_channel_inflow", 200, {"groups__capacity": 200})]:
+    for name, limit, extra in [
+        ("baseline", 500, {}),
+        ("split_150", 150, {}),
+        ("big_channel_inflow", 200, {"groups__capacity": 200}),
+    ]:
         res = outcomes(name, seeds=SEEDS[:3], **extra)
         assert (res["max_group_ever"] <= limit).all(), name
         assert (res["peak_groups"] >= 2).all(), name

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SCENARIOS
 
 from sim import ScenarioError, load_scenario
-
-from helpers import SCENARIOS
 
 PRESETS = sorted(p for p in SCENARIOS.glob("*.toml"))
 
@@ -37,8 +36,12 @@ def test_extends_overrides_and_keeps_the_rest() -> None:
 def test_overrides_take_cli_strings_and_python_values() -> None:
     sc = load_scenario(
         SCENARIOS / "baseline.toml",
-        overrides={"moderation.ad_policy": "tolerate", "entry.fee": "12.5", "groups.seed_core": "false",
-                   "roles.kols": 4},
+        overrides={
+            "moderation.ad_policy": "tolerate",
+            "entry.fee": "12.5",
+            "groups.seed_core": "false",
+            "roles.kols": 4,
+        },
     )
     assert sc.moderation.ad_policy == "tolerate"
     assert sc.entry.fee == 12.5 and sc.groups.seed_core is False and sc.roles.kols == 4

@@ -6,9 +6,8 @@ Each test cites its source; docs/ODD.md explains which mechanisms produce the fa
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
-
 from helpers import mean, outcomes, run_preset
+from scipy import stats
 
 SEEDS = range(4)
 
@@ -59,8 +58,19 @@ def test_halfaker_2013_over_strict_moderation_costs_newcomers_u_shaped_trade_off
     positives drives newcomers away, while lax moderation lets spam do it: retention of
     newcomers peaks at intermediate strictness."""
     strictness = [0.0, 0.3, 1.0]
-    retention = [mean(outcomes("baseline", seeds=SEEDS, moderation__strictness=s, moderation__ad_policy="kick",
-                               moderation__false_positive_rate=0.01), "retention_30d") for s in strictness]
+    retention = [
+        mean(
+            outcomes(
+                "baseline",
+                seeds=SEEDS,
+                moderation__strictness=s,
+                moderation__ad_policy="kick",
+                moderation__false_positive_rate=0.01,
+            ),
+            "retention_30d",
+        )
+        for s in strictness
+    ]
     assert retention[1] > retention[0] + 0.05
     assert retention[1] > retention[2] + 0.05
 
@@ -70,8 +80,16 @@ def test_spam_stays_bounded_only_while_turning_rate_is_below_removal_capacity() 
     admins' attention can handle, coverage falls, the threat of a kick fades and spam runs away."""
     for seed in SEEDS:
         within = run_preset("baseline", seed, days=150, ads__spam_rate=0.02).metrics()
-        beyond = run_preset("baseline", seed, days=150, ads__spam_rate=0.02, roles__admin_minutes_per_day=15,
-                            groups__seed_core=False, moderation__minutes_per_ad=5, kol__moderation_minutes=0).metrics()
+        beyond = run_preset(
+            "baseline",
+            seed,
+            days=150,
+            ads__spam_rate=0.02,
+            roles__admin_minutes_per_day=15,
+            groups__seed_core=False,
+            moderation__minutes_per_ad=5,
+            kol__moderation_minutes=0,
+        ).metrics()
         assert within["moderation_coverage"].min() > 0.9
         assert within["spammers"].iloc[-30:].mean() < 0.02 * within["members"].iloc[-30:].mean()
         late = beyond.iloc[-30:]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import assert_one_line_error, invoke_cli
 
 from sim.experiments import SweepError, load_sweep, run_seed, sweep_jobs
-from helpers import assert_one_line_error, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -126,51 +126,107 @@ def test_run_seeds_depend_on_the_key_only() -> None:
 HEAD = 'base = "{base}"\ndays = 20\nreplicates = 2\n'
 BAD = {
     "unknown top-level key": (
-        HEAD + 'desing = "grid"\n[parameters]\nentry.threshold = ["free"]\n', "desing", "did you mean 'design'"),
+        HEAD + 'desing = "grid"\n[parameters]\nentry.threshold = ["free"]\n',
+        "desing",
+        "did you mean 'design'",
+    ),
     "missing replicates": (
-        'base = "{base}"\ndays = 20\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n', "replicates", "missing"),
-    "bad design": (HEAD + 'design = "factorial"\n[parameters]\nentry.fee = [1]\n', "design",
-                   "allowed values: grid, lhs, sobol, morris"),
-    "lhs without samples": (HEAD + 'design = "lhs"\n[parameters]\nentry.fee = {min = 0, max = 9}\n', "samples",
-                            "needs samples"),
+        'base = "{base}"\ndays = 20\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n',
+        "replicates",
+        "missing",
+    ),
+    "bad design": (
+        HEAD + 'design = "factorial"\n[parameters]\nentry.fee = [1]\n',
+        "design",
+        "allowed values: grid, lhs, sobol, morris",
+    ),
+    "lhs without samples": (
+        HEAD + 'design = "lhs"\n[parameters]\nentry.fee = {min = 0, max = 9}\n',
+        "samples",
+        "needs samples",
+    ),
     "sobol samples not a power of 2": (
-        HEAD + 'design = "sobol"\nsamples = 100\n[parameters]\nentry.fee = {min = 0, max = 9}\n', "samples",
-        "power of 2"),
-    "samples for a grid": (HEAD + 'design = "grid"\nsamples = 4\n[parameters]\nentry.fee = [1]\n', "samples",
-                           "only lhs, sobol and morris"),
-    "grid with a range": (HEAD + 'design = "grid"\n[parameters]\nentry.fee = {min = 0, max = 9}\n',
-                          "parameters.entry.fee", "a grid takes a list"),
-    "min > max": (HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = 9, max = 1}\n',
-                  "parameters.entry.fee", "min > max"),
-    "range without max": (HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = 9}\n',
-                          "parameters.entry.fee", "without max"),
+        HEAD + 'design = "sobol"\nsamples = 100\n[parameters]\nentry.fee = {min = 0, max = 9}\n',
+        "samples",
+        "power of 2",
+    ),
+    "samples for a grid": (
+        HEAD + 'design = "grid"\nsamples = 4\n[parameters]\nentry.fee = [1]\n',
+        "samples",
+        "only lhs, sobol and morris",
+    ),
+    "grid with a range": (
+        HEAD + 'design = "grid"\n[parameters]\nentry.fee = {min = 0, max = 9}\n',
+        "parameters.entry.fee",
+        "a grid takes a list",
+    ),
+    "min > max": (
+        HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = 9, max = 1}\n',
+        "parameters.entry.fee",
+        "min > max",
+    ),
+    "range without max": (
+        HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = 9}\n',
+        "parameters.entry.fee",
+        "without max",
+    ),
     "range bound not a number": (
         HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = "a", max = 2}\n',
-        "parameters.entry.fee", "must be a number"),
+        "parameters.entry.fee",
+        "must be a number",
+    ),
     "range bound out of the key's bounds": (
         HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = -5, max = 2}\n',
-        "parameters.entry.fee", "greater than or equal to 0"),
-    "unknown scenario key": (HEAD + 'design = "grid"\n[parameters]\nentry.treshold = ["free"]\n',
-                             "parameters.entry.treshold", "did you mean 'entry.threshold'"),
-    "bad value for a key": (HEAD + 'design = "grid"\n[parameters]\nmoderation.ad_policy = ["kick", "ban"]\n',
-                            "parameters.moderation.ad_policy", "'ban' is not allowed; allowed values: tolerate"),
-    "integer key with a fraction": (HEAD + 'design = "grid"\n[parameters]\nroles.kols = [1, 2.5]\n',
-                                    "parameters.roles.kols", "integer"),
-    "reserved key": (HEAD + 'design = "grid"\n[parameters]\nrun.seed = [1, 2]\n', "parameters.run.seed",
-                     "replicates"),
+        "parameters.entry.fee",
+        "greater than or equal to 0",
+    ),
+    "unknown scenario key": (
+        HEAD + 'design = "grid"\n[parameters]\nentry.treshold = ["free"]\n',
+        "parameters.entry.treshold",
+        "did you mean 'entry.threshold'",
+    ),
+    "bad value for a key": (
+        HEAD + 'design = "grid"\n[parameters]\nmoderation.ad_policy = ["kick", "ban"]\n',
+        "parameters.moderation.ad_policy",
+        "'ban' is not allowed; allowed values: tolerate",
+    ),
+    "integer key with a fraction": (
+        HEAD + 'design = "grid"\n[parameters]\nroles.kols = [1, 2.5]\n',
+        "parameters.roles.kols",
+        "integer",
+    ),
+    "reserved key": (HEAD + 'design = "grid"\n[parameters]\nrun.seed = [1, 2]\n', "parameters.run.seed", "replicates"),
     "empty parameters": (HEAD + 'design = "grid"\n[parameters]\n', "parameters", "at least one"),
-    "empty value list": (HEAD + 'design = "grid"\n[parameters]\nentry.fee = []\n', "parameters.entry.fee",
-                         "empty list"),
-    "scalar instead of a list": (HEAD + 'design = "grid"\n[parameters]\nentry.fee = 3\n', "parameters.entry.fee",
-                                 "expected a list"),
-    "base not found": (('base = "nowhere.toml"\ndays = 20\nreplicates = 1\ndesign = "grid"\n[parameters]\n'
-                        'entry.fee = [1]\n'), "base", "'nowhere.toml' not found"),
-    "replicates < 1": (('base = "{base}"\ndays = 20\nreplicates = 0\ndesign = "grid"\n[parameters]\n'
-                        'entry.fee = [1]\n'), "replicates", "must be >= 1"),
-    "days < 1": ('base = "{base}"\ndays = 0\nreplicates = 1\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n',
-                 "days", "must be >= 1"),
-    "days not an integer": (('base = "{base}"\ndays = "ten"\nreplicates = 1\ndesign = "grid"\n[parameters]\n'
-                             'entry.fee = [1]\n'), "days", "must be an integer"),
+    "empty value list": (
+        HEAD + 'design = "grid"\n[parameters]\nentry.fee = []\n',
+        "parameters.entry.fee",
+        "empty list",
+    ),
+    "scalar instead of a list": (
+        HEAD + 'design = "grid"\n[parameters]\nentry.fee = 3\n',
+        "parameters.entry.fee",
+        "expected a list",
+    ),
+    "base not found": (
+        ('base = "nowhere.toml"\ndays = 20\nreplicates = 1\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n'),
+        "base",
+        "'nowhere.toml' not found",
+    ),
+    "replicates < 1": (
+        ('base = "{base}"\ndays = 20\nreplicates = 0\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n'),
+        "replicates",
+        "must be >= 1",
+    ),
+    "days < 1": (
+        'base = "{base}"\ndays = 0\nreplicates = 1\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n',
+        "days",
+        "must be >= 1",
+    ),
+    "days not an integer": (
+        ('base = "{base}"\ndays = "ten"\nreplicates = 1\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n'),
+        "days",
+        "must be an integer",
+    ),
     "not TOML": ("base = \n", None, "not valid TOML"),
 }
 
@@ -203,9 +259,22 @@ def test_a_missing_sweep_file_and_bad_options_are_one_line_errors(
 ) -> None:
     for args, words in [
         (["sweep", str(tmp_path / "none.toml"), "--out", str(tmp_path / "o")], "sweep file not found"),
-        (["sweep", str(write_sweep(tmp_path, GRID)), "--out", str(tmp_path / "o"), "--workers", "0"],
-         "--workers must be >= 1"),
-        (["sweep", str(write_sweep(tmp_path, GRID)), "--out", str(tmp_path / "o"), "--workers", "2",
-          "--scheduler", "tcp://127.0.0.1:1"], "cannot be combined"),
+        (
+            ["sweep", str(write_sweep(tmp_path, GRID)), "--out", str(tmp_path / "o"), "--workers", "0"],
+            "--workers must be >= 1",
+        ),
+        (
+            [
+                "sweep",
+                str(write_sweep(tmp_path, GRID)),
+                "--out",
+                str(tmp_path / "o"),
+                "--workers",
+                "2",
+                "--scheduler",
+                "tcp://127.0.0.1:1",
+            ],
+            "cannot be combined",
+        ),
     ]:
         assert words in assert_one_line_error(*invoke_cli(args, capsys)[::2])

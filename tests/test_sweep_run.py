@@ -20,13 +20,13 @@ from pathlib import Path
 import cloudpickle
 import pandas as pd
 import pytest
+from helpers import invoke_cli
 
 from sim import CommunityModel, load_scenario
 from sim.experiments import Job, RunResult, load_sweep, run_jobs, run_sweep
 from sim.experiments.job import run_job
 from sim.experiments.runner import KILL_AFTER_ENV, BackendLost, local_cluster
 from sim.experiments.sweep import open_sweep_store, sweep_jobs
-from helpers import invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -100,8 +100,15 @@ def test_one_worker_and_a_two_worker_local_cluster_give_identical_results(
     assert runs1["seed"].is_unique and (runs1.groupby("point")["total_joined"].nunique() > 1).any()
     assert len(metrics1) == 12 * 20 and not metrics1.duplicated(["run_id", "day"]).any()
     assert metrics1["run_id"].nunique() == 12
-    assert {"entry.threshold", "output.kol_posts_per_day", "point", "replicate", "seed", "peak_members",
-            "retention_30d"} <= set(runs1.columns)
+    assert {
+        "entry.threshold",
+        "output.kol_posts_per_day",
+        "point",
+        "replicate",
+        "seed",
+        "peak_members",
+        "retention_30d",
+    } <= set(runs1.columns)
     assert "entry.threshold" not in metrics1.columns  # the daily rows do not repeat the parameters
 
 
@@ -177,8 +184,9 @@ def test_a_killed_sweep_resumes_and_stores_every_run_exactly_once(tmp_path: Path
     sweep = write_sweep(tmp_path, GRID)
     command = [sys.executable, "-m", "sim", "sweep", str(sweep), "--out", str(tmp_path / "out"), "--workers", workers]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    killed = subprocess.run(command, env={**env, KILL_AFTER_ENV: "5"}, cwd=ROOT, capture_output=True, text=True,
-                            timeout=180, check=False)
+    killed = subprocess.run(
+        command, env={**env, KILL_AFTER_ENV: "5"}, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
     assert 5 <= len(runs) < 12 and runs["run_id"].is_unique

@@ -13,8 +13,14 @@ from sim.experiments.job import ERROR, OK
 
 
 def job(i: int) -> Job:
-    return Job(run_id=f"r{i:03d}", scenario="base.toml", overrides={"entry.fee": i}, seed=1000 + i, days=3,
-               labels={"point": i, "entry.fee": i})
+    return Job(
+        run_id=f"r{i:03d}",
+        scenario="base.toml",
+        overrides={"entry.fee": i},
+        seed=1000 + i,
+        days=3,
+        labels={"point": i, "entry.fee": i},
+    )
 
 
 def result(i: int, status: str = OK) -> RunResult:

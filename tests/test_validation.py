@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SCENARIOS, assert_one_line_error, invoke_cli
 
 from sim import CommunityModel, load_scenario
 from sim.meanfield import OutsideFamilyError, active_share_equilibrium, bass_closed_form, solve
 from sim.validation import VALIDATION_DIR, verify
-
-from helpers import SCENARIOS, assert_one_line_error, invoke_cli
 
 SMALL = {"population.potential_pool": 5000}
 
@@ -23,8 +22,17 @@ def test_bass_agrees_with_its_ode(p: float, q: float) -> None:
 
 @pytest.mark.parametrize("b, v_", [(0.2, 0.1), (0.3, 0.1), (0.15, 0.08)])
 def test_irsir_agrees_with_its_ode_invariant_and_peak(b: float, v_: float) -> None:
-    v = verify("irsir", {**SMALL, "population.initial_members": 50, "population.initial_left": 5,
-                         "acquisition.referral_rate": b, "churn.peer_rate": v_}, replicates=20)
+    v = verify(
+        "irsir",
+        {
+            **SMALL,
+            "population.initial_members": 50,
+            "population.initial_left": 5,
+            "acquisition.referral_rate": b,
+            "churn.peer_rate": v_,
+        },
+        replicates=20,
+    )
     assert v.passed, v.to_dict()
     c = v.checks
     assert c["ode_invariant_drift"] < 1e-5
@@ -35,9 +43,17 @@ def test_irsir_agrees_with_its_ode_invariant_and_peak(b: float, v_: float) -> No
 
 @pytest.mark.parametrize("g, b, r", [(0.1, 0.3, 0.0), (0.05, 0.1, 0.01), (0.2, 0.1, 0.02)])
 def test_active_dormant_agrees_with_its_ode(g: float, b: float, r: float) -> None:
-    v = verify("active-dormant", {"population.potential_pool": 3000, "population.initial_members": 3000,
-                                  "activity.decay_rate": g, "activity.peer_reactivation_rate": b,
-                                  "activity.reactivation_rate": r}, replicates=20)
+    v = verify(
+        "active-dormant",
+        {
+            "population.potential_pool": 3000,
+            "population.initial_members": 3000,
+            "activity.decay_rate": g,
+            "activity.peer_reactivation_rate": b,
+            "activity.reactivation_rate": r,
+        },
+        replicates=20,
+    )
     assert v.passed, v.to_dict()
     assert abs(v.checks["abm_final_active_share"] - v.checks["equilibrium_active_share"]) < 0.03
 
@@ -46,9 +62,16 @@ def test_active_share_threshold_at_b_over_g_equal_one() -> None:
     """With r = 0 the long-run active share is 0 below b/g = 1 and 1 - g/b above it."""
     g = 0.1
     for ratio in (0.5, 0.8, 1.5, 2.0, 4.0):
-        sc = load_scenario(VALIDATION_DIR / "active_dormant.toml", overrides={
-            "population.potential_pool": 3000, "population.initial_members": 3000, "run.days": 400,
-            "activity.decay_rate": g, "activity.peer_reactivation_rate": ratio * g})
+        sc = load_scenario(
+            VALIDATION_DIR / "active_dormant.toml",
+            overrides={
+                "population.potential_pool": 3000,
+                "population.initial_members": 3000,
+                "run.days": 400,
+                "activity.decay_rate": g,
+                "activity.peer_reactivation_rate": ratio * g,
+            },
+        )
         shares = []
         for seed in range(3):
             df = CommunityModel(sc, rng=seed).run().metrics()
@@ -60,8 +83,9 @@ def test_active_share_threshold_at_b_over_g_equal_one() -> None:
 
 def test_a_too_coarse_day_step_is_detected() -> None:
     """Referral far above one per day outruns a day-long step: verify says so instead of passing."""
-    v = verify("bass", {"population.potential_pool": 4000, "run.days": 30, "acquisition.referral_rate": 2.0},
-               replicates=10)
+    v = verify(
+        "bass", {"population.potential_pool": 4000, "run.days": 30, "acquisition.referral_rate": 2.0}, replicates=10
+    )
     assert not v.passed and v.max_z > 4
 
 
@@ -82,9 +106,24 @@ def test_bass_ode_is_the_closed_form() -> None:
 
 
 def test_verify_command_passes_writes_figure_and_json(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = invoke_cli(["verify", "active-dormant", "--replicates", "10", "--json", "--out", str(tmp_path),
-                         "--set", "population.potential_pool=2000", "--set", "population.initial_members=2000",
-                         "--set", "run.days=60"], capsys)
+    code, out, _ = invoke_cli(
+        [
+            "verify",
+            "active-dormant",
+            "--replicates",
+            "10",
+            "--json",
+            "--out",
+            str(tmp_path),
+            "--set",
+            "population.potential_pool=2000",
+            "--set",
+            "population.initial_members=2000",
+            "--set",
+            "run.days=60",
+        ],
+        capsys,
+    )
     import json
 
     result = json.loads(out)
@@ -93,17 +132,35 @@ def test_verify_command_passes_writes_figure_and_json(tmp_path, capsys: pytest.C
 
 
 def test_verify_command_exits_non_zero_beyond_four_standard_errors(tmp_path, capsys) -> None:
-    code, out, _ = invoke_cli(["verify", "bass", "--replicates", "10", "--out", str(tmp_path), "--set", "run.days=30",
-                         "--set", "population.potential_pool=4000", "--set", "acquisition.referral_rate=2"], capsys)
+    code, out, _ = invoke_cli(
+        [
+            "verify",
+            "bass",
+            "--replicates",
+            "10",
+            "--out",
+            str(tmp_path),
+            "--set",
+            "run.days=30",
+            "--set",
+            "population.potential_pool=4000",
+            "--set",
+            "acquisition.referral_rate=2",
+        ],
+        capsys,
+    )
     assert code == 1 and "FAILS" in out
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["verify", "sir"], "allowed values: bass, irsir, active-dormant"),
-    (["verify", "bass", "--replicates", "3"], "--replicates"),
-    (["verify", "bass", "--set", "entry.thresold=paid"], "did you mean 'entry.threshold'"),
-    (["verify", "irsir", "--set", "dynamics.value_feedback=true"], "outside the mean-field family"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["verify", "sir"], "allowed values: bass, irsir, active-dormant"),
+        (["verify", "bass", "--replicates", "3"], "--replicates"),
+        (["verify", "bass", "--set", "entry.thresold=paid"], "did you mean 'entry.threshold'"),
+        (["verify", "irsir", "--set", "dynamics.value_feedback=true"], "outside the mean-field family"),
+    ],
+)
 def test_verify_bad_input_is_one_line_exit_2(args: list[str], needle: str, capsys) -> None:
     code, _, err = invoke_cli(args, capsys)
     assert needle in assert_one_line_error(code, err)

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import assert_one_line_error, invoke_cli
 
 from sim import CommunityModel, cli, load_scenario
 from sim.viz.model import LEVERS, REPORTERS, VizCommunity, lever_defaults, lever_overrides
-from helpers import assert_one_line_error, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -34,12 +34,25 @@ needs_solara = pytest.mark.skipif(importlib.util.find_spec("solara") is None, re
 
 
 def test_levers_set_the_scenario() -> None:
-    levers = {"entry_threshold": "paid", "entry_fee": 30.0, "kol_posts_per_day": 4.0, "ad_policy": "kick",
-              "admins": 2, "capacity": 100, "split_policy": "dunbar", "channel_inflow": 50.0, "referral_rate": 0.05}
+    levers = {
+        "entry_threshold": "paid",
+        "entry_fee": 30.0,
+        "kol_posts_per_day": 4.0,
+        "ad_policy": "kick",
+        "admins": 2,
+        "capacity": 100,
+        "split_policy": "dunbar",
+        "channel_inflow": 50.0,
+        "referral_rate": 0.05,
+    }
     m = VizCommunity(BASELINE, SMALL, rng=3, **levers)
     sc = m.params
     assert (sc.entry.threshold, sc.entry.fee, sc.output.kol_posts_per_day, sc.moderation.ad_policy) == (
-        "paid", 30.0, 4.0, "kick")
+        "paid",
+        30.0,
+        4.0,
+        "kick",
+    )
     assert (sc.roles.admins, sc.groups.capacity, sc.groups.split_policy) == (2, 100, "dunbar")
     assert (sc.acquisition.channel_inflow_per_day, sc.acquisition.referral_rate) == (50.0, 0.05)
     assert sc.population.potential_pool == 2000  # the base overrides stay
@@ -78,9 +91,17 @@ def test_datacollector_records_day_zero_and_every_step() -> None:
     assert len(df) == 13  # day 0 and days 1..12
     assert df.loc[0, "members"] == df.loc[0, "new"] + df.loc[0, "active"] + df.loc[0, "dormant"] == 50
     assert df.loc[0, "messages"] == 0 and df.loc[0, "groups"] == 1
-    for ours, theirs in (("new", "new"), ("active", "active"), ("dormant", "dormant"), ("members", "members"),
-                         ("messages", "messages"), ("ads", "ad_messages"), ("ads removed", "ads_removed"),
-                         ("groups", "groups"), ("largest group", "max_group_size")):
+    for ours, theirs in (
+        ("new", "new"),
+        ("active", "active"),
+        ("dormant", "dormant"),
+        ("members", "members"),
+        ("messages", "messages"),
+        ("ads", "ad_messages"),
+        ("ads removed", "ads_removed"),
+        ("groups", "groups"),
+        ("largest group", "max_group_size"),
+    ):
         np.testing.assert_array_equal(df[ours].to_numpy()[1:], daily[theirs].to_numpy(), err_msg=ours)
     np.testing.assert_array_equal(df["gone"].to_numpy()[1:], (daily["left"] + daily["kicked"]).to_numpy())
 
@@ -180,8 +201,11 @@ def test_page_reads_the_cli_hand_over(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(app.ENV_SCENARIO, str(BASELINE))
     monkeypatch.setenv(app.ENV_OVERRIDES, json.dumps({"population.potential_pool": "2000"}))
     monkeypatch.setenv(app.ENV_SEED, "9")
-    assert app._start_from_environment() == {"scenario_path": str(BASELINE),
-                                             "overrides": {"population.potential_pool": "2000"}, "rng": 9}
+    assert app._start_from_environment() == {
+        "scenario_path": str(BASELINE),
+        "overrides": {"population.potential_pool": "2000"},
+        "rng": 9,
+    }
     monkeypatch.setenv(app.ENV_SEED, "")
     assert app._start_from_environment()["rng"] is None
 
@@ -199,10 +223,11 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str, s
 
 @needs_solara
 def test_viz_serves_on_loopback_by_default(served, capsys) -> None:
-    code, out, err = invoke_cli(["viz", str(BASELINE), "--port", "0", "--set", "population.potential_pool=2000",
-                             "--seed", "4"], capsys)
+    code, out, err = invoke_cli(
+        ["viz", str(BASELINE), "--port", "0", "--set", "population.potential_pool=2000", "--seed", "4"], capsys
+    )
     assert code == 0, err
-    (argv, env), = served
+    ((argv, env),) = served
     assert argv[1:5] == ["-m", "solara", "run", "sim.viz.app:Page"]
     assert argv[argv.index("--host") + 1] == "127.0.0.1"
     port = int(argv[argv.index("--port") + 1])
@@ -220,7 +245,7 @@ def test_viz_serves_on_loopback_by_default(served, capsys) -> None:
 def test_viz_other_interfaces_only_with_host(served, capsys) -> None:
     code, out, err = invoke_cli(["viz", "--port", "0", "--host", "0.0.0.0"], capsys)
     assert code == 0, err
-    (argv, env), = served
+    ((argv, env),) = served
     assert argv[argv.index("--host") + 1] == "0.0.0.0"
     assert "reachable from other machines" in err
     assert env["COMMUNITY_SIM_VIZ_SCENARIO"].endswith("baseline.toml")  # the default scenario

@@ -36,8 +36,14 @@ SCREENSHOT = ROOT / "results" / "viz_screenshot.png"
 STARTUP_TIMEOUT = 90.0  # seconds for the server to answer
 UI_TIMEOUT_MS = 30_000  # for any one thing to appear in the page
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 STEPS = 5
 
@@ -62,11 +68,28 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def viz_server(port: int, log: Path) -> Iterator[str]:
     """Serve the view of a small baseline on 127.0.0.1:port; stop it on exit, whatever happens."""
-    cmd = [sys.executable, "-m", "sim", "viz", str(ROOT / "scenarios" / "baseline.toml"), "--port", str(port),
-           "--set", "population.potential_pool=3000", "--set", "run.days=60"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "viz",
+        str(ROOT / "scenarios" / "baseline.toml"),
+        "--port",
+        str(port),
+        "--set",
+        "population.potential_pool=3000",
+        "--set",
+        "run.days=60",
+    ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -80,8 +103,9 @@ def viz_server(port: int, log: Path) -> Iterator[str]:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"the viz server did not answer within {STARTUP_TIMEOUT:.0f} s:\n"
-                            f"{log.read_text(errors='replace')}")
+                pytest.fail(
+                    f"the viz server did not answer within {STARTUP_TIMEOUT:.0f} s:\n{log.read_text(errors='replace')}"
+                )
             time.sleep(0.25)
         yield url
     finally:
@@ -143,7 +167,9 @@ def test_viz_in_headless_chromium(tmp_path: Path) -> None:
     with viz_server(port, tmp_path / "server.log") as url, sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(
             tempfile.mkdtemp(dir=tmp_path, prefix="chromium-profile-"),
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000},
         )
         try:
@@ -171,12 +197,15 @@ def test_viz_in_headless_chromium(tmp_path: Path) -> None:
             slider.press("End")
             page.wait_for_function(
                 "document.querySelector('[role=slider][aria-label=\"channel inflow per day\"]')"
-                ".getAttribute('aria-valuenow') === '100'", timeout=UI_TIMEOUT_MS)
+                ".getAttribute('aria-valuenow') === '100'",
+                timeout=UI_TIMEOUT_MS,
+            )
             page.locator(".v-input", has_text="ad policy").locator(".v-input__slot").click()
             page.get_by_role("option", name="kick", exact=True).click()
             page.get_by_role("button", name="Reset", exact=True).click()
             page.locator(".run-summary td[data-lever=channel_inflow]", has_text=re.compile(r"^100$")).wait_for(
-                timeout=UI_TIMEOUT_MS)
+                timeout=UI_TIMEOUT_MS
+            )
             _wait_day(page, 0)
             assert _summary(page)["ad_policy"] == "kick"
             _wait_plots(page, 3)

@@ -148,8 +148,13 @@ class DayContext:
         rows = P.members()
         st = P.stage[rows]
         running = [i for i, until in model.activity_until.items() if day <= until]
-        ctx = cls(day=day, member_rows=rows, engaged_rows=rows[(st == NEW) | (st == ACTIVE)], activities=running,
-                  start_counts=np.bincount(st, minlength=7))
+        ctx = cls(
+            day=day,
+            member_rows=rows,
+            engaged_rows=rows[(st == NEW) | (st == ACTIVE)],
+            activities=running,
+            start_counts=np.bincount(st, minlength=7),
+        )
         for i in running:
             eff = model.effects[i]
             ctx.lift += eff.lift

@@ -69,16 +69,27 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     # --- value, satisfaction, novelty, ties
     ties = P.ties[rows]
     value_today = V.daily_value(
-        P.interest[rows], ctx.content_g[g], ctx.chat_g[g], ties, model.groups.culture[g], P.novelty[rows],
-        ctx.annoyance_g[g], np.where(engaged, 1.0, sc.activity.dormant_exposure),
-        (val.content_weight, val.chat_weight, val.ties_weight), sc.activity.novelty_floor, val.ties_saturation,
+        P.interest[rows],
+        ctx.content_g[g],
+        ctx.chat_g[g],
+        ties,
+        model.groups.culture[g],
+        P.novelty[rows],
+        ctx.annoyance_g[g],
+        np.where(engaged, 1.0, sc.activity.dormant_exposure),
+        (val.content_weight, val.chat_weight, val.ties_weight),
+        sc.activity.novelty_floor,
+        val.ties_saturation,
     )
     sat = V.update_satisfaction(P.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory)
     P.satisfaction[rows] = sat
     mult = model._multiplier(sat)
     P.novelty[rows] = V.decay_novelty(P.novelty[rows], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
-    ties = np.where(engaged, V.grow_ties(ties, np.minimum(mult, 3.0), ctx.tie_rate_g[g], ctx.crowd_g[g],
-                                         ctx.activity_ties), ties * (1.0 - val.tie_decay))
+    ties = np.where(
+        engaged,
+        V.grow_ties(ties, np.minimum(mult, 3.0), ctx.tie_rate_g[g], ctx.crowd_g[g], ctx.activity_ties),
+        ties * (1.0 - val.tie_decay),
+    )
     P.ties[rows] = ties
     update_groups(model, ctx)
 
@@ -92,17 +103,27 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
         if ctx.welcomed.size:  # look today's newcomers up among today's joins (rows are sorted)
             order = np.argsort(ctx.joined_rows)
             welcomed = ctx.welcomed[order][np.searchsorted(ctx.joined_rows[order], rows[idx])]
-        first = impression(value_today[idx], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect,
-                           sc.onboarding.ritual_effect)
+        first = impression(
+            value_today[idx], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect, sc.onboarding.ritual_effect
+        )
         p_leave = first_day_leave_probability(sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale)
         stayed[idx[rng.random(idx.size) < p_leave]] = False
         ctx.first_day_left = int(idx.size - stayed[idx].sum())
     dormant = ~engaged
     hazards = member_hazards(
-        mult, P.patience[rows], P.commitment[rows] + ctx.identity_g[g], feedback=fb, base_rate=sc.churn.base_rate,
-        peer_rate=sc.churn.peer_rate, left_share=ctx.left_share, dormant_multiplier=sc.churn.dormant_multiplier,
-        decay_rate=sc.activity.decay_rate, reactivation_rate=sc.activity.reactivation_rate,
-        peer_reactivation_rate=sc.activity.peer_reactivation_rate, active_share=ctx.active_share, awaken=ctx.awaken,
+        mult,
+        P.patience[rows],
+        P.commitment[rows] + ctx.identity_g[g],
+        feedback=fb,
+        base_rate=sc.churn.base_rate,
+        peer_rate=sc.churn.peer_rate,
+        left_share=ctx.left_share,
+        dormant_multiplier=sc.churn.dormant_multiplier,
+        decay_rate=sc.activity.decay_rate,
+        reactivation_rate=sc.activity.reactivation_rate,
+        peer_reactivation_rate=sc.activity.peer_reactivation_rate,
+        active_share=ctx.active_share,
+        awaken=ctx.awaken,
     )
     if fb:  # newcomers faced the first-day rule instead
         outcome = day_move(rng.random(rows.size), *day_probabilities(hazards, dormant))
@@ -132,8 +153,9 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
     _buy(model, ctx, rows[buyers], mult[buyers])
 
 
-def _renew(model: CommunityModel, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray,
-           member: np.ndarray) -> np.ndarray | bool:
+def _renew(
+    model: CommunityModel, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray, member: np.ndarray
+) -> np.ndarray | bool:
     """Periodic fees: members renew when satisfied and willing to pay, else leave. False where one left."""
     P, e = model.people, model.params.entry
     if e.threshold != "paid" or e.fee_period_days <= 0:
@@ -150,8 +172,9 @@ def _renew(model: CommunityModel, ctx: DayContext, rows: np.ndarray, join_day: n
     return out
 
 
-def _turn_spammer(model: CommunityModel, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray,
-                  g: np.ndarray) -> None:
+def _turn_spammer(
+    model: CommunityModel, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray, g: np.ndarray
+) -> None:
     """Disaffected members (below the spam floor) who no longer fear a kick start posting ads."""
     P, sc, rng = model.people, model.params, model.rng
     fresh = ~P.spammer[rows]
@@ -173,8 +196,15 @@ def _buy(model: CommunityModel, ctx: DayContext, rows: np.ndarray, mult: np.ndar
     mon = sc.monetization
     if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0):
         return
-    h = purchase_hazard(P.purchases[rows] > 0, mult, P.interest[rows], P.wtp[rows], price=mon.product_price,
-                        conversion=mon.buyer_conversion, repurchase=mon.repurchase_rate)
+    h = purchase_hazard(
+        P.purchases[rows] > 0,
+        mult,
+        P.interest[rows],
+        P.wtp[rows],
+        price=mon.product_price,
+        conversion=mon.buyer_conversion,
+        repurchase=mon.repurchase_rate,
+    )
     buyers = rows[rng.random(rows.size) < step_probability(h)]
     P.purchases[buyers] += 1
     ctx.purchases = int(buyers.size)

@@ -73,7 +73,8 @@ class AnalysisReport:
 
     def tables(self) -> list[Table]:
         """Rich tables for the terminal: per-point means (a grid) or their spread (a sampled design),
-        then one table of sensitivity indices per KPI shown."""
+        then one table of sensitivity indices per KPI shown.
+        """
         shown = self.kpis if len(self.kpis) <= 4 else [k for k in SHOWN_KPIS if k in self.kpis] or self.kpis[:4]
         tables = [self._points_table(shown) if self.design == "grid" else self._spread_table(shown)]
         for k in shown:
@@ -101,8 +102,11 @@ class AnalysisReport:
                 table.add_row("…", *[""] * (len(varying) + 1 + len(shown)))
                 break
             record = dict(zip(self.runs_per_point.columns, row, strict=True))
-            cells = [_fmt_value(record["point"]), *[_fmt_value(record[p]) for p in varying],
-                     f"{record['ok']}/{record['runs']}"]
+            cells = [
+                _fmt_value(record["point"]),
+                *[_fmt_value(record[p]) for p in varying],
+                f"{record['ok']}/{record['runs']}",
+            ]
             for k in shown:
                 r = stats_of.get((record["point"], k))
                 if r is None:
@@ -115,8 +119,9 @@ class AnalysisReport:
 
     def _spread_table(self, shown: list[str]) -> Table:
         n = len(self.runs_per_point)
-        table = Table(title=f"per-point means over {n} points ({self._title()}; all in points.csv)",
-                      title_justify="left")
+        table = Table(
+            title=f"per-point means over {n} points ({self._title()}; all in points.csv)", title_justify="left"
+        )
         for name in ("KPI", "mean", "min", "max", "median CI ±"):
             table.add_column(name, justify="left" if name == "KPI" else "right")
         for k in shown:
@@ -138,8 +143,9 @@ class AnalysisReport:
         for _, head in columns:
             table.add_column(head, justify="right")
         for row in frame.itertuples(index=False):
-            cells = [f"{getattr(row, c):.2f}" if self.design == "sobol" else _fmt_value(getattr(row, c))
-                     for c, _ in columns]
+            cells = [
+                f"{getattr(row, c):.2f}" if self.design == "sobol" else _fmt_value(getattr(row, c)) for c, _ in columns
+            ]
             table.add_row(row.parameter, *cells)
         return table
 
@@ -205,12 +211,16 @@ def point_stats(con: Any, parameters: list[str], kpis: list[str]) -> pd.DataFram
     df = con.execute(sql).df()
     df["ci_low"], df["ci_high"] = t_interval(df["mean"], df["sd"], df["n"])
     order = {k: i for i, k in enumerate(kpis)}
-    return df.sort_values(["point", "kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s,
-                          kind="stable").reset_index(drop=True)
+    return df.sort_values(
+        ["point", "kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s, kind="stable"
+    ).reset_index(drop=True)
 
 
 def main_effects(
-    points: pd.DataFrame, parameters: list[str], kpi: str, design: str = "grid",
+    points: pd.DataFrame,
+    parameters: list[str],
+    kpi: str,
+    design: str = "grid",
     orders: dict[str, list[Any]] | None = None,
 ) -> pd.DataFrame:
     """Per parameter and level: the mean of the point means and its 95% CI (see the module doc).
@@ -241,8 +251,19 @@ def main_effects(
                 var = (g["sd"].to_numpy(dtype=float) ** 2 / g["n"].to_numpy(dtype=float)).sum()
                 se, dof, over = float(np.sqrt(var)) / k, int((g["n"] - 1).sum()), "replicates"
             half = stats.t.ppf(0.5 + CONFIDENCE / 2, dof) * se if dof >= 1 else np.nan
-            rows.append({"kpi": kpi, "parameter": p, "level": value, "points": k, "mean": mean, "se": se,
-                         "ci_low": mean - half, "ci_high": mean + half, "over": over})
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "parameter": p,
+                    "level": value,
+                    "points": k,
+                    "mean": mean,
+                    "se": se,
+                    "ci_low": mean - half,
+                    "ci_high": mean + half,
+                    "over": over,
+                }
+            )
         order = (orders or {}).get(p)
         if order and not numeric:
             rank = {v: i for i, v in enumerate(order)}
@@ -259,8 +280,10 @@ def sensitivity(design: str, meta: dict[str, Any], points: pd.DataFrame, kpi: st
     y = df.reindex(range(n_points)).to_numpy(dtype=float)
     missing = int(np.isnan(y).sum())
     if missing:
-        return None, (f"{kpi}: no {design} indices: {missing} of {n_points} points have no value (not run yet, "
-                      "all runs in error, or the KPI is undefined there)")
+        return None, (
+            f"{kpi}: no {design} indices: {missing} of {n_points} points have no value (not run yet, "
+            "all runs in error, or the KPI is undefined there)"
+        )
     if np.ptp(y) == 0:
         return None, f"{kpi}: no {design} indices: the KPI is the same at every point"
     problem = {"num_vars": len(parameters), "names": parameters, "bounds": [[0.0, 1.0]] * len(parameters)}
@@ -290,8 +313,9 @@ def analyze_store(directory: str | Path, kpis: list[str] | None = None, *, plots
     """Analyze a sweep's results in `directory`; write DIR/analysis/ and return what was found."""
     directory = Path(directory)
     if not (directory / RUNS_FILE).is_file():
-        raise AnalysisError(f"{directory}: no {RUNS_FILE} here; run `community-sim sweep SWEEP.toml --out "
-                            f"{directory}` first")
+        raise AnalysisError(
+            f"{directory}: no {RUNS_FILE} here; run `community-sim sweep SWEEP.toml --out {directory}` first"
+        )
     manifest = read_manifest(directory) or {}
     meta = manifest.get("meta") or {}
     if meta.get("kind") != "sweep":
@@ -325,8 +349,16 @@ def analyze_store(directory: str | Path, kpis: list[str] | None = None, *, plots
     ).df()
     out = directory / "analysis"
     out.mkdir(exist_ok=True)
-    report = AnalysisReport(out=out, design=design, parameters=parameters, kpis=chosen, points=points,
-                            effects=pd.DataFrame(), counts=counts, runs_per_point=runs_per_point)
+    report = AnalysisReport(
+        out=out,
+        design=design,
+        parameters=parameters,
+        kpis=chosen,
+        points=points,
+        effects=pd.DataFrame(),
+        counts=counts,
+        runs_per_point=runs_per_point,
+    )
     _write_csv(points, out / "points.csv", report)
     varying = [p for p in parameters if runs_per_point[p].nunique() > 1] or parameters
     orders = {p: v for p, v in meta["spec"]["parameters"].items() if isinstance(v, list)}

@@ -269,8 +269,9 @@ def load_sweep(path: str | Path) -> Sweep:
         samples = _positive_int(path, "samples", samples)
         if design == "sobol" and samples & (samples - 1):
             raise SweepError(
-                path, "samples", f"must be a power of 2 for sobol (Sobol' balance), e.g. {_pow2_near(samples)}; "
-                f"got {samples}"
+                path,
+                "samples",
+                f"must be a power of 2 for sobol (Sobol' balance), e.g. {_pow2_near(samples)}; got {samples}",
             )
     elif samples is not None:
         raise SweepError(path, "samples", "only lhs, sobol and morris take samples; a grid has one point per level")
@@ -283,12 +284,21 @@ def load_sweep(path: str | Path) -> Sweep:
 
     raw = data["parameters"]
     if not isinstance(raw, dict) or not raw:
-        raise SweepError(path, "parameters", "must be a table of at least one scenario key, e.g. "
-                         "entry.threshold = [\"free\", \"paid\"]")
+        raise SweepError(
+            path, "parameters", 'must be a table of at least one scenario key, e.g. entry.threshold = ["free", "paid"]'
+        )
     parameters = {key: _parameter(path, base, design, key, spec) for key, spec in _flatten(path, raw)}
     sweep = Sweep(
-        path=path, base=base, base_text=base_text, days=days, replicates=replicates, design=design,
-        samples=samples, parameters=parameters, seed=seed, name=data.get("name") or path.stem,
+        path=path,
+        base=base,
+        base_text=base_text,
+        days=days,
+        replicates=replicates,
+        design=design,
+        samples=samples,
+        parameters=parameters,
+        seed=seed,
+        name=data.get("name") or path.stem,
         description=data.get("description", ""),
     )
     if design == "morris" and sweep.n_points == 0:  # pragma: no cover - SALib always returns points
@@ -342,8 +352,9 @@ def _parameter(path: Path, base: Path, design: str, key: str, spec: Any) -> Para
         return Choices(tuple(spec))
     if _is_range(spec):
         if design == "grid":
-            raise SweepError(path, where, "a grid takes a list of values; {min, max} ranges are for lhs, sobol "
-                             "and morris")
+            raise SweepError(
+                path, where, "a grid takes a list of values; {min, max} ranges are for lhs, sobol and morris"
+            )
         extra = sorted(set(spec) - {"min", "max"})
         if extra:
             raise SweepError(path, where, f"unknown key '{extra[0]}' in range; a range has min and max")
@@ -388,12 +399,13 @@ def _is_integer_key(key: str) -> bool:
     model = field.annotation if field else None
     fields = getattr(model, "model_fields", {})
     annotation = fields[name].annotation if name in fields else None
-    args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) or typing.get_origin(
-        annotation
-    ) is typing.Union else (annotation,)
+    args = (
+        typing.get_args(annotation)
+        if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+        else (annotation,)
+    )
     return int in args and float not in args
 
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
-

@@ -36,8 +36,7 @@ def plot_main_effects(effects: pd.DataFrame, parameters: list[str], kpi: str, pa
     for ax, p in zip(axes.flat, parameters, strict=False):
         df = effects[effects["parameter"] == p]
         levels = df["level"].tolist()
-        numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                      for v in levels)
+        numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in levels)
         x = np.asarray(levels, dtype=float) if numeric else np.arange(len(levels))
         mean = df["mean"].to_numpy(dtype=float)
         low, high = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
@@ -49,7 +48,7 @@ def plot_main_effects(effects: pd.DataFrame, parameters: list[str], kpi: str, pa
         ax.set_title(p, fontsize=10)
         ax.set_xlabel(f"level (95% CI from {over})" if over else "level", fontsize=8)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(parameters):]:
+    for ax in list(axes.flat)[len(parameters) :]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel(kpi)

@@ -97,8 +97,10 @@ class Progress(Protocol):
 
     def start(self, total: int, skipped: int) -> None:
         """Called once before the first run."""
+
     def advance(self, tally: Tally) -> None:
         """Called after each stored batch."""
+
     def finish(self, tally: Tally) -> None:
         """Called once at the end."""
 
@@ -229,7 +231,10 @@ def local_cluster(workers: int, retries: int = DEFAULT_RETRIES) -> DaskBackend:
 
     with dask.config.set(QUIET_WORKERS):  # the nannies hand this config to the worker processes
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         )
     client = Client(cluster)

@@ -128,8 +128,12 @@ class RunStore:
             self._write_manifest()
 
     def _write_manifest(self) -> None:
-        body = {"format": FORMAT, "fingerprint": self.fingerprint, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "meta": self.meta}
+        body = {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "meta": self.meta,
+        }
         with atomic_output(self.directory / MANIFEST_FILE) as tmp:
             tmp.write_text(json.dumps(body, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
 
@@ -344,4 +348,3 @@ def _scalar(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()  # numpy scalar
     return value
-

@@ -45,14 +45,16 @@ def sweep_jobs(sweep: Sweep) -> list[Job]:
     jobs = []
     for point, overrides in enumerate(sweep.points()):
         for rep in range(sweep.replicates):
-            jobs.append(Job(
-                run_id=run_id(point, rep),
-                scenario=str(sweep.base),
-                overrides=overrides,
-                seed=run_seed(root, point, rep),
-                days=sweep.days,
-                labels={"point": point, "replicate": rep, **overrides},
-            ))
+            jobs.append(
+                Job(
+                    run_id=run_id(point, rep),
+                    scenario=str(sweep.base),
+                    overrides=overrides,
+                    seed=run_seed(root, point, rep),
+                    days=sweep.days,
+                    labels={"point": point, "replicate": rep, **overrides},
+                )
+            )
     return jobs
 
 

@@ -60,8 +60,20 @@ CRN_POINT = 0
 """First element of every run's spawn key: all scenarios share point 0 of the seed tree,
 so a run's seed depends on its replicate only (common random numbers)."""
 
-DAILY_NEEDED = ("day", "new", "active", "dormant", "members", "messages", "ad_messages", "groups",
-                "max_group_size", "revenue", "cumulative_revenue", "operator_cost")
+DAILY_NEEDED = (
+    "day",
+    "new",
+    "active",
+    "dormant",
+    "members",
+    "messages",
+    "ad_messages",
+    "groups",
+    "max_group_size",
+    "revenue",
+    "cumulative_revenue",
+    "operator_cost",
+)
 """The daily columns the comparison figures read from the store's metrics parts."""
 
 
@@ -124,8 +136,10 @@ class Comparison:
         """What the store's manifest records: enough to rebuild the report from the directory alone."""
         return {
             "kind": KIND,
-            "scenarios": [{"file": str(s.path), "stem": s.stem, "label": s.label, "values": dict(s.values)}
-                          for s in self.scenarios],
+            "scenarios": [
+                {"file": str(s.path), "stem": s.stem, "label": s.label, "values": dict(s.values)}
+                for s in self.scenarios
+            ],
             "days": self.days,
             "replicates": self.replicates,
             "root": self.root,
@@ -134,8 +148,11 @@ class Comparison:
 
     def fingerprint(self) -> str:
         """Identity of the comparison's results: scenario values, order and stems, days and R."""
-        spec = {"scenarios": [{"stem": s.stem, "values": dict(s.values)} for s in self.scenarios],
-                "days": self.days, "replicates": self.replicates}
+        spec = {
+            "scenarios": [{"stem": s.stem, "values": dict(s.values)} for s in self.scenarios],
+            "days": self.days,
+            "replicates": self.replicates,
+        }
         return f"{root_entropy(spec):016x}"
 
 
@@ -165,8 +182,7 @@ def _labels(names: list[str], stems: list[str]) -> list[str]:
     """Unique labels: the scenario's name; its file stem beside it if names clash and stems differ; else a number."""
     counts = Counter(names)
     stems_of = {n: {s for m, s in zip(names, stems, strict=True) if m == n} for n in counts}
-    labels = [n if counts[n] == 1 or len(stems_of[n]) == 1 else f"{n} ({s})"
-              for n, s in zip(names, stems, strict=True)]
+    labels = [n if counts[n] == 1 or len(stems_of[n]) == 1 else f"{n} ({s})" for n, s in zip(names, stems, strict=True)]
     seen: Counter[str] = Counter()
     unique = []
     for label in labels:
@@ -186,14 +202,16 @@ def comparison_jobs(comparison: Comparison) -> list[Job]:
     for rep in range(comparison.replicates):
         seed = comparison.seed(rep)
         for index, entry in enumerate(comparison.scenarios):
-            jobs.append(Job(
-                run_id=run_id(index, entry.stem, rep),
-                scenario=str(entry.path),
-                overrides={},
-                seed=seed,
-                days=comparison.days,
-                labels={"scenario_index": index, "scenario_name": entry.label, "replicate": rep},
-            ))
+            jobs.append(
+                Job(
+                    run_id=run_id(index, entry.stem, rep),
+                    scenario=str(entry.path),
+                    overrides={},
+                    seed=seed,
+                    days=comparison.days,
+                    labels={"scenario_index": index, "scenario_name": entry.label, "replicate": rep},
+                )
+            )
     return jobs
 
 
@@ -210,8 +228,9 @@ def _mismatch_message(exc: StoreMismatch, meta: Mapping[str, Any]) -> str:
     old = (exc.old or {}).get("meta") or {}
     if old.get("kind") == KIND:
         changed = []
-        if [(s.get("stem"), s.get("values")) for s in old.get("scenarios", [])] != \
-                [(s["stem"], s["values"]) for s in meta["scenarios"]]:
+        if [(s.get("stem"), s.get("values")) for s in old.get("scenarios", [])] != [
+            (s["stem"], s["values"]) for s in meta["scenarios"]
+        ]:
             changed.append("scenarios")
         changed += [key for key in ("days", "replicates") if old.get(key) != meta[key]]
         was = ", ".join(s.get("label", "?") for s in old.get("scenarios", []))

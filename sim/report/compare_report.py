@@ -56,8 +56,9 @@ def write_report(directory: str | Path) -> ComparisonReport:
     with atomic_output(out / CSV_FILE) as tmp:
         kpis[list(CSV_COLUMNS)].to_csv(tmp, index=False)
     warnings = _warnings(results)
-    figures = draw_figures(results.daily, kpis, labels, out, results.meta["replicates"]) \
-        if not results.daily.empty else []
+    figures = (
+        draw_figures(results.daily, kpis, labels, out, results.meta["replicates"]) if not results.daily.empty else []
+    )
     lines = plain_lines(kpis, labels)
     page = ReportPage(
         title="Scenario comparison: " + " vs ".join(labels),
@@ -90,17 +91,27 @@ def _scenario_rows(results: ComparisonResults) -> list[ScenarioRow]:
     colours = scenario_colours(len(results.labels))
     ok = results.ok_runs.groupby("scenario_index").size()
     replicates = int(results.meta["replicates"])
-    return [ScenarioRow(s["label"], colours[i], _shown_path(s["file"]), s["values"].get("description") or "",
-                        int(ok.get(i, 0)), replicates)
-            for i, s in enumerate(results.meta["scenarios"])]
+    return [
+        ScenarioRow(
+            s["label"],
+            colours[i],
+            _shown_path(s["file"]),
+            s["values"].get("description") or "",
+            int(ok.get(i, 0)),
+            replicates,
+        )
+        for i, s in enumerate(results.meta["scenarios"])
+    ]
 
 
 def _warnings(results: ComparisonResults) -> list[str]:
     out = []
     expected = int(results.meta["runs"])
     if len(results.runs) < expected:
-        out.append(f"Only {len(results.runs)} of {expected} runs are stored: the comparison was interrupted. "
-                   "Run the same command again to finish it.")
+        out.append(
+            f"Only {len(results.runs)} of {expected} runs are stored: the comparison was interrupted. "
+            "Run the same command again to finish it."
+        )
     failed = results.runs[results.runs["status"] != "ok"]
     if not failed.empty:
         first = failed.iloc[0]
@@ -115,33 +126,47 @@ def _intro(results: ComparisonResults) -> str:
         version = metadata.version("community-sim")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         version = "?"
-    return (f"{meta['replicates']} runs of each scenario, {meta['days']} days each. Run r of every scenario uses "
-            f"the same random seed (common random numbers), so scenarios are compared run by run. "
-            f"The first scenario, {results.labels[0]}, is the reference. "
-            f"Built {time.strftime('%Y-%m-%d %H:%M')} with community-sim {version}.")
+    return (
+        f"{meta['replicates']} runs of each scenario, {meta['days']} days each. Run r of every scenario uses "
+        f"the same random seed (common random numbers), so scenarios are compared run by run. "
+        f"The first scenario, {results.labels[0]}, is the reference. "
+        f"Built {time.strftime('%Y-%m-%d %H:%M')} with community-sim {version}."
+    )
 
 
 def _method(results: ComparisonResults) -> list[str]:
     low, high = INTERVAL
     meta = results.meta
     return [
-        (f"Each scenario was run {meta['replicates']} times for {meta['days']} days. The seed of run r is the same "
-        f"in every scenario, drawn from a numpy SeedSequence keyed by the comparison (root {meta['root']}) and r; "
-        "each run's seed is stored in runs.parquet, and \"community-sim run FILE --seed SEED --days DAYS\" "
-        "reproduces one run alone."),
-        (f"Mean: over the runs where the outcome is defined. 90% interval: the {low:g}th to {high:g}th percentile "
-        "of the runs, i.e. the range of outcomes, not the uncertainty of the mean."),
-        (f"Difference from {results.labels[0]}: the mean of the run-by-run differences (run r against run r), "
-        f"with its {CONFIDENCE:.0%} paired t confidence interval. p: paired t-test (scipy.stats.ttest_rel) of a "
-        "mean difference of 0; it agrees with the interval (p < 0.05 exactly when the interval leaves out 0). "
-        "A difference of exactly 0 in every run (identical runs) has p = 1."),
-        ("Outcomes undefined in some runs (e.g. no activity half-life when activity never halves) are left out "
-        "of means and of pairs; the table says so when it matters."),
-        ("p-values are not corrected for testing many outcomes: with a dozen outcomes, one difference "
-        "'significant' at 5% is expected by chance even between identical settings with different seeds."),
-        (f"Files beside this report: kpis.csv (every outcome of every scenario: mean, ci_low and ci_high = the 90% "
-        f"interval, diff_vs_first, p_value, and the difference's {CONFIDENCE:.0%} CI), the figures as PNG, "
-        "runs.parquet (one row per run) and metrics/ (daily series)."),
+        (
+            f"Each scenario was run {meta['replicates']} times for {meta['days']} days. The seed of run r is the same "
+            f"in every scenario, drawn from a numpy SeedSequence keyed by the comparison (root {meta['root']}) and r; "
+            'each run\'s seed is stored in runs.parquet, and "community-sim run FILE --seed SEED --days DAYS" '
+            "reproduces one run alone."
+        ),
+        (
+            f"Mean: over the runs where the outcome is defined. 90% interval: the {low:g}th to {high:g}th percentile "
+            "of the runs, i.e. the range of outcomes, not the uncertainty of the mean."
+        ),
+        (
+            f"Difference from {results.labels[0]}: the mean of the run-by-run differences (run r against run r), "
+            f"with its {CONFIDENCE:.0%} paired t confidence interval. p: paired t-test (scipy.stats.ttest_rel) of a "
+            "mean difference of 0; it agrees with the interval (p < 0.05 exactly when the interval leaves out 0). "
+            "A difference of exactly 0 in every run (identical runs) has p = 1."
+        ),
+        (
+            "Outcomes undefined in some runs (e.g. no activity half-life when activity never halves) are left out "
+            "of means and of pairs; the table says so when it matters."
+        ),
+        (
+            "p-values are not corrected for testing many outcomes: with a dozen outcomes, one difference "
+            "'significant' at 5% is expected by chance even between identical settings with different seeds."
+        ),
+        (
+            f"Files beside this report: kpis.csv (every outcome of every scenario: mean, ci_low and ci_high = the 90% "
+            f"interval, diff_vs_first, p_value, and the difference's {CONFIDENCE:.0%} CI), the figures as PNG, "
+            "runs.parquet (one row per run) and metrics/ (daily series)."
+        ),
     ]
 
 
@@ -156,5 +181,7 @@ def _shown_path(path: str) -> str:
 def _command(results: ComparisonResults) -> str:
     meta = results.meta
     files = " ".join(shlex.quote(_shown_path(s["file"])) for s in meta["scenarios"])
-    return (f"community-sim compare {files} --replicates {meta['replicates']} --days {meta['days']} "
-            f"--out {shlex.quote(_shown_path(str(results.directory)))}")
+    return (
+        f"community-sim compare {files} --replicates {meta['replicates']} --days {meta['days']} "
+        f"--out {shlex.quote(_shown_path(str(results.directory)))}"
+    )

@@ -64,36 +64,65 @@ def band_stats(daily: pd.DataFrame, column: str) -> pd.DataFrame:
     return quantiles.assign(mean=grouped.mean()).reset_index()
 
 
-def draw_figures(daily: pd.DataFrame, kpis: pd.DataFrame, labels: Sequence[str], out: Path,
-                 replicates: int) -> list[FigureFile]:
+def draw_figures(
+    daily: pd.DataFrame, kpis: pd.DataFrame, labels: Sequence[str], out: Path, replicates: int
+) -> list[FigureFile]:
     """Draw every figure of the comparison into `out`; return them in report order."""
     colours = scenario_colours(len(labels))
     daily = _derived(daily)
     runs = f"{replicates} runs per scenario"
     specs: list[tuple[str, str, str, Callable[[Figure], None]]] = [
-        ("kpis.png", "Key outcomes",
-         (f"Each dot is a scenario's mean over its runs; the bar spans its 90% interval (5th to 95th percentile "
-         f"of {runs})."),
-         lambda fig: _kpi_panels(fig, kpis, labels, colours)),
-        ("active.png", "Active members",
-         (f"New + active members each day: the line is the median of {runs}, the dark band holds the middle 50% "
-         "of runs, the light band 90%."),
-         lambda fig: _active_fan(fig, daily, labels, colours)),
-        ("stages.png", "Members by stage",
-         (f"Mean number of members in each stage over {runs}, stacked: active at the bottom, then new "
-         "(first days after joining), then dormant (lurking, muted)."),
-         lambda fig: _stages(fig, daily, labels, colours)),
-        ("messages.png", "Messages and ads",
-         (f"Member messages and ad messages per day, {SMOOTH_DAYS}-day mean of each run; the line is the mean "
-         f"over {runs}, the band holds 90% of runs."),
-         lambda fig: _messages(fig, daily, labels, colours)),
-        ("groups.png", "Groups",
-         f"Number of groups with members, and members of the largest group; mean over {runs} and 90% band.",
-         lambda fig: _groups(fig, daily, labels, colours)),
-        ("revenue.png", "Revenue and profit",
-         (f"Revenue (fees and product sales) and profit (revenue minus operator cost) summed from day 1; mean over "
-         f"{runs} and 90% band."),
-         lambda fig: _revenue(fig, daily, labels, colours)),
+        (
+            "kpis.png",
+            "Key outcomes",
+            (
+                f"Each dot is a scenario's mean over its runs; the bar spans its 90% interval (5th to 95th percentile "
+                f"of {runs})."
+            ),
+            lambda fig: _kpi_panels(fig, kpis, labels, colours),
+        ),
+        (
+            "active.png",
+            "Active members",
+            (
+                f"New + active members each day: the line is the median of {runs}, the dark band holds the middle 50% "
+                "of runs, the light band 90%."
+            ),
+            lambda fig: _active_fan(fig, daily, labels, colours),
+        ),
+        (
+            "stages.png",
+            "Members by stage",
+            (
+                f"Mean number of members in each stage over {runs}, stacked: active at the bottom, then new "
+                "(first days after joining), then dormant (lurking, muted)."
+            ),
+            lambda fig: _stages(fig, daily, labels, colours),
+        ),
+        (
+            "messages.png",
+            "Messages and ads",
+            (
+                f"Member messages and ad messages per day, {SMOOTH_DAYS}-day mean of each run; the line is the mean "
+                f"over {runs}, the band holds 90% of runs."
+            ),
+            lambda fig: _messages(fig, daily, labels, colours),
+        ),
+        (
+            "groups.png",
+            "Groups",
+            f"Number of groups with members, and members of the largest group; mean over {runs} and 90% band.",
+            lambda fig: _groups(fig, daily, labels, colours),
+        ),
+        (
+            "revenue.png",
+            "Revenue and profit",
+            (
+                f"Revenue (fees and product sales) and profit (revenue minus operator cost) summed from day 1; mean over "
+                f"{runs} and 90% band."
+            ),
+            lambda fig: _revenue(fig, daily, labels, colours),
+        ),
     ]
     files = []
     for name, title, caption, draw in specs:
@@ -115,8 +144,9 @@ def _derived(daily: pd.DataFrame) -> pd.DataFrame:
     df = daily.copy()
     df["active_members"] = df["new"] + df["active"]
     by_run = df.groupby(["scenario_index", "replicate"], sort=False)
-    df["cumulative_profit"] = (df["revenue"] - df["operator_cost"]).groupby(
-        [df["scenario_index"], df["replicate"]]).cumsum()
+    df["cumulative_profit"] = (
+        (df["revenue"] - df["operator_cost"]).groupby([df["scenario_index"], df["replicate"]]).cumsum()
+    )
     if "cumulative_revenue" not in df.columns:
         df["cumulative_revenue"] = by_run["revenue"].cumsum()
     for column in ("messages", "ad_messages"):
@@ -136,8 +166,13 @@ def _thousands(ax: Axes) -> None:
 
 def _scenario_legend(fig: Figure, labels: Sequence[str], colours: Sequence[str], extra: Sequence[Patch] = ()) -> None:
     handles = [Patch(facecolor=c, edgecolor=c, label=label) for label, c in zip(labels, colours, strict=True)]
-    fig.legend(handles=[*handles, *extra], loc="outside upper center", ncols=min(len(handles) + len(extra), 6),
-               frameon=False, fontsize="medium")
+    fig.legend(
+        handles=[*handles, *extra],
+        loc="outside upper center",
+        ncols=min(len(handles) + len(extra), 6),
+        frameon=False,
+        fontsize="medium",
+    )
 
 
 def _mean_band(ax: Axes, daily: pd.DataFrame, column: str, labels: Sequence[str], colours: Sequence[str]) -> None:
@@ -171,8 +206,10 @@ def _active_fan(fig: Figure, daily: pd.DataFrame, labels: Sequence[str], colours
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     _thousands(ax)
-    bands = [Patch(facecolor="grey", alpha=0.55, label="50% of runs"), Patch(facecolor="grey", alpha=0.2,
-                                                                           label="90% of runs")]
+    bands = [
+        Patch(facecolor="grey", alpha=0.55, label="50% of runs"),
+        Patch(facecolor="grey", alpha=0.2, label="90% of runs"),
+    ]
     _scenario_legend(fig, labels, colours, bands)
 
 
@@ -195,8 +232,14 @@ def _stages(fig: Figure, daily: pd.DataFrame, labels: Sequence[str], colours: Se
         m = means[means["scenario_index"] == index]
         shades = [_shade(colours[index], white) for _, white in STAGE_SHADES]
         if not m.empty:
-            ax.stackplot(m["day"], *(m[stage] for stage, _ in STAGE_SHADES), colors=shades,
-                         labels=[stage for stage, _ in STAGE_SHADES], edgecolor="white", linewidth=0.3)
+            ax.stackplot(
+                m["day"],
+                *(m[stage] for stage, _ in STAGE_SHADES),
+                colors=shades,
+                labels=[stage for stage, _ in STAGE_SHADES],
+                edgecolor="white",
+                linewidth=0.3,
+            )
             ax.legend(loc="upper left", fontsize="small", framealpha=0.9, reverse=True)
         else:
             ax.text(0.5, 0.5, "no run finished", ha="center", va="center", transform=ax.transAxes, color="grey")
@@ -261,11 +304,24 @@ def _kpi_panels(fig: Figure, kpis: pd.DataFrame, labels: Sequence[str], colours:
         for i, label in enumerate(labels):
             row = table.loc[label]
             if not np.isfinite(row["mean"]):
-                ax.text(0.02, y[i], words(kpi).undefined, va="center", color=colours[i], fontsize="small",
-                        transform=ax.get_yaxis_transform())
+                ax.text(
+                    0.02,
+                    y[i],
+                    words(kpi).undefined,
+                    va="center",
+                    color=colours[i],
+                    fontsize="small",
+                    transform=ax.get_yaxis_transform(),
+                )
                 continue
-            ax.plot([row["ci_low"] * scale, row["ci_high"] * scale], [y[i], y[i]], color=colours[i], linewidth=3,
-                    alpha=0.45, solid_capstyle="butt")
+            ax.plot(
+                [row["ci_low"] * scale, row["ci_high"] * scale],
+                [y[i], y[i]],
+                color=colours[i],
+                linewidth=3,
+                alpha=0.45,
+                solid_capstyle="butt",
+            )
             ax.plot(row["mean"] * scale, y[i], "o", color=colours[i], markersize=7)
         if words(kpi).kind in ("count", "share", "money", "days") and not (table["ci_low"] < 0).any():
             ax.set_xlim(left=0)  # from zero, so the eye reads sizes right
@@ -275,7 +331,7 @@ def _kpi_panels(fig: Figure, kpis: pd.DataFrame, labels: Sequence[str], colours:
         ax.grid(axis="x", alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _number(v)))
-    for ax in list(axes.flat)[len(shown):]:
+    for ax in list(axes.flat)[len(shown) :]:
         ax.set_visible(False)
     low, high = INTERVAL
     fig.suptitle(f"Key outcomes: mean (dot) and 90% interval of runs ({low:g}th to {high:g}th percentile)")

@@ -95,8 +95,10 @@ def _swatch(colour: str) -> str:
 
 def _img(figure: FigureFile) -> str:
     data = base64.b64encode(figure.path.read_bytes()).decode("ascii")
-    return (f'<figure><img alt="{_e(figure.title)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{_e(figure.caption)}</figcaption></figure>")
+    return (
+        f'<figure><img alt="{_e(figure.title)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{_e(figure.caption)}</figcaption></figure>"
+    )
 
 
 def render_page(page: ReportPage) -> str:
@@ -115,8 +117,13 @@ def render_page(page: ReportPage) -> str:
     labels = [s.label for s in page.scenarios]
     for label, line in zip(labels[1:], page.lines, strict=False):
         parts.append(f"<li>{_swatch(colour[label])}{_e(line)}</li>")
-    parts += ["</ul>", ('<p class="note">Significant: the paired t-test of the difference from the first '
-              "scenario gives p &lt; 0.05 (details below).</p>")]
+    parts += [
+        "</ul>",
+        (
+            '<p class="note">Significant: the paired t-test of the difference from the first '
+            "scenario gives p &lt; 0.05 (details below).</p>"
+        ),
+    ]
     parts += _scenarios(page.scenarios)
     parts += _changes(page.changes, colour)
     parts.append("<h2>Key outcomes</h2>")
@@ -129,8 +136,12 @@ def render_page(page: ReportPage) -> str:
         parts += [f"<h3>{_e(figure.title)}</h3>", _img(figure)]
     others = [k for k in dict.fromkeys(page.kpis["kpi"]) if k not in page.headline]
     if others:
-        parts += ["<h2>Other outcomes</h2>", ("<details><summary>Every other KPI of the runs "
-                  f"({len(others)})</summary>"), _kpi_table(page.kpis, others, colour, labels), "</details>"]
+        parts += [
+            "<h2>Other outcomes</h2>",
+            (f"<details><summary>Every other KPI of the runs ({len(others)})</summary>"),
+            _kpi_table(page.kpis, others, colour, labels),
+            "</details>",
+        ]
     parts += ["<h2>How this was computed</h2>", "<ul>"]
     parts += [f"<li>{_e(m)}</li>" for m in page.method]
     parts.append("</ul>")
@@ -141,12 +152,13 @@ def render_page(page: ReportPage) -> str:
 
 
 def _scenarios(rows: list[ScenarioRow]) -> list[str]:
-    out = ["<h2>Scenarios</h2>", ("<table><tr><th>scenario</th><th>file</th><th>description</th>"
-           "<th>runs ok</th></tr>")]
+    out = ["<h2>Scenarios</h2>", ("<table><tr><th>scenario</th><th>file</th><th>description</th><th>runs ok</th></tr>")]
     for i, s in enumerate(rows):
         role = " (reference)" if i == 0 else ""
-        out.append(f"<tr><td>{_swatch(s.colour)}<b>{_e(s.label)}</b>{role}</td><td><code>{_e(s.file)}</code></td>"
-                   f"<td>{_e(s.description)}</td><td class=\"num\">{s.ok} / {s.runs}</td></tr>")
+        out.append(
+            f"<tr><td>{_swatch(s.colour)}<b>{_e(s.label)}</b>{role}</td><td><code>{_e(s.file)}</code></td>"
+            f'<td>{_e(s.description)}</td><td class="num">{s.ok} / {s.runs}</td></tr>'
+        )
     out.append("</table>")
     return out
 
@@ -156,15 +168,18 @@ def _changes(changes: pd.DataFrame, colour: dict[str, str]) -> list[str]:
     if changes.empty:
         out.append("<p>The scenarios have the same values for every setting.</p>")
         return out
-    out.append('<p class="note">Settings whose values are not the same in every scenario; highlighted where '
-               "a value differs from the first scenario's. Every other setting is equal.</p>")
+    out.append(
+        '<p class="note">Settings whose values are not the same in every scenario; highlighted where '
+        "a value differs from the first scenario's. Every other setting is equal.</p>"
+    )
     head = "".join(f"<th>{_swatch(colour[c])}{_e(c)}</th>" for c in changes.columns)
     out.append(f"<table><tr><th>setting</th>{head}</tr>")
     for key, row in changes.iterrows():
         values = list(row)
         cells = "".join(
             f'<td class="{"changed" if i and v != values[0] else ""}">{_e(format_setting(v))}</td>'
-            for i, v in enumerate(values))
+            for i, v in enumerate(values)
+        )
         out.append(f"<tr><td><code>{_e(key)}</code></td>{cells}</tr>")
     out.append("</table>")
     return out
@@ -195,8 +210,12 @@ def _p_cell(row: pd.Series) -> str:
 
 def _kpi_table(kpis: pd.DataFrame, shown: Sequence[str], colour: dict[str, str], labels: Sequence[str]) -> str:
     first = labels[0]
-    out = [("<table><tr><th>outcome</th><th>scenario</th><th>mean</th><th>90% interval</th>"
-           f"<th>difference from {_e(first)} [95% CI]</th><th>p</th><th>sig.</th><th>in words</th></tr>")]
+    out = [
+        (
+            "<table><tr><th>outcome</th><th>scenario</th><th>mean</th><th>90% interval</th>"
+            f"<th>difference from {_e(first)} [95% CI]</th><th>p</th><th>sig.</th><th>in words</th></tr>"
+        )
+    ]
     for kpi in shown:
         rows = kpis[kpis["kpi"] == kpi].set_index("scenario").reindex(labels)
         reference = rows.loc[first]
@@ -204,10 +223,12 @@ def _kpi_table(kpis: pd.DataFrame, shown: Sequence[str], colour: dict[str, str],
             row = rows.loc[label]
             mark = row["significance"]
             mark_class = "sig" if mark in ("*", "**") else "ns"
-            words = "" if mark == REFERENCE else kpi_sentence({**row.to_dict(), "kpi": kpi}, reference.to_dict(),
-                                                              first)
-            kpi_cell = (f'<td rowspan="{len(labels)}"><b>{_e(kpi_title(kpi))}</b><br><code>{_e(kpi)}</code></td>'
-                        if i == 0 else "")
+            words = "" if mark == REFERENCE else kpi_sentence({**row.to_dict(), "kpi": kpi}, reference.to_dict(), first)
+            kpi_cell = (
+                f'<td rowspan="{len(labels)}"><b>{_e(kpi_title(kpi))}</b><br><code>{_e(kpi)}</code></td>'
+                if i == 0
+                else ""
+            )
             out.append(
                 f'<tr class="{"first-of-kpi" if i == 0 else ""}">{kpi_cell}'
                 f'<td class="scenario">{_swatch(colour[label])}{_e(label)}</td>'
@@ -216,14 +237,17 @@ def _kpi_table(kpis: pd.DataFrame, shown: Sequence[str], colour: dict[str, str],
                 f'<td class="num">{_e(_diff_cell(kpi, row))}</td>'
                 f'<td class="num">{_p_cell(row)}</td>'
                 f'<td class="{mark_class}">{"" if mark == REFERENCE else _e(mark)}</td>'
-                f"<td>{_e(words)}</td></tr>")
+                f"<td>{_e(words)}</td></tr>"
+            )
     out.append("</table>")
     return "\n".join(out)
 
 
 def _legend_note(first: str) -> str:
-    return ('<p class="note">mean: over the runs where the outcome is defined; 90% interval: the 5th to 95th '
-            "percentile of the runs (where nine runs in ten end up); difference: the mean of the differences from "
-            f"{_e(first)} run by run (same seed), with its 95% paired t confidence interval; p: paired t-test; "
-            "** p &lt; 0.01, * p &lt; 0.05, n.s. not significant; shares are in % and their differences in "
-            "percentage points (pts).</p>")
+    return (
+        '<p class="note">mean: over the runs where the outcome is defined; 90% interval: the 5th to 95th '
+        "percentile of the runs (where nine runs in ten end up); difference: the mean of the differences from "
+        f"{_e(first)} run by run (same seed), with its 95% paired t confidence interval; p: paired t-test; "
+        "** p &lt; 0.01, * p &lt; 0.05, n.s. not significant; shares are in % and their differences in "
+        "percentage points (pts).</p>"
+    )

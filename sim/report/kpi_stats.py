@@ -63,8 +63,20 @@ MARKS = ((0.01, "**"), (0.05, "*"))
 NOT_SIGNIFICANT = "n.s."
 REFERENCE = "reference"
 
-CSV_COLUMNS = ("scenario", "kpi", "mean", "ci_low", "ci_high", "diff_vs_first", "p_value",
-               "n", "n_pairs", "diff_ci_low", "diff_ci_high", "significance")
+CSV_COLUMNS = (
+    "scenario",
+    "kpi",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "diff_vs_first",
+    "p_value",
+    "n",
+    "n_pairs",
+    "diff_ci_low",
+    "diff_ci_high",
+    "significance",
+)
 """Columns of kpis.csv: ci_low/ci_high are the 90% interval of the replicates; diff_ci_* the 95% CI of the diff."""
 
 _TINY = 1e-12
@@ -164,13 +176,27 @@ def kpi_table(runs: pd.DataFrame, labels: Sequence[str], kpis: Sequence[str] | N
             s = spread(values)
             row = {"scenario": label, "kpi": kpi, "mean": s.mean, "ci_low": s.low, "ci_high": s.high, "n": s.n}
             if index == 0:
-                row.update(diff_vs_first=0.0 if s.n else math.nan, p_value=math.nan, n_pairs=s.n,
-                           diff_ci_low=math.nan, diff_ci_high=math.nan, significance=REFERENCE, first_mean=s.mean)
+                row.update(
+                    diff_vs_first=0.0 if s.n else math.nan,
+                    p_value=math.nan,
+                    n_pairs=s.n,
+                    diff_ci_low=math.nan,
+                    diff_ci_high=math.nan,
+                    significance=REFERENCE,
+                    first_mean=s.mean,
+                )
             else:
                 d = paired_difference(values, reference)
                 both = np.isfinite(values) & np.isfinite(reference)
                 first_mean = float(reference[both].mean()) if both.any() else math.nan
-                row.update(diff_vs_first=d.mean, p_value=d.p_value, n_pairs=d.n, diff_ci_low=d.ci_low,
-                           diff_ci_high=d.ci_high, significance=d.mark, first_mean=first_mean)
+                row.update(
+                    diff_vs_first=d.mean,
+                    p_value=d.p_value,
+                    n_pairs=d.n,
+                    diff_ci_low=d.ci_low,
+                    diff_ci_high=d.ci_high,
+                    significance=d.mark,
+                    first_mean=first_mean,
+                )
             rows.append(row)
     return pd.DataFrame(rows, columns=[*CSV_COLUMNS, "first_mean"])

@@ -56,41 +56,84 @@ class KpiWords:
 
 KPI_WORDS: dict[str, KpiWords] = {
     "peak_members": KpiWords("Peak members", "peak membership", "count", "members", "higher", "lower"),
-    "day_of_peak": KpiWords("Day of the peak", "day of the peak", "days", "day", "later", "earlier", relative=False,
-                            template="membership peaks {amount} {dir}"),
+    "day_of_peak": KpiWords(
+        "Day of the peak",
+        "day of the peak",
+        "days",
+        "day",
+        "later",
+        "earlier",
+        relative=False,
+        template="membership peaks {amount} {dir}",
+    ),
     "final_members": KpiWords("Members at the end", "members at the end", "count", "members"),
     "final_active": KpiWords("Active members at the end", "active members at the end", "count", "members"),
     "total_joined": KpiWords("Joins", "joins", "count", "people"),
-    "activity_half_life": KpiWords("Activity half-life", "activity half-life", "days", "days", "longer", "shorter",
-                                   undefined="activity never halves"),
-    "time_to_death": KpiWords("Day activity dies out", "day activity dies out", "days", "day", "later", "earlier",
-                              relative=False, template="activity dies out {amount} {dir}",
-                              undefined="activity never dies out"),
+    "activity_half_life": KpiWords(
+        "Activity half-life",
+        "activity half-life",
+        "days",
+        "days",
+        "longer",
+        "shorter",
+        undefined="activity never halves",
+    ),
+    "time_to_death": KpiWords(
+        "Day activity dies out",
+        "day activity dies out",
+        "days",
+        "day",
+        "later",
+        "earlier",
+        relative=False,
+        template="activity dies out {amount} {dir}",
+        undefined="activity never dies out",
+    ),
     "ad_share": KpiWords("Ad share", "ad share", "share", "% of messages", undefined="no messages"),
-    "retention_30d": KpiWords("30-day retention", "30-day retention", "share", "% of joiners",
-                              undefined="too few days or no joiners"),
+    "retention_30d": KpiWords(
+        "30-day retention", "30-day retention", "share", "% of joiners", undefined="too few days or no joiners"
+    ),
     "revenue_total": KpiWords("Revenue", "revenue", "money", "currency", "more", "less"),
     "operator_cost_total": KpiWords("Operator cost", "operator cost", "money", "currency", "higher", "lower"),
-    "profit": KpiWords("Profit", "profit", "money", "currency", "higher", "lower", relative=False,
-                       template="{noun} {dir} by {amount}"),
-    "mean_satisfaction_final": KpiWords("Final satisfaction", "final satisfaction", "level", "model units", "higher",
-                                        "lower", relative=False, template="{noun} {dir} by {amount}",
-                                        undefined="no members left"),
+    "profit": KpiWords(
+        "Profit", "profit", "money", "currency", "higher", "lower", relative=False, template="{noun} {dir} by {amount}"
+    ),
+    "mean_satisfaction_final": KpiWords(
+        "Final satisfaction",
+        "final satisfaction",
+        "level",
+        "model units",
+        "higher",
+        "lower",
+        relative=False,
+        template="{noun} {dir} by {amount}",
+        undefined="no members left",
+    ),
     "peak_groups": KpiWords("Peak groups", "groups at the peak", "count", "groups"),
     "kicked_total": KpiWords("Kicked", "kicks", "count", "members"),
-    "referral_share": KpiWords("Referral share", "referral share of joins", "share", "% of joins",
-                               undefined="no joins"),
+    "referral_share": KpiWords(
+        "Referral share", "referral share of joins", "share", "% of joins", undefined="no joins"
+    ),
 }
 
-HEADLINE_KPIS = ("total_joined", "final_active", "peak_members", "retention_30d", "ad_share", "activity_half_life",
-                 "revenue_total", "profit")
+HEADLINE_KPIS = (
+    "total_joined",
+    "final_active",
+    "peak_members",
+    "retention_30d",
+    "ad_share",
+    "activity_half_life",
+    "revenue_total",
+    "profit",
+)
 """The KPIs of the plain-language lines and of the main table, in that order."""
 
 
 def words(kpi: str) -> KpiWords:
     """The words of `kpi` (a KPI without an entry is spoken of by its name, as a level)."""
-    return KPI_WORDS.get(kpi) or KpiWords(kpi, kpi.replace("_", " "), "level", "", "higher", "lower", relative=False,
-                                          template="{noun} {dir} by {amount}")
+    return KPI_WORDS.get(kpi) or KpiWords(
+        kpi, kpi.replace("_", " "), "level", "", "higher", "lower", relative=False, template="{noun} {dir} by {amount}"
+    )
 
 
 def kpi_title(kpi: str) -> str:
@@ -195,8 +238,11 @@ def kpi_sentence(row: Mapping[str, Any], first: Mapping[str, Any], first_label: 
     if not math.isfinite(p_value):
         return f"{phrase} (too few runs to test)"
     verdict = "significant" if p_value < SIGNIFICANT else "not significant"
-    note = f", {int(row['n_pairs'])} runs with a {w.noun}" if int(row["n_pairs"]) < int(row["n"]) or \
-        int(row["n_pairs"]) < int(first["n"]) else ""
+    note = (
+        f", {int(row['n_pairs'])} runs with a {w.noun}"
+        if int(row["n_pairs"]) < int(row["n"]) or int(row["n_pairs"]) < int(first["n"])
+        else ""
+    )
     return f"{phrase} ({verdict}, {_p(p_value)}{note})"
 
 
@@ -214,8 +260,13 @@ def _join(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def scenario_line(label: str, first_label: str, rows: Mapping[str, Mapping[str, Any]],
-                  first_rows: Mapping[str, Mapping[str, Any]], kpis: Sequence[str] = HEADLINE_KPIS) -> str:
+def scenario_line(
+    label: str,
+    first_label: str,
+    rows: Mapping[str, Mapping[str, Any]],
+    first_rows: Mapping[str, Mapping[str, Any]],
+    kpis: Sequence[str] = HEADLINE_KPIS,
+) -> str:
     """One line for one scenario against the first over the headline KPIs.
 
     E.g. "paid_entry vs baseline: 68% fewer joins and +8 points 30-day retention (both

@@ -14,8 +14,9 @@ def planned_minutes(posts: float, minutes_per_post: float, groups: int, help_min
     return posts * minutes_per_post + groups * help_minutes
 
 
-def recognition(audience: float, praise: float, reward_per_post: float, reward_scale: float,
-                audience_scale: float) -> float:
+def recognition(
+    audience: float, praise: float, reward_per_post: float, reward_scale: float, audience_scale: float
+) -> float:
     """Recognition, 0..1: 0.4 replies + 0.3 praise + 0.3 money + 0.2 replies x praise, capped at 1.
 
     `audience` is the number of engaged members reached; replies = 1 - exp(-audience /
@@ -26,8 +27,9 @@ def recognition(audience: float, praise: float, reward_per_post: float, reward_s
     return min(1.0, 0.4 * replies + 0.3 * praise + 0.3 * money + 0.2 * replies * praise)
 
 
-def update_motivation(motivation: float, recognition_today: float, overload: float, memory: float,
-                      overload_fatigue: float) -> float:
+def update_motivation(
+    motivation: float, recognition_today: float, overload: float, memory: float, overload_fatigue: float
+) -> float:
     """Motivation follows recognition with a memory of `memory` days; overload wears it down."""
     m = motivation + (recognition_today - motivation) / memory - overload_fatigue * overload
     return min(1.0, max(0.0, m))

@@ -115,7 +115,8 @@ def join_day_exposure(feedback: bool) -> float:
     return 0.0 if feedback else 0.5
 
 
-def impression(first_value: ArrayLike, welcomed: ArrayLike, ritual: bool, welcome_effect: float,
-               ritual_effect: float) -> Hazard:
+def impression(
+    first_value: ArrayLike, welcomed: ArrayLike, ritual: bool, welcome_effect: float, ritual_effect: float
+) -> Hazard:
     """A newcomer's first-24-hours impression: the first day's value, the welcome and the ritual."""
     return np.asarray(first_value) + welcome_effect * np.asarray(welcomed) + ritual_effect * ritual

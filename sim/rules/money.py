@@ -17,14 +17,17 @@ def purchase_hazard(
     repurchase: float,
 ) -> NDArray[np.float64] | float:
     """Hazard/day of buying: first purchase conversion * multiplier * interest * min(1, wtp/price);
-    a satisfied buyer buys again at repurchase * multiplier."""
+    a satisfied buyer buys again at repurchase * multiplier.
+    """
     first = conversion * np.asarray(multiplier) * np.asarray(interest) * np.minimum(1.0, np.asarray(wtp) / price)
     again = repurchase * np.asarray(multiplier)
     return np.where(np.asarray(bought_before, dtype=bool), again, first)
 
 
-def renews(satisfaction: ArrayLike, wtp: ArrayLike, interest: ArrayLike, *, fee: float,
-           min_satisfaction: float) -> NDArray[np.bool_] | bool:
+def renews(
+    satisfaction: ArrayLike, wtp: ArrayLike, interest: ArrayLike, *, fee: float, min_satisfaction: float
+) -> NDArray[np.bool_] | bool:
     """A member renews a periodic fee when satisfied enough and still willing to pay it
-    (the same willingness test as at entry: wtp * (0.5 + interest) >= fee)."""
+    (the same willingness test as at entry: wtp * (0.5 + interest) >= fee).
+    """
     return (np.asarray(satisfaction) >= min_satisfaction) & (np.asarray(wtp) * (0.5 + np.asarray(interest)) >= fee)

@@ -120,7 +120,9 @@ class Value(Section):
     ties_weight: float = Field(0.4, ge=0, description="weight of ties to other members in daily value")
     content_saturation: float = Field(2.0, gt=0, description="quality-weighted posts/day giving 63% of content value")
     chat_saturation: float = Field(0.5, gt=0, description="messages/member/day giving 63% of chat value")
-    crowd_size: float = Field(300.0, gt=0, description="group size at which crowding halves chat value and tie formation")
+    crowd_size: float = Field(
+        300.0, gt=0, description="group size at which crowding halves chat value and tie formation"
+    )
     ties_saturation: float = Field(5.0, gt=0, description="ties giving 63% of tie value")
     off_topic_share: float = Field(0.3, ge=0, le=1, description="share of member messages that are off-topic chatter")
     tie_rate: float = Field(0.05, ge=0, description="ties formed/day by an engaged member in a small group")
@@ -177,9 +179,13 @@ class Moderation(Section):
     false_positive_rate: float = Field(0.0, ge=0, le=1, description="share of normal messages wrongly flagged")
     removed_ad_visibility: float = Field(0.1, ge=0, le=1, description="share of a removed ad's annoyance still felt")
     wrongful_warning_hurt: float = Field(0.5, ge=0, description="satisfaction lost by a member wrongly flagged")
-    strictness: float = Field(1.0, ge=0, le=1,
-                              description="how readily admins flag: scales ads caught, false flags, "
-                                          "off-topic deletion and the kick threat spammers feel")
+    strictness: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="how readily admins flag: scales ads caught, false flags, "
+        "off-topic deletion and the kick threat spammers feel",
+    )
     newcomer_flag_multiplier: float = Field(3.0, ge=0, description="how much likelier a newcomer's message is flagged")
     off_topic_removal: float = Field(0.0, ge=0, le=1, description="share of off-topic messages admins delete")
     minutes_per_off_topic: float = Field(0.2, ge=0, description="admin minutes to delete one off-topic message")

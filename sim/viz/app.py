@@ -170,8 +170,14 @@ def model_params(
     params: dict[str, Any] = {
         "scenario_path": str(scenario_path),
         "base_overrides": MappingProxyType(dict(overrides or {})),  # not a dict: SolaraViz keeps it fixed
-        "rng": {"type": "SliderInt", "label": "seed", "value": int(sc.run.seed if rng is None else rng),
-                "min": 0, "max": max(SEED_MAX, int(sc.run.seed if rng is None else rng)), "step": 1},
+        "rng": {
+            "type": "SliderInt",
+            "label": "seed",
+            "value": int(sc.run.seed if rng is None else rng),
+            "min": 0,
+            "max": max(SEED_MAX, int(sc.run.seed if rng is None else rng)),
+            "step": 1,
+        },
     }
     for name, lever in LEVERS.items():
         value = values[name]
@@ -180,8 +186,11 @@ def model_params(
         else:
             cast = int if lever.kind == "int" else float
             params[name] = {
-                "type": "SliderInt" if lever.kind == "int" else "SliderFloat", "label": lever.label,
-                "value": cast(value), "min": cast(min(lever.low, value)), "max": cast(max(lever.high, value)),
+                "type": "SliderInt" if lever.kind == "int" else "SliderFloat",
+                "label": lever.label,
+                "value": cast(value),
+                "min": cast(min(lever.low, value)),
+                "max": cast(max(lever.high, value)),
                 "step": cast(lever.step),
             }
     return params
@@ -229,6 +238,7 @@ def Page() -> Any:
     """The Solara app served by `community-sim viz`: one view per browser session."""
     start = solara.use_memo(_start_from_environment, [])
     params = solara.use_memo(lambda: model_params(**start), [])
-    model = solara.use_memo(lambda: VizCommunity(start["scenario_path"], start["overrides"], params["rng"]["value"]),
-                            [])
+    model = solara.use_memo(
+        lambda: VizCommunity(start["scenario_path"], start["overrides"], params["rng"]["value"]), []
+    )
     return CommunityView(model, params)

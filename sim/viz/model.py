@@ -48,15 +48,17 @@ class Lever:
 
 
 LEVERS: dict[str, Lever] = {
-    "entry_threshold": Lever("entry.threshold", "entry threshold", "choice",
-                             choices=("free", "paid", "invite", "review", "task")),
+    "entry_threshold": Lever(
+        "entry.threshold", "entry threshold", "choice", choices=("free", "paid", "invite", "review", "task")
+    ),
     "entry_fee": Lever("entry.fee", "entry fee (paid threshold)", "float", 1.0, 200.0, 1.0),
     "kol_posts_per_day": Lever("output.kol_posts_per_day", "KOL posts per day", "float", 0.0, 8.0, 0.5),
     "ad_policy": Lever("moderation.ad_policy", "ad policy", "choice", choices=("tolerate", "warn_then_kick", "kick")),
     "admins": Lever("roles.admins", "admins", "int", 0, 6, 1),
     "capacity": Lever("groups.capacity", "group capacity", "int", 50, 500, 10),
-    "split_policy": Lever("groups.split_policy", "split policy", "choice",
-                          choices=("none", "at_capacity", "dunbar", "low_activity")),
+    "split_policy": Lever(
+        "groups.split_policy", "split policy", "choice", choices=("none", "at_capacity", "dunbar", "low_activity")
+    ),
     "channel_inflow": Lever("acquisition.channel_inflow_per_day", "channel inflow per day", "float", 0.0, 100.0, 1.0),
     "referral_rate": Lever("acquisition.referral_rate", "referral rate", "float", 0.0, 0.1, 0.005),
 }
@@ -149,9 +151,15 @@ class VizCommunity(CommunityModel):
         referral_rate: float | None = None,
     ) -> None:
         levers = {
-            "entry_threshold": entry_threshold, "entry_fee": entry_fee, "kol_posts_per_day": kol_posts_per_day,
-            "ad_policy": ad_policy, "admins": admins, "capacity": capacity, "split_policy": split_policy,
-            "channel_inflow": channel_inflow, "referral_rate": referral_rate,
+            "entry_threshold": entry_threshold,
+            "entry_fee": entry_fee,
+            "kol_posts_per_day": kol_posts_per_day,
+            "ad_policy": ad_policy,
+            "admins": admins,
+            "capacity": capacity,
+            "split_policy": split_policy,
+            "channel_inflow": channel_inflow,
+            "referral_rate": referral_rate,
         }
         overrides = {**dict(base_overrides or {}), **lever_overrides(**levers)}
         scenario = load_scenario(scenario_path, overrides=overrides)
@@ -177,20 +185,35 @@ class VizCommunity(CommunityModel):
         if self.records:
             r = self.records[-1]
             self._latest = {
-                "new": r["new"], "active": r["active"], "dormant": r["dormant"], "gone": r["left"] + r["kicked"],
-                "members": r["members"], "messages": r["messages"], "ads": r["ad_messages"],
-                "ads removed": r["ads_removed"], "groups": r["groups"], "largest group": r["max_group_size"],
+                "new": r["new"],
+                "active": r["active"],
+                "dormant": r["dormant"],
+                "gone": r["left"] + r["kicked"],
+                "members": r["members"],
+                "messages": r["messages"],
+                "ads": r["ad_messages"],
+                "ads removed": r["ads_removed"],
+                "groups": r["groups"],
+                "largest group": r["max_group_size"],
                 "mean satisfaction": r["mean_satisfaction"],
             }
         else:
-            counts = dict(zip(STAGE_NAMES, np.bincount(self.people.stage, minlength=len(STAGE_NAMES)).tolist(),
-                              strict=True))
+            counts = dict(
+                zip(STAGE_NAMES, np.bincount(self.people.stage, minlength=len(STAGE_NAMES)).tolist(), strict=True)
+            )
             rows = self.people.members()
             sizes = np.bincount(self.people.group[rows], minlength=self.groups.count)
             self._latest = {
-                "new": counts["new"], "active": counts["active"], "dormant": counts["dormant"],
-                "gone": counts["left"] + counts["kicked"], "members": int(rows.size), "messages": 0, "ads": 0,
-                "ads removed": 0, "groups": int((sizes > 0).sum()), "largest group": int(sizes.max(initial=0)),
+                "new": counts["new"],
+                "active": counts["active"],
+                "dormant": counts["dormant"],
+                "gone": counts["left"] + counts["kicked"],
+                "members": int(rows.size),
+                "messages": 0,
+                "ads": 0,
+                "ads removed": 0,
+                "groups": int((sizes > 0).sum()),
+                "largest group": int(sizes.max(initial=0)),
                 "mean satisfaction": float(self.people.satisfaction[rows].mean()) if rows.size else float("nan"),
             }
         self.datacollector.collect(self)
