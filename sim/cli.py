@@ -132,7 +132,7 @@ def load(path: Path, sets: Sequence[str] | None) -> tuple[Any, dict[str, str]]:
     except ValueError as exc:
         fail(str(exc))
     try:
-        return sim.load_scenario(path, overrides=overrides), overrides
+        return sim.load_scenario(path, overrides=overrides, cli=True), overrides
     except ScenarioError as exc:
         fail(str(exc))
 

@@ -173,12 +173,12 @@ BAD = {
     "range bound not a number": (
         HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = "a", max = 2}\n',
         "parameters.entry.fee",
-        "must be a number",
+        "must be a finite number",
     ),
     "range bound out of the key's bounds": (
         HEAD + 'design = "lhs"\nsamples = 4\n[parameters]\nentry.fee = {min = -5, max = 2}\n',
         "parameters.entry.fee",
-        "greater than or equal to 0",
+        ">= 0 and <= 1e6",
     ),
     "unknown scenario key": (
         HEAD + 'design = "grid"\n[parameters]\nentry.treshold = ["free"]\n',
@@ -215,12 +215,12 @@ BAD = {
     "replicates < 1": (
         ('base = "{base}"\ndays = 20\nreplicates = 0\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n'),
         "replicates",
-        "must be >= 1",
+        "must be an integer >= 1",
     ),
     "days < 1": (
         'base = "{base}"\ndays = 0\nreplicates = 1\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n',
         "days",
-        "must be >= 1",
+        "must be an integer >= 1",
     ),
     "days not an integer": (
         ('base = "{base}"\ndays = "ten"\nreplicates = 1\ndesign = "grid"\n[parameters]\nentry.fee = [1]\n'),

@@ -50,8 +50,10 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.seeds import design_rng, root_entropy
+from sim.resources import MAX_POINTS, MAX_REPLICATES, MAX_RUNS, MAX_SAMPLES, run_memory, sweep_memory
 from sim.scenario import Scenario, ScenarioError, load_scenario
-from sim.scenario.loader import read_toml
+from sim.scenario.loader import _parse_literal, read_toml
+from sim.scenario.schema import MAX_DAYS
 
 __all__ = [
     "DESIGNS",
@@ -67,6 +69,9 @@ DESIGNS = ("grid", "lhs", "sobol", "morris")
 SAMPLED = ("lhs", "sobol", "morris")
 MORRIS_LEVELS = 4
 """Levels of the Morris grid (SALib's default): each factor takes 4 values in [0, 1]."""
+MIN_SOBOL_SAMPLES = 64
+"""Smallest sobol N whose indices are worth reading: below it their bootstrap CIs are typically wider
+than the indices (Saltelli et al. 2010 use N in the hundreds to thousands); `sweep` and `analyze` warn."""
 
 REQUIRED = ("base", "days", "replicates", "design", "parameters")
 OPTIONAL = ("samples", "seed", "name", "description")
@@ -165,10 +170,33 @@ class Sweep:
     # ------------------------------------------------------------ points
     @property
     def n_points(self) -> int:
-        """Number of parameter points of the design."""
-        if self.design == "grid":
-            return math.prod(len(p.values) for p in self.parameters.values())  # type: ignore[union-attr]
-        return len(self.unit_sample())
+        """Number of parameter points of the design, counted without drawing them."""
+        return design_points(self.design, [_levels(p) for p in self.parameters.values()], self.samples)
+
+    def warnings(self) -> list[str]:
+        """What makes the sweep's results weak without making it wrong (printed by `sweep` and `analyze`)."""
+        if self.design == "sobol" and int(self.samples or 0) < MIN_SOBOL_SAMPLES:
+            return [
+                f"samples = {self.samples} is below {MIN_SOBOL_SAMPLES}: the Sobol' indices will be unreliable "
+                "(confidence intervals wider than the indices); use samples >= 64 to read them"
+            ]
+        return []
+
+    def memory(self, concurrent: int) -> int:
+        """Estimated peak memory (bytes) of running the sweep with `concurrent` runs at a time.
+
+        The per-run part takes the largest potential pool any point can have.
+        """
+        base = load_scenario(self.base)
+        pool = self.parameters.get("population.potential_pool")
+        if pool is not None:
+            largest = max(pool.values) if isinstance(pool, Choices) else pool.max
+            base = base.model_copy(
+                update={"population": base.population.model_copy(update={"potential_pool": largest})}
+            )
+        per_run = run_memory(base, days=self.days)
+        n_values = self.n_points * max(1, len(self.parameters))
+        return sweep_memory(self.n_runs, n_values, per_run, min(concurrent, self.n_runs))
 
     @property
     def n_runs(self) -> int:
@@ -257,8 +285,8 @@ def load_sweep(path: str | Path) -> Sweep:
     except ScenarioError as exc:
         raise SweepError(path, "base", str(exc)) from None
 
-    days = _positive_int(path, "days", data["days"])
-    replicates = _positive_int(path, "replicates", data["replicates"])
+    days = _positive_int(path, "days", data["days"], maximum=MAX_DAYS)
+    replicates = _positive_int(path, "replicates", data["replicates"], maximum=MAX_REPLICATES)
     design = data["design"]
     if design not in DESIGNS:
         raise SweepError(path, "design", f"{design!r} is not a design; allowed values: {', '.join(DESIGNS)}")
@@ -266,7 +294,7 @@ def load_sweep(path: str | Path) -> Sweep:
     if design in SAMPLED:
         if samples is None:
             raise SweepError(path, "samples", f"missing; design '{design}' needs samples (a number of points)")
-        samples = _positive_int(path, "samples", samples)
+        samples = _positive_int(path, "samples", samples, maximum=MAX_SAMPLES)
         if design == "sobol" and samples & (samples - 1):
             raise SweepError(
                 path,
@@ -277,7 +305,7 @@ def load_sweep(path: str | Path) -> Sweep:
         raise SweepError(path, "samples", "only lhs, sobol and morris take samples; a grid has one point per level")
     seed = data.get("seed")
     if seed is not None:
-        seed = _positive_int(path, "seed", seed, minimum=0)
+        seed = _positive_int(path, "seed", seed, minimum=0, maximum=2**63 - 1)
     for key in ("name", "description"):
         if not isinstance(data.get(key, ""), str):
             raise SweepError(path, key, "must be a string")
@@ -288,6 +316,19 @@ def load_sweep(path: str | Path) -> Sweep:
             path, "parameters", 'must be a table of at least one scenario key, e.g. entry.threshold = ["free", "paid"]'
         )
     parameters = {key: _parameter(path, base, design, key, spec) for key, spec in _flatten(path, raw)}
+    n_points = design_points(design, [_levels(p) for p in parameters.values()], samples)
+    where = "parameters" if design == "grid" else "samples"
+    if n_points > MAX_POINTS:
+        raise SweepError(
+            path, where, f"the {design} design has {n_points:,} points; at most {MAX_POINTS:,} are allowed"
+        )
+    if n_points * replicates > MAX_RUNS:
+        raise SweepError(
+            path,
+            "replicates",
+            f"{n_points:,} points x {replicates:,} replicates = {n_points * replicates:,} runs; "
+            f"at most {MAX_RUNS:,} are allowed",
+        )
     sweep = Sweep(
         path=path,
         base=base,
@@ -306,11 +347,33 @@ def load_sweep(path: str | Path) -> Sweep:
     return sweep
 
 
-def _positive_int(path: Path, key: str, value: Any, minimum: int = 1) -> int:
+def design_points(design: str, levels: list[int | None], samples: int | None) -> int:
+    """Points of a design, from its parameters' level counts (None for a range) and samples.
+
+    Counted, not drawn, so an oversized design is refused before it is built.
+    """
+    if design == "grid":
+        return math.prod(n or 1 for n in levels)
+    n = int(samples or 0)
+    d = len(levels)
+    if design == "sobol":
+        return n * (2 * d + 2)
+    if design == "morris":
+        return n * (d + 1)
+    return n
+
+
+def _levels(parameter: Parameter) -> int | None:
+    return len(parameter.values) if isinstance(parameter, Choices) else None
+
+
+def _positive_int(path: Path, key: str, value: Any, minimum: int = 1, maximum: int | None = None) -> int:
+    bounds = f">= {minimum}" + (f" and <= {maximum:,}" if maximum is not None else "")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SweepError(path, key, f"must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise SweepError(path, key, f"must be >= {minimum}, got {value}")
+        shown = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+        raise SweepError(path, key, f"must be an integer {bounds}, got {shown}")
+    if value < minimum or (maximum is not None and value > maximum):
+        raise SweepError(path, key, f"must be an integer {bounds}, got {value:,}")
     return value
 
 
@@ -343,12 +406,17 @@ def _parameter(path: Path, base: Path, design: str, key: str, spec: Any) -> Para
     if isinstance(spec, list):
         if not spec:
             raise SweepError(path, where, "empty list; give at least one value")
+        if len(spec) > MAX_POINTS:
+            raise SweepError(path, where, f"{len(spec):,} values; at most {MAX_POINTS:,} are allowed")
         for value in spec:
             if isinstance(value, (list, dict)):
                 raise SweepError(path, where, f"values must be plain TOML values, got {value!r}")
+            _check_string(path, where, value)
             _check_value(path, base, key, value)
-        if len(set(map(_canonical, spec))) < len(spec):
-            raise SweepError(path, where, f"repeated value in {spec!r}")
+        canonical = [_canonical(v) for v in spec]
+        for i, value in enumerate(canonical):
+            if value in canonical[:i]:
+                raise SweepError(path, where, f"repeated value {spec[i]!r} in {spec!r}; list each value once")
         return Choices(tuple(spec))
     if _is_range(spec):
         if design == "grid":
@@ -362,8 +430,8 @@ def _parameter(path: Path, base: Path, design: str, key: str, spec: Any) -> Para
             if bound not in spec:
                 raise SweepError(path, where, f"range without {bound}; write {{min = .., max = ..}}")
             value = spec[bound]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise SweepError(path, where, f"{bound} must be a number, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise SweepError(path, where, f"{bound} must be a finite number, got {value!r}")
         lo, hi = spec["min"], spec["max"]
         if lo > hi:
             raise SweepError(path, where, f"min > max ({lo} > {hi})")
@@ -408,4 +476,13 @@ def _is_integer_key(key: str) -> bool:
 
 
 def _canonical(value: Any) -> str:
+    """The value as a key for spotting repeats: 1 and 1.0 are the same level."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        value = float(value)
     return json.dumps(value, sort_keys=True)
+
+
+def _check_string(path: Path, where: str, value: Any) -> None:
+    """A quoted number or boolean ("50", "true") is a string, not the value: refuse it as the scenario would."""
+    if isinstance(value, str) and not isinstance(_parse_literal(value), str):
+        raise SweepError(path, where, f'"{value}" is a string; write the value without quotes')

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
+from sim.scenario.keys import describe_allowed
 from sim.scenario.schema import ActivityPlan, Scenario
 
 
@@ -22,19 +24,31 @@ class ScenarioError(ValueError):
         super().__init__(where + problem)
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+MAX_EXTENDS = 8
+"""Deepest `extends` chain: a scenario may start from at most this many files above it."""
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario or sweep file read (1 MB): a real one is a few kB."""
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *, cli: bool = False) -> Scenario:
     """Load a scenario file, following `extends`, then apply dotted-key overrides.
 
     Overrides map keys such as ``"moderation.ad_policy"`` to values; a string value is
     read as a TOML literal when it is one (``"0.5"`` -> 0.5, ``"true"`` -> True), so values
-    from the command line need no quoting.
+    from the command line need no quoting. With `cli`, the overrides came from `--set`
+    and an error in one of them names ``--set key=value`` rather than the file.
     """
     path = Path(path)
-    data = _read_chain(path, ())
+    origins: dict[str, Path] = {}
+    data = _read_chain(path, (), origins)
+    sources: dict[str, str] = {}
     for key, value in (overrides or {}).items():
-        _set_dotted(data, key, _parse_literal(value), source=f"{path} (override)")
+        source = f"--set {key}={value}" if cli else f"{path} (override {key}={value!r})"
+        _set_dotted(data, key, _parse_literal(value), source=source)
+        sources[key] = source
     data.setdefault("name", path.stem)
-    return _validate(data, path)
+    return _validate(data, path, {**{k: str(v) for k, v in origins.items()}, **sources})
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
@@ -43,34 +57,64 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
 
 
 def read_toml(path: Path, error: type[ValueError], what: str) -> dict[str, Any]:
-    """Parse a TOML file; a missing, unreadable or malformed file raises `error(path, None, problem)`."""
+    """Parse a TOML file; a missing, unreadable, binary or malformed file raises `error(path, None, problem)`."""
+    if path.is_dir():
+        raise error(path, None, f"is a directory, not a {what} file (a .toml file)")
     if not path.is_file():
         raise error(path, None, f"{what} file not found")
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise error(path, None, f"not valid TOML ({exc})") from None
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise error(path, None, f"cannot read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise error(path, None, f"larger than {MAX_FILE_BYTES // 1000} kB; a {what} file is a small TOML text file")
+    if b"\0" in raw:
+        raise error(path, None, f"is a binary file, not a {what} file (TOML text)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(path, None, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(path, None, f"not valid TOML ({exc})") from None
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+def _read_chain(path: Path, seen: tuple[Path, ...], origins: dict[str, Path]) -> dict[str, Any]:
+    """Merge the tables of `path` and the files it extends; `origins` learns which file set each key."""
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(p.name for p in (*seen, resolved))
         raise ScenarioError(path, "extends", f"circular extends ({chain})")
+    if len(seen) > MAX_EXTENDS:
+        raise ScenarioError(path, "extends", f"chain deeper than {MAX_EXTENDS} files; extend a file nearer the base")
     data = read_toml(path, ScenarioError, "scenario")
     parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError(path, "extends", "must be a file path string")
-    parent_path = path.parent / parent
-    if not parent_path.is_file():
-        raise ScenarioError(path, "extends", f"file '{parent}' not found (looked in {path.parent})")
-    base = _read_chain(parent_path, (*seen, resolved))
+    base: dict[str, Any] = {}
+    if parent is not None:
+        if not isinstance(parent, str) or not parent:
+            raise ScenarioError(path, "extends", f"must be a .toml file path relative to this one, got {parent!r}")
+        parent_path = path.parent / parent
+        if parent_path.is_dir():
+            raise ScenarioError(path, "extends", f"'{parent}' is a directory; name a .toml scenario file")
+        if parent_path.suffix != ".toml":
+            raise ScenarioError(path, "extends", f"'{parent}' is not a .toml file; a scenario extends a scenario file")
+        if not parent_path.is_file():
+            raise ScenarioError(path, "extends", f"file '{parent}' not found (looked in {path.parent})")
+        base = _read_chain(parent_path, (*seen, resolved), origins)
+    for key in _dotted_keys(data):
+        origins[key] = path
     return _merge(base, data)
+
+
+def _dotted_keys(data: dict[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for name, value in data.items():
+        if isinstance(value, dict):
+            keys += _dotted_keys(value, f"{prefix}{name}.")
+        keys.append(f"{prefix}{name}")
+    return keys
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -118,75 +162,117 @@ def _all_keys() -> list[str]:
     return keys
 
 
-def _unknown(key: str, source: str | Path, candidates: list[str]) -> ScenarioError:
-    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return ScenarioError(source, key, f"unknown key{hint}")
+def _unknown(key: str, source: str | Path, candidates: list[str], section: list[str] | None = None) -> ScenarioError:
+    """Report an unknown key: suggest the closest valid one when it is close, else list the section's keys."""
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
+    if close:
+        hint = f"did you mean '{close[0]}'?"
+    else:
+        valid = section if section is not None else candidates
+        hint = "valid keys: " + ", ".join(valid)
+    return ScenarioError(source, key, f"unknown key; {hint}")
 
 
 def _check_key_path(parts: list[str], source: str | Path) -> None:
     key = ".".join(parts)
     if key not in _all_keys():
-        raise _unknown(key, source, _all_keys())
+        fields = _section_fields(Scenario)
+        if parts[0] not in fields:
+            raise _unknown(key, source, _all_keys(), section=_section_names())
+        raise _unknown(key, source, _all_keys(), section=[k for k in _all_keys() if k.startswith(f"{parts[0]}.")])
 
 
-def _check_unknown(data: dict[str, Any], source: str | Path) -> None:
+def _section_names() -> list[str]:
+    return [name for name in _section_fields(Scenario) if name != "activities"] + ["activities"]
+
+
+def _check_unknown(data: dict[str, Any], source: str | Path, origins: dict[str, str]) -> None:
     """Name an unknown key with its closest valid spelling before pydantic sees it."""
     fields = _section_fields(Scenario)
     for name, value in data.items():
         if name not in fields:
-            raise _unknown(name, source, list(fields) + _all_keys())
+            raise _unknown(name, origins.get(name, source), list(fields) + _all_keys(), section=_section_names())
         annotation = fields[name]
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(value, dict):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if not isinstance(value, dict):
+                raise ScenarioError(origins.get(name, source), name, f"must be a table [{name}], got {value!r}")
             for sub in value:
                 if sub not in annotation.model_fields:
-                    raise _unknown(f"{name}.{sub}", source, _all_keys())
-    for i, plan in enumerate(data.get("activities") or []):
-        for sub in plan if isinstance(plan, dict) else ():
+                    key = f"{name}.{sub}"
+                    section = [f"{name}.{k}" for k in annotation.model_fields]
+                    raise _unknown(key, origins.get(key, source), _all_keys(), section=section)
+    plans = data.get("activities")
+    if plans is not None and not isinstance(plans, list):
+        where = origins.get("activities", source)
+        raise ScenarioError(where, "activities", "must be an array of tables [[activities]]")
+    for i, plan in enumerate(plans or []):
+        if not isinstance(plan, dict):
+            raise ScenarioError(origins.get("activities", source), f"activities[{i}]", "must be a table [[activities]]")
+        for sub in plan:
             if sub not in ActivityPlan.model_fields:
                 candidates = [f"activities[{i}].{k}" for k in ActivityPlan.model_fields]
-                raise _unknown(f"activities[{i}].{sub}", source, candidates)
+                raise _unknown(f"activities[{i}].{sub}", origins.get("activities", source), candidates)
 
 
-def _validate(data: dict[str, Any], source: str | Path) -> Scenario:
-    _check_unknown(data, source)
+def _validate(data: dict[str, Any], source: str | Path, origins: dict[str, str] | None = None) -> Scenario:
+    origins = origins or {}
+    _check_unknown(data, source, origins)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _one_line(exc, source) from None
+        raise _one_line(exc, source, origins) from None
 
 
-def _one_line(exc: ValidationError, source: str | Path) -> ScenarioError:
+def _one_line(exc: ValidationError, source: str | Path, origins: dict[str, str]) -> ScenarioError:
     err = exc.errors()[0]
     loc = [str(p) for p in err["loc"]]
-    key = ".".join(loc).replace(".activities.", "activities.") or None
+    key = ".".join(loc) or None
+    dotted = key
     if loc[:1] == ["activities"] and len(loc) > 1:
         key = f"activities[{loc[1]}]" + "".join(f".{p}" for p in loc[2:])
+        dotted = "activities"
+    where = origins.get(dotted or "", source)
     given = err.get("input")
     problem = err["msg"]
-    allowed = _allowed(loc)
-    if err["type"] == "literal_error" and allowed:
-        problem = f"'{given}' is not allowed; allowed values: {', '.join(allowed)}"
-    elif err["type"] == "value_error":
+    field = _field(loc)
+    if err["type"] == "value_error":
         problem = problem.removeprefix("Value error, ")
         if not loc:
             return ScenarioError(source, None, problem)
+    elif err["type"] == "literal_error" and field is not None:
+        problem = f"'{given}' is not allowed; allowed values: {describe_allowed(field).removeprefix('one of ')}"
+    elif field is not None:
+        problem = f"must be {describe_allowed(field)}, got {_show(given)}"
     else:
-        problem = f"{problem} (got {given!r})"
-    return ScenarioError(source, key, problem)
+        problem = f"{problem} (got {_show(given)})"
+    return ScenarioError(where, key, problem)
 
 
-def _allowed(loc: list[str]) -> list[str]:
+def _show(value: Any) -> str:
+    """Show a value as the user wrote it in TOML: strings quoted, booleans lower case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
+
+
+def _field(loc: list[str]) -> FieldInfo | None:
+    """Find the schema field at a validation error's location (None for the scenario as a whole)."""
     model: Any = Scenario
+    field = None
     for part in loc:
         if part.isdigit():
             continue
         field = getattr(model, "model_fields", {}).get(part)
         if field is None:
-            return []
+            return None
         model = field.annotation
         args = typing.get_args(model)
         if args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
             model = args[0]
-    args = typing.get_args(model)
-    return [str(a) for a in args] if args and all(isinstance(a, str) for a in args) else []
+        elif isinstance(model, type) and issubclass(model, BaseModel):
+            pass
+    if field is None or isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+        return None
+    return field

@@ -1,8 +1,10 @@
 """The scenario schema: every lever and parameter of the model, typed and bounded.
 
 A scenario is a TOML file in sections; each section below is one table. Every field has
-a default, a unit in its description and a range, so a file only states what differs
-from the baseline. `docs/ODD.md` explains each parameter's meaning and source.
+a default, a one-line meaning (`description`), a finite range (`ge`/`gt`/`le`/`lt`) and,
+in `json_schema_extra`, its unit and source, so a file only states what differs from the
+baseline. `sim.scenario.keys.key_table` lists them (`community-sim keys`); docs/ODD.md §8
+documents the same keys at more length.
 """
 
 from __future__ import annotations
@@ -16,239 +18,1101 @@ AdPolicy = Literal["tolerate", "warn_then_kick", "kick"]
 SplitPolicy = Literal["none", "at_capacity", "dunbar", "low_activity"]
 ActivityKind = Literal["checkin", "sharing", "discussion", "red_packet", "meetup"]
 
+MAX_SEED = 2**63 - 1
+"""Largest seed: seeds are 64-bit SeedSequence entropy, as the sweeps' seed trees make them."""
+MAX_DAYS = 36_500
+"""Longest run, in days (100 years): the one bound of `run.days`, `--days` and a sweep's `days`."""
+
 
 class Section(BaseModel):
-    """Base of every section: unknown keys are errors, values are validated on assignment."""
+    """Base of every section: unknown keys are errors, values are validated on assignment.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Types are strict (``true`` is not an integer, ``"50"`` is not a number, ``1`` is not a
+    boolean; an integer is accepted where a real is expected) and no value may be inf or NaN.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True, allow_inf_nan=False)
 
 
 class Run(Section):
     """Seed and length of a run."""
 
-    seed: int = Field(0, ge=0, description="seed of every random draw (SeedSequence root)")
-    days: int = Field(180, ge=1, le=36500, description="simulated days (one step = one day)")
+    seed: int = Field(
+        0,
+        ge=0,
+        le=MAX_SEED,
+        description="seed of every random draw (SeedSequence root)",
+        json_schema_extra={"unit": "—", "source": "technical"},
+    )
+    days: int = Field(
+        180,
+        ge=1,
+        le=MAX_DAYS,
+        description="simulated days (one step = one day)",
+        json_schema_extra={"unit": "days", "source": "technical"},
+    )
 
 
 class Population(Section):
     """The potential pool and the spread of its traits (§7.1 of docs/ODD.md)."""
 
-    potential_pool: int = Field(20_000, ge=1, description="people who could ever join (M), members included")
-    initial_members: int = Field(100, ge=0, description="members on day 0")
-    initial_left: int = Field(0, ge=0, description="people who had already left by day 0 (irSIR's R(0))")
-    interest_mean: float = Field(0.5, gt=0, lt=1, description="mean interest match to the topic (beta), 0..1")
-    interest_concentration: float = Field(4.0, gt=0, description="beta concentration a+b; higher = more alike")
-    propensity_mean: float = Field(1.0, gt=0, description="messages/day of an engaged member (lognormal mean)")
-    propensity_sigma: float = Field(0.8, ge=0, description="lognormal sigma of activity propensity")
-    patience_mean: float = Field(1.0, gt=0, description="mean patience (gamma), scales leave hazard down")
-    patience_shape: float = Field(4.0, gt=0, description="gamma shape of patience; larger = less spread")
-    wtp_mean: float = Field(60.0, ge=0, description="mean willingness to pay, currency (lognormal)")
-    wtp_sigma: float = Field(0.8, ge=0, description="lognormal sigma of willingness to pay")
-    homogeneous: bool = Field(False, description="all traits at their means (for the classic special cases)")
+    potential_pool: int = Field(
+        20000,
+        ge=1,
+        le=1_000_000_000,
+        description="people who could ever join (M), members included",
+        json_schema_extra={"unit": "people", "source": "Bass 1969 (market potential m); value: calibration"},
+    )
+    initial_members: int = Field(
+        100,
+        ge=0,
+        le=1_000_000_000,
+        description="members on day 0",
+        json_schema_extra={
+            "unit": "people",
+            "source": "seed 002 §2.2 (the first members shape the group); value: calibration",
+        },
+    )
+    initial_left: int = Field(
+        0,
+        ge=0,
+        le=1_000_000_000,
+        description="people who had already left by day 0 (irSIR's R(0))",
+        json_schema_extra={"unit": "people", "source": "Cannarella & Spechler 2014 (R(0) > 0); default 0"},
+    )
+    interest_mean: float = Field(
+        0.5,
+        gt=0,
+        lt=1,
+        description="mean interest match to the topic (beta), 0..1",
+        json_schema_extra={
+            "unit": "0..1",
+            "source": "seed 002 §2.1 (同好), seed 000; Ren & Kraut 2014 (topical fit); value: calibration",
+        },
+    )
+    interest_concentration: float = Field(
+        4.0,
+        gt=0,
+        le=1000.0,
+        description="beta concentration a+b; higher = more alike",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    propensity_mean: float = Field(
+        1.0,
+        gt=0,
+        le=1000.0,
+        description="messages/day of an engaged member (lognormal mean)",
+        json_schema_extra={
+            "unit": "messages/day",
+            "source": "calibration (heavy-tailed participation, Kraut & Resnick 2012)",
+        },
+    )
+    propensity_sigma: float = Field(
+        0.8,
+        ge=0,
+        le=5.0,
+        description="lognormal sigma of activity propensity",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    patience_mean: float = Field(
+        1.0,
+        gt=0,
+        le=100.0,
+        description="mean patience (gamma), scales leave hazard down",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    patience_shape: float = Field(
+        4.0,
+        gt=0,
+        le=1000.0,
+        description="gamma shape of patience; larger = less spread",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    wtp_mean: float = Field(
+        60.0,
+        ge=0,
+        le=1000000.0,
+        description="mean willingness to pay, currency (lognormal)",
+        json_schema_extra={
+            "unit": "currency",
+            "source": "seed 003 §money (membership and product paths); value: calibration",
+        },
+    )
+    wtp_sigma: float = Field(
+        0.8,
+        ge=0,
+        le=5.0,
+        description="lognormal sigma of willingness to pay",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    homogeneous: bool = Field(
+        False,
+        description="all traits at their means (for the classic special cases)",
+        json_schema_extra={"unit": "bool", "source": "Bass 1969; Cannarella & Spechler 2014; Ribeiro 2014"},
+    )
 
 
 class Entry(Section):
     """The entry threshold (门槛) and the commitment of those who pass it."""
 
-    threshold: EntryThreshold = Field("free", description="entry threshold applied to every arrival")
-    fee: float = Field(0.0, ge=0, description="entry fee, currency (paid threshold)")
-    fee_period_days: int = Field(0, ge=0, description="renewal period in days; 0 = one-off fee")
-    renewal_min_satisfaction: float = Field(0.2, description="satisfaction needed to renew a paid membership")
-    invite_code_share: float = Field(0.1, ge=0, le=1, description="share of channel arrivals holding an invite code")
-    review_min_interest: float = Field(0.55, ge=0, le=1, description="interest a reviewer accepts (review)")
-    review_minutes: float = Field(1.0, ge=0, description="admin minutes per reviewed applicant")
-    task_effort: float = Field(0.3, ge=0, lt=1, description="interest below which nobody does the entry task")
-    commitment: float | None = Field(None, ge=0, description="commitment of a member who passed; default by threshold")
+    threshold: EntryThreshold = Field(
+        "free",
+        description="entry threshold applied to every arrival",
+        json_schema_extra={"unit": "—", "source": "seed 003 §rules (thresholds list); seed 002 §2.2 (加入原则), §4.2"},
+    )
+    fee: float = Field(
+        0.0,
+        ge=0,
+        le=1000000.0,
+        description="entry fee, currency (paid threshold)",
+        json_schema_extra={
+            "unit": "currency",
+            "source": "seed 002 §4.2 (付费: yearly or permanent); value: calibration",
+        },
+    )
+    fee_period_days: int = Field(
+        0,
+        ge=0,
+        le=36500,
+        description="renewal period in days; 0 = one-off fee",
+        json_schema_extra={"unit": "days", "source": "seed 002 §4.2 (年费或者永久)"},
+    )
+    renewal_min_satisfaction: float = Field(
+        0.2,
+        ge=-5.0,
+        le=5.0,
+        description="satisfaction needed to renew a paid membership",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    invite_code_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="share of channel arrivals holding an invite code",
+        json_schema_extra={"unit": "0..1", "source": "seed 003 §rules (方向邀请, invite code); value: calibration"},
+    )
+    review_min_interest: float = Field(
+        0.55,
+        ge=0,
+        le=1,
+        description="interest a reviewer accepts (review)",
+        json_schema_extra={"unit": "0..1", "source": "seed 003 §rules (条件过滤); value: calibration"},
+    )
+    review_minutes: float = Field(
+        1.0,
+        ge=0,
+        le=1440.0,
+        description="admin minutes per reviewed applicant",
+        json_schema_extra={"unit": "minutes", "source": "calibration"},
+    )
+    task_effort: float = Field(
+        0.3,
+        ge=0,
+        lt=1,
+        description="interest below which nobody does the entry task",
+        json_schema_extra={
+            "unit": "0..1",
+            "source": "seed 002 §4.2 (转发海报, 问卷); seed 003 §rules (完成任务); value: calibration",
+        },
+    )
+    commitment: float | None = Field(
+        None,
+        ge=0,
+        le=100.0,
+        description="commitment of a member who passed; default by threshold",
+        json_schema_extra={
+            "unit": "—",
+            "source": 'seed 002 §2.2, §4.2 ("if I paid, I cherish it"); '
+            "Kraut & Resnick 2012 (entry barriers raise commitment); per-threshold values: calibration",
+        },
+    )
 
 
 class Acquisition(Section):
     """Inflow from public channels, organic joins and referral (fission)."""
 
-    channel_inflow_per_day: float = Field(20.0, ge=0, description="people/day reached by public channels at full pool")
-    external_rate: float = Field(0.0, ge=0, description="Bass p: extra external join hazard per potential person/day")
-    referral_rate: float = Field(0.02, ge=0, description="Bass q: referral joins per active member/day at full pool")
-    referral_incentive: float = Field(0.0, ge=0, description="relative boost of referrals by an incentive (0.5 = +50%)")
-    referral_reward: float = Field(0.0, ge=0, description="currency paid per successful referral")
+    channel_inflow_per_day: float = Field(
+        20.0,
+        ge=0,
+        le=10000000.0,
+        description="people/day reached by public channels at full pool",
+        json_schema_extra={
+            "unit": "people/day",
+            "source": "seed 003 §steps (step 4: public domain → private pool); value: calibration",
+        },
+    )
+    external_rate: float = Field(
+        0.0,
+        ge=0,
+        le=10.0,
+        description="Bass p: extra external join hazard per potential person/day",
+        json_schema_extra={"unit": "1/day", "source": "Bass 1969 (p); default 0"},
+    )
+    referral_rate: float = Field(
+        0.02,
+        ge=0,
+        le=10.0,
+        description="Bass q: referral joins per active member/day at full pool",
+        json_schema_extra={
+            "unit": "1/day",
+            "source": "Bass 1969 (q); Cannarella & Spechler 2014 (β); "
+            "seed 003 §conversion (主动裂变), seed 000 step 5; value: calibration",
+        },
+    )
+    referral_incentive: float = Field(
+        0.0,
+        ge=0,
+        le=100.0,
+        description="relative boost of referrals by an incentive (0.5 = +50%)",
+        json_schema_extra={"unit": "—", "source": "seed 003 §conversion (主动裂变); value: calibration"},
+    )
+    referral_reward: float = Field(
+        0.0,
+        ge=0,
+        le=1000000.0,
+        description="currency paid per successful referral",
+        json_schema_extra={"unit": "currency/join", "source": "calibration"},
+    )
 
 
 class Activity(Section):
     """Engagement decay and reactivation: the active <-> dormant flows."""
 
-    decay_rate: float = Field(0.02, ge=0, description="g: active -> dormant hazard/day at reference satisfaction")
-    reactivation_rate: float = Field(0.02, ge=0, description="r: dormant -> active hazard/day, spontaneous")
-    peer_reactivation_rate: float = Field(0.05, ge=0, description="b: dormant -> active hazard/day per active share")
-    novelty_decay: float = Field(0.04, ge=0, le=1, description="share of novelty lost per day")
-    novelty_floor: float = Field(0.4, ge=0, le=1, description="value multiplier once novelty is gone")
-    dormant_exposure: float = Field(0.3, ge=0, le=1, description="share of the group a dormant member still sees")
+    decay_rate: float = Field(
+        0.02,
+        ge=0,
+        le=10.0,
+        description="g: active -> dormant hazard/day at reference satisfaction",
+        json_schema_extra={
+            "unit": "1/day",
+            "source": "Ribeiro 2014 (activity decay); seed 002 §2.3 (活跃度下降); value: calibration",
+        },
+    )
+    reactivation_rate: float = Field(
+        0.02,
+        ge=0,
+        le=10.0,
+        description="r: dormant -> active hazard/day, spontaneous",
+        json_schema_extra={"unit": "1/day", "source": "Ribeiro 2014; seed 003 §data (觉醒率); value: calibration"},
+    )
+    peer_reactivation_rate: float = Field(
+        0.05,
+        ge=0,
+        le=10.0,
+        description="b: dormant -> active hazard/day per active share",
+        json_schema_extra={"unit": "1/day", "source": "Ribeiro 2014 (word of mouth among members); value: calibration"},
+    )
+    novelty_decay: float = Field(
+        0.04,
+        ge=0,
+        le=1,
+        description="share of novelty lost per day",
+        json_schema_extra={
+            "unit": "1/day",
+            "source": "seed 002 §2.3 (every group is lively at first); value: calibration",
+        },
+    )
+    novelty_floor: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="value multiplier once novelty is gone",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    dormant_exposure: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="share of the group a dormant member still sees",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.2 (屏蔽: muting); value: calibration"},
+    )
 
 
 class Churn(Section):
     """Leaving: base hazard, contagious leaving (irSIR) and dormant members' extra risk."""
 
-    base_rate: float = Field(0.003, ge=0, description="leave hazard/day of a member at reference satisfaction")
-    peer_rate: float = Field(0.0, ge=0, description="v: contagious leave hazard/day per share of people who left")
-    dormant_multiplier: float = Field(3.0, ge=0, description="leave hazard of a dormant member relative to active")
+    base_rate: float = Field(
+        0.003,
+        ge=0,
+        le=10.0,
+        description="leave hazard/day of a member at reference satisfaction",
+        json_schema_extra={
+            "unit": "1/day",
+            "source": "seed 002 §2.3 (退群); Cannarella & Spechler 2014 (SIR recovery γ); value: calibration",
+        },
+    )
+    peer_rate: float = Field(
+        0.0,
+        ge=0,
+        le=10.0,
+        description="v: contagious leave hazard/day per share of people who left",
+        json_schema_extra={"unit": "1/day", "source": "Cannarella & Spechler 2014 (irSIR ν); default 0"},
+    )
+    dormant_multiplier: float = Field(
+        3.0,
+        ge=0,
+        le=100.0,
+        description="leave hazard of a dormant member relative to active",
+        json_schema_extra={"unit": "×", "source": "calibration"},
+    )
 
 
 class Onboarding(Section):
     """The new stage and the first-24-hours impression."""
 
-    new_days: int = Field(7, ge=1, description="days a member counts as new")
-    welcome: bool = Field(True, description="admins welcome newcomers (needs admin minutes)")
-    ritual: bool = Field(False, description="onboarding ritual: rules, self-introduction, welcome gift")
-    first_day_leave: float = Field(0.5, ge=0, le=1, description="first-24h leave probability with zero impression")
-    welcome_effect: float = Field(0.5, ge=0, description="impression added by a welcome")
-    ritual_effect: float = Field(0.5, ge=0, description="impression added by the onboarding ritual")
-    impression_scale: float = Field(0.5, gt=0, description="impression that divides first-day leaving by e")
+    new_days: int = Field(
+        7,
+        ge=1,
+        le=3650,
+        description="days a member counts as new",
+        json_schema_extra={"unit": "days", "source": "seed 003 §data (new users); value: calibration"},
+    )
+    welcome: bool = Field(
+        True,
+        description="admins welcome newcomers (needs admin minutes)",
+        json_schema_extra={
+            "unit": "bool",
+            "source": "seed 003 §rules (群公告和欢迎词); Kraut & Resnick 2012 (socialisation of newcomers)",
+        },
+    )
+    ritual: bool = Field(
+        False,
+        description="onboarding ritual: rules, self-introduction, welcome gift",
+        json_schema_extra={"unit": "bool", "source": "seed 002 §2.4 (仪式感), §4.3 (进群的自我介绍)"},
+    )
+    first_day_leave: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="first-24h leave probability with zero impression",
+        json_schema_extra={
+            "unit": "probability",
+            "source": "seed 003 §rules (first 24 hours decide, primacy effect); value: calibration",
+        },
+    )
+    welcome_effect: float = Field(
+        0.5,
+        ge=0,
+        le=5.0,
+        description="impression added by a welcome",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    ritual_effect: float = Field(
+        0.5,
+        ge=0,
+        le=5.0,
+        description="impression added by the onboarding ritual",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    impression_scale: float = Field(
+        0.5,
+        gt=0,
+        le=5.0,
+        description="impression that divides first-day leaving by e",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
 
 
 class Dynamics(Section):
     """Satisfaction memory and how strongly hazards respond to it; the value-feedback switch."""
 
-    value_feedback: bool = Field(True, description="false = hazards ignore value (the classic special cases)")
-    satisfaction_memory: float = Field(10.0, ge=1, description="days of memory of satisfaction (EMA horizon)")
-    sensitivity: float = Field(3.0, ge=0, description="how strongly hazards respond to satisfaction")
-    reference_satisfaction: float = Field(0.3, description="satisfaction at which hazards equal their base rates")
-    initial_satisfaction: float = Field(0.4, description="satisfaction of a member on joining")
+    value_feedback: bool = Field(
+        True,
+        description="false = hazards ignore value (the classic special cases)",
+        json_schema_extra={"unit": "bool", "source": "Bass 1969; Cannarella & Spechler 2014; Ribeiro 2014"},
+    )
+    satisfaction_memory: float = Field(
+        10.0,
+        ge=1,
+        le=3650.0,
+        description="days of memory of satisfaction (EMA horizon)",
+        json_schema_extra={"unit": "days", "source": "calibration"},
+    )
+    sensitivity: float = Field(
+        3.0,
+        ge=0,
+        le=20.0,
+        description="how strongly hazards respond to satisfaction",
+        json_schema_extra={"unit": "1/value unit", "source": "calibration"},
+    )
+    reference_satisfaction: float = Field(
+        0.3,
+        ge=-5.0,
+        le=5.0,
+        description="satisfaction at which hazards equal their base rates",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    initial_satisfaction: float = Field(
+        0.4,
+        ge=-5.0,
+        le=5.0,
+        description="satisfaction of a member on joining",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
 
 
 class Value(Section):
     """The daily value members take: content, conversation, ties, minus ads."""
 
-    content_weight: float = Field(0.8, ge=0, description="weight of KOL/admin content in daily value")
-    chat_weight: float = Field(0.4, ge=0, description="weight of members' conversation in daily value")
-    ties_weight: float = Field(0.4, ge=0, description="weight of ties to other members in daily value")
-    content_saturation: float = Field(2.0, gt=0, description="quality-weighted posts/day giving 63% of content value")
-    chat_saturation: float = Field(0.5, gt=0, description="messages/member/day giving 63% of chat value")
-    crowd_size: float = Field(
-        300.0, gt=0, description="group size at which crowding halves chat value and tie formation"
+    content_weight: float = Field(
+        0.8,
+        ge=0,
+        le=5.0,
+        description="weight of KOL/admin content in daily value",
+        json_schema_extra={
+            "unit": "value units",
+            "source": "seed 002 §2.3 (output decides value); seed 001; value: calibration",
+        },
     )
-    ties_saturation: float = Field(5.0, gt=0, description="ties giving 63% of tie value")
-    off_topic_share: float = Field(0.3, ge=0, le=1, description="share of member messages that are off-topic chatter")
-    tie_rate: float = Field(0.05, ge=0, description="ties formed/day by an engaged member in a small group")
-    tie_decay: float = Field(0.01, ge=0, le=1, description="share of ties lost per day while dormant")
-    ad_annoyance: float = Field(0.5, ge=0, description="value lost at saturating ad exposure")
-    ad_saturation: float = Field(20.0, gt=0, description="visible ads/day giving 63% of the annoyance")
+    chat_weight: float = Field(
+        0.4,
+        ge=0,
+        le=5.0,
+        description="weight of members' conversation in daily value",
+        json_schema_extra={
+            "unit": "value units",
+            "source": "seed 002 §2.3 (全员开花); seed 000 key point 2; value: calibration",
+        },
+    )
+    ties_weight: float = Field(
+        0.4,
+        ge=0,
+        le=5.0,
+        description="weight of ties to other members in daily value",
+        json_schema_extra={
+            "unit": "value units",
+            "source": "seed 002 §1 ch. 3.7 (强关系), §2.4 (归属感); value: calibration",
+        },
+    )
+    content_saturation: float = Field(
+        2.0,
+        gt=0,
+        le=1000.0,
+        description="quality-weighted posts/day giving 63% of content value",
+        json_schema_extra={"unit": "posts/day", "source": "calibration"},
+    )
+    chat_saturation: float = Field(
+        0.5,
+        gt=0,
+        le=1000.0,
+        description="messages/member/day giving 63% of chat value",
+        json_schema_extra={
+            "unit": "messages/member/day",
+            "source": "Butler 2001 (communication as a resource); value: calibration",
+        },
+    )
+    crowd_size: float = Field(
+        300.0,
+        gt=0,
+        le=10000000.0,
+        description="group size at which crowding halves chat value and tie formation",
+        json_schema_extra={
+            "unit": "members",
+            "source": "Butler 2001 (size costs); seed 002 §2.5 (bigger → feeling splits); value: calibration",
+        },
+    )
+    ties_saturation: float = Field(
+        5.0,
+        gt=0,
+        le=1000.0,
+        description="ties giving 63% of tie value",
+        json_schema_extra={"unit": "ties", "source": "calibration"},
+    )
+    off_topic_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="share of member messages that are off-topic chatter",
+        json_schema_extra={
+            "unit": "0..1",
+            "source": "Ren & Kraut 2014 (off-topic discussion and its moderation); value: calibration",
+        },
+    )
+    tie_rate: float = Field(
+        0.05,
+        ge=0,
+        le=100.0,
+        description="ties formed/day by an engaged member in a small group",
+        json_schema_extra={"unit": "ties/day", "source": "calibration"},
+    )
+    tie_decay: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="share of ties lost per day while dormant",
+        json_schema_extra={"unit": "1/day", "source": "calibration"},
+    )
+    ad_annoyance: float = Field(
+        0.5,
+        ge=0,
+        le=5.0,
+        description="value lost at saturating ad exposure",
+        json_schema_extra={
+            "unit": "value units",
+            "source": "seed 002 §2.2 (广告与灌水 → 屏蔽), §2.3; value: calibration",
+        },
+    )
+    ad_saturation: float = Field(
+        20.0,
+        gt=0,
+        le=10000.0,
+        description="visible ads/day giving 63% of the annoyance",
+        json_schema_extra={"unit": "ads/day", "source": "calibration"},
+    )
 
 
 class Output(Section):
     """Content output of KOLs and admins: cadence and quality."""
 
-    kol_posts_per_day: float = Field(2.0, ge=0, description="content posts/day planned by each KOL")
-    admin_posts_per_day: float = Field(0.2, ge=0, description="content posts/day by each admin per managed group")
-    quality: float = Field(0.7, ge=0, le=1, description="quality of each content post, 0..1")
-    regularity: float = Field(0.9, ge=0, le=1, description="probability a planned posting day happens")
+    kol_posts_per_day: float = Field(
+        2.0,
+        ge=0,
+        le=100.0,
+        description="content posts/day planned by each KOL",
+        json_schema_extra={
+            "unit": "posts/day",
+            "source": "seed 002 §2.3 (daily voice message, regular 干货 sharing); value: calibration",
+        },
+    )
+    admin_posts_per_day: float = Field(
+        0.2,
+        ge=0,
+        le=100.0,
+        description="content posts/day by each admin per managed group",
+        json_schema_extra={"unit": "posts/day/group", "source": "seed 002 §2.3; value: calibration"},
+    )
+    quality: float = Field(
+        0.7,
+        ge=0,
+        le=1,
+        description="quality of each content post, 0..1",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.3 (稳定的服务输出); value: calibration"},
+    )
+    regularity: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="probability a planned posting day happens",
+        json_schema_extra={"unit": "probability", "source": "seed 002 §2.3 (steady output); value: calibration"},
+    )
 
 
 class Roles(Section):
     """KOLs and admins on day 0 and their time."""
 
-    kols: int = Field(2, ge=0, description="KOLs on day 0")
-    admins: int = Field(1, ge=0, description="admins on day 0")
-    admin_minutes_per_day: float = Field(120.0, ge=0, description="attention of one admin, minutes/day")
-    kol_hours_per_day: float = Field(1.5, ge=0, description="time budget of one KOL, hours/day")
+    kols: int = Field(
+        2,
+        ge=0,
+        le=100000,
+        description="KOLs on day 0",
+        json_schema_extra={"unit": "agents", "source": "seed 000 step 2; seed 002 §4.4; value: calibration"},
+    )
+    admins: int = Field(
+        1,
+        ge=0,
+        le=100000,
+        description="admins on day 0",
+        json_schema_extra={"unit": "agents", "source": "seed 002 §2.2 (设立管理员)"},
+    )
+    admin_minutes_per_day: float = Field(
+        120.0,
+        ge=0,
+        le=1440.0,
+        description="attention of one admin, minutes/day",
+        json_schema_extra={
+            "unit": "minutes/day",
+            "source": "seed 002 §4.4 (one person cannot manage N groups); value: calibration",
+        },
+    )
+    kol_hours_per_day: float = Field(
+        1.5,
+        ge=0,
+        le=24.0,
+        description="time budget of one KOL, hours/day",
+        json_schema_extra={"unit": "hours/day", "source": "calibration"},
+    )
 
 
 class Kol(Section):
     """KOL time use, recognition, burnout, planned departure and cultivation."""
 
-    minutes_per_post: float = Field(30.0, gt=0, description="KOL minutes to write one post")
-    moderation_minutes: float = Field(10.0, ge=0, description="KOL minutes/day helping admins per group served")
-    praise: float = Field(0.3, ge=0, le=1, description="public praise and private thanks by the operator, 0..1")
-    reward_per_post: float = Field(0.0, ge=0, description="money paid to a KOL per post, currency")
-    reward_scale: float = Field(50.0, gt=0, description="reward/post, currency, giving 63% of the money recognition")
-    audience_scale: float = Field(50.0, gt=0, description="engaged members whose replies give 63% of reply recognition")
-    motivation_memory: float = Field(20.0, ge=1, description="days over which motivation follows recognition")
-    overload_fatigue: float = Field(0.05, ge=0, description="motivation lost/day per unit of overload")
-    burnout_threshold: float = Field(0.25, ge=0, le=1, description="motivation below which a KOL may quit")
-    quit_rate: float = Field(0.05, ge=0, description="quit hazard/day of a burnt-out KOL")
-    leave_day: int | None = Field(None, ge=1, description="day every KOL leaves at once (KOL loss); none = never")
-    cultivation_rate: float = Field(0.01, ge=0, description="hazard/day the operator turns a top member into a KOL")
-    cultivation_min_satisfaction: float = Field(0.35, description="satisfaction a member needs to be cultivated")
-    max_kols: int = Field(10, ge=0, description="cultivation stops at this many KOLs")
+    minutes_per_post: float = Field(
+        30.0,
+        gt=0,
+        le=1440.0,
+        description="KOL minutes to write one post",
+        json_schema_extra={"unit": "minutes", "source": "calibration"},
+    )
+    moderation_minutes: float = Field(
+        10.0,
+        ge=0,
+        le=1440.0,
+        description="KOL minutes/day helping admins per group served",
+        json_schema_extra={
+            "unit": "minutes/day/group",
+            "source": "seed 002 §4.4 (KOLs assist or replace the owner in management); value: calibration",
+        },
+    )
+    praise: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="public praise and private thanks by the operator, 0..1",
+        json_schema_extra={"unit": "0..1", "source": "seed 003 §farming (当众公开表扬, 私下感恩)"},
+    )
+    reward_per_post: float = Field(
+        0.0,
+        ge=0,
+        le=1000000.0,
+        description="money paid to a KOL per post, currency",
+        json_schema_extra={"unit": "currency/post", "source": "seed 003 §farming (真金白银的感恩); default 0"},
+    )
+    reward_scale: float = Field(
+        50.0,
+        gt=0,
+        le=1000000.0,
+        description="reward/post, currency, giving 63% of the money recognition",
+        json_schema_extra={"unit": "currency/post", "source": "calibration"},
+    )
+    audience_scale: float = Field(
+        50.0,
+        gt=0,
+        le=10000000.0,
+        description="engaged members whose replies give 63% of reply recognition",
+        json_schema_extra={"unit": "members", "source": "calibration"},
+    )
+    motivation_memory: float = Field(
+        20.0,
+        ge=1,
+        le=3650.0,
+        description="days over which motivation follows recognition",
+        json_schema_extra={"unit": "days", "source": "calibration"},
+    )
+    overload_fatigue: float = Field(
+        0.05,
+        ge=0,
+        le=10.0,
+        description="motivation lost/day per unit of overload",
+        json_schema_extra={"unit": "1/day", "source": "calibration"},
+    )
+    burnout_threshold: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="motivation below which a KOL may quit",
+        json_schema_extra={"unit": "0..1", "source": "calibration"},
+    )
+    quit_rate: float = Field(
+        0.05,
+        ge=0,
+        le=10.0,
+        description="quit hazard/day of a burnt-out KOL",
+        json_schema_extra={"unit": "1/day", "source": "seed 002 §4.4 (激励和淘汰制度); value: calibration"},
+    )
+    leave_day: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description="day every KOL leaves at once (KOL loss); none = never",
+        json_schema_extra={"unit": "day", "source": "DOMAIN.md (KOL dependence); scenario lever"},
+    )
+    cultivation_rate: float = Field(
+        0.01,
+        ge=0,
+        le=10.0,
+        description="hazard/day the operator turns a top member into a KOL",
+        json_schema_extra={
+            "unit": "1/day",
+            "source": "seed 003 §farming (培养意见领袖), seed 002 §4.4 (额外培养); value: calibration",
+        },
+    )
+    cultivation_min_satisfaction: float = Field(
+        0.35,
+        ge=-5.0,
+        le=5.0,
+        description="satisfaction a member needs to be cultivated",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    max_kols: int = Field(
+        10,
+        ge=0,
+        le=100000,
+        description="cultivation stops at this many KOLs",
+        json_schema_extra={"unit": "agents", "source": "calibration"},
+    )
 
 
 class Moderation(Section):
     """Admins' ad policy, attention costs, strictness and off-topic deletion."""
 
-    ad_policy: AdPolicy = Field("warn_then_kick", description="what admins do with a detected ad")
-    minutes_per_ad: float = Field(2.0, ge=0, description="admin minutes to find and handle one ad")
-    minutes_per_welcome: float = Field(1.0, ge=0, description="admin minutes to welcome one newcomer")
-    warnings_before_kick: int = Field(1, ge=0, description="warnings before a kick (warn_then_kick)")
-    warn_deterrence: float = Field(0.5, ge=0, le=1, description="probability a warned spammer stops")
-    false_positive_rate: float = Field(0.0, ge=0, le=1, description="share of normal messages wrongly flagged")
-    removed_ad_visibility: float = Field(0.1, ge=0, le=1, description="share of a removed ad's annoyance still felt")
-    wrongful_warning_hurt: float = Field(0.5, ge=0, description="satisfaction lost by a member wrongly flagged")
+    ad_policy: AdPolicy = Field(
+        "warn_then_kick",
+        description="what admins do with a detected ad",
+        json_schema_extra={
+            "unit": "—",
+            "source": "seed 002 §2.2 (管理规范), §4.3; "
+            "seed 003 §rules (banned behaviours and penalties), §farming (踢人)",
+        },
+    )
+    minutes_per_ad: float = Field(
+        2.0,
+        ge=0,
+        le=1440.0,
+        description="admin minutes to find and handle one ad",
+        json_schema_extra={"unit": "minutes", "source": "calibration"},
+    )
+    minutes_per_welcome: float = Field(
+        1.0,
+        ge=0,
+        le=1440.0,
+        description="admin minutes to welcome one newcomer",
+        json_schema_extra={"unit": "minutes", "source": "calibration"},
+    )
+    warnings_before_kick: int = Field(
+        1,
+        ge=0,
+        le=1000,
+        description="warnings before a kick (warn_then_kick)",
+        json_schema_extra={"unit": "warnings", "source": "calibration"},
+    )
+    warn_deterrence: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="probability a warned spammer stops",
+        json_schema_extra={"unit": "probability", "source": "calibration"},
+    )
+    false_positive_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of normal messages wrongly flagged",
+        json_schema_extra={
+            "unit": "1/message",
+            "source": "Halfaker et al. 2013 (quality control rejecting good-faith newcomers); default 0",
+        },
+    )
+    removed_ad_visibility: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="share of a removed ad's annoyance still felt",
+        json_schema_extra={"unit": "0..1", "source": "calibration"},
+    )
+    wrongful_warning_hurt: float = Field(
+        0.5,
+        ge=0,
+        le=5.0,
+        description="satisfaction lost by a member wrongly flagged",
+        json_schema_extra={"unit": "value units", "source": "Halfaker et al. 2013; value: calibration"},
+    )
     strictness: float = Field(
         1.0,
         ge=0,
         le=1,
         description="how readily admins flag: scales ads caught, false flags, "
         "off-topic deletion and the kick threat spammers feel",
+        json_schema_extra={
+            "unit": "0..1",
+            "source": "Halfaker et al. 2013 (strict quality control); value: calibration",
+        },
     )
-    newcomer_flag_multiplier: float = Field(3.0, ge=0, description="how much likelier a newcomer's message is flagged")
-    off_topic_removal: float = Field(0.0, ge=0, le=1, description="share of off-topic messages admins delete")
-    minutes_per_off_topic: float = Field(0.2, ge=0, description="admin minutes to delete one off-topic message")
-    focus_commitment: float = Field(1.0, ge=0, description="commitment a fully on-topic group adds (identity)")
+    newcomer_flag_multiplier: float = Field(
+        3.0,
+        ge=0,
+        le=100.0,
+        description="how much likelier a newcomer's message is flagged",
+        json_schema_extra={
+            "unit": "×",
+            "source": "Halfaker et al. 2013 (newcomers' good-faith contributions rejected); value: calibration",
+        },
+    )
+    off_topic_removal: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of off-topic messages admins delete",
+        json_schema_extra={
+            "unit": "0..1",
+            "source": "Ren & Kraut 2014 (discussion moderation); seed 003 §farming (引导正面话题); default 0",
+        },
+    )
+    minutes_per_off_topic: float = Field(
+        0.2,
+        ge=0,
+        le=1440.0,
+        description="admin minutes to delete one off-topic message",
+        json_schema_extra={"unit": "minutes", "source": "calibration"},
+    )
+    focus_commitment: float = Field(
+        1.0,
+        ge=0,
+        le=100.0,
+        description="commitment a fully on-topic group adds (identity)",
+        json_schema_extra={
+            "unit": "—",
+            "source": "Ren & Kraut 2014 (identity- vs bond-based commitment); value: calibration",
+        },
+    )
 
 
 class Ads(Section):
     """Turning to spam: who does it, how much they post, how a kick threat deters them."""
 
-    spam_rate: float = Field(0.02, ge=0, description="hazard/day a disaffected, fearless member turns spammer")
-    spam_satisfaction: float = Field(0.1, description="satisfaction below which a member may turn spammer")
-    ads_per_day: float = Field(2.0, ge=0, description="ad messages/day of a spammer")
-    kick_fear: float = Field(2.0, ge=0, description="how much a credible kick threat deters spam")
+    spam_rate: float = Field(
+        0.02,
+        ge=0,
+        le=10.0,
+        description="hazard/day a disaffected, fearless member turns spammer",
+        json_schema_extra={
+            "unit": "1/day",
+            "source": "seed 002 §2.3 (members who get no value post ads); value: calibration",
+        },
+    )
+    spam_satisfaction: float = Field(
+        0.1,
+        ge=-5.0,
+        le=5.0,
+        description="satisfaction below which a member may turn spammer",
+        json_schema_extra={"unit": "value units", "source": "seed 002 §2.3; value: calibration"},
+    )
+    ads_per_day: float = Field(
+        2.0,
+        ge=0,
+        le=1000.0,
+        description="ad messages/day of a spammer",
+        json_schema_extra={"unit": "ads/day", "source": "calibration"},
+    )
+    kick_fear: float = Field(
+        2.0,
+        ge=0,
+        le=100.0,
+        description="how much a credible kick threat deters spam",
+        json_schema_extra={"unit": "—", "source": "seed 002 §2.3 (不在乎会不会被踢出); value: calibration"},
+    )
 
 
 class Groups(Section):
     """Group capacity, copy and split policies, and culture."""
 
-    capacity: int = Field(500, ge=2, description="hard member cap of one group (WeChat: 500)")
-    split_policy: SplitPolicy = Field("at_capacity", description="when the operator opens or splits groups")
-    dunbar_size: int = Field(150, ge=2, description="size above which the dunbar policy splits a group")
-    low_activity_messages: float = Field(0.2, ge=0, description="messages/member/day below which low_activity splits")
-    low_activity_min_size: int = Field(100, ge=4, description="smallest group the low_activity policy splits")
-    split_cooldown: int = Field(14, ge=1, description="days before a group may split again")
-    seed_core: bool = Field(True, description="a new group gets a core team: a new admin and a new KOL of its own")
-    initial_culture: float = Field(0.5, ge=0, le=1, description="shared subculture of the first group, 0..1")
-    culture_inheritance: float = Field(0.5, ge=0, le=1, description="share of culture a new group inherits")
-    core_culture_inheritance: float = Field(0.85, ge=0, le=1, description="share inherited with a seeded core")
-    culture_growth: float = Field(0.02, ge=0, description="culture growth/day at full participation")
+    capacity: int = Field(
+        500,
+        ge=2,
+        le=10_000_000,
+        description="hard member cap of one group (WeChat: 500)",
+        json_schema_extra={"unit": "members", "source": "WeChat group limit of 500 (DOMAIN.md)"},
+    )
+    split_policy: SplitPolicy = Field(
+        "at_capacity",
+        description="when the operator opens or splits groups",
+        json_schema_extra={"unit": "—", "source": "seed 002 §2.5 (复制); DOMAIN.md"},
+    )
+    dunbar_size: int = Field(
+        150,
+        ge=2,
+        le=10_000_000,
+        description="size above which the dunbar policy splits a group",
+        json_schema_extra={"unit": "members", "source": "Dunbar 1992 (≈150)"},
+    )
+    low_activity_messages: float = Field(
+        0.2,
+        ge=0,
+        le=1000.0,
+        description="messages/member/day below which low_activity splits",
+        json_schema_extra={"unit": "messages/member/day", "source": "calibration"},
+    )
+    low_activity_min_size: int = Field(
+        100,
+        ge=4,
+        le=10_000_000,
+        description="smallest group the low_activity policy splits",
+        json_schema_extra={"unit": "members", "source": "calibration"},
+    )
+    split_cooldown: int = Field(
+        14,
+        ge=1,
+        le=36500,
+        description="days before a group may split again",
+        json_schema_extra={"unit": "days", "source": "calibration"},
+    )
+    seed_core: bool = Field(
+        True,
+        description="a new group gets a core team: a new admin and a new KOL of its own",
+        json_schema_extra={"unit": "bool", "source": "seed 002 §2.5 question 2 (核心群)"},
+    )
+    initial_culture: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="shared subculture of the first group, 0..1",
+        json_schema_extra={
+            "unit": "0..1",
+            "source": "seed 002 §2.5 question 3 (亚文化); seed 000 step 4; value: calibration",
+        },
+    )
+    culture_inheritance: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of culture a new group inherits",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5; value: calibration"},
+    )
+    core_culture_inheritance: float = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="share inherited with a seeded core",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5; value: calibration"},
+    )
+    culture_growth: float = Field(
+        0.02,
+        ge=0,
+        le=10.0,
+        description="culture growth/day at full participation",
+        json_schema_extra={"unit": "1/day", "source": "seed 002 §2.4 (four senses); value: calibration"},
+    )
 
 
 class ActivityPlan(Section):
     """One entry of the activities calendar ([[activities]] in TOML)."""
 
-    kind: ActivityKind
-    every: int | None = Field(None, ge=1, description="days between occurrences; default by kind")
-    start: int = Field(1, ge=1, description="first day it happens")
-    end: int | None = Field(None, ge=1, description="last day it may happen; none = run end")
-    lift: float | None = Field(None, ge=0, description="relative lift of participation while it runs")
-    duration: int | None = Field(None, ge=1, description="days each occurrence lasts")
-    admin_minutes: float | None = Field(None, ge=0, description="admin minutes per group per occurrence")
-    kol_minutes: float | None = Field(None, ge=0, description="KOL minutes per occurrence")
-    money: float | None = Field(None, ge=0, description="cash per group per occurrence (red packets, venue)")
-    novelty: float | None = Field(None, ge=0, le=1, description="novelty restored to participants")
-    ties: float | None = Field(None, ge=0, description="ties each participant forms")
-    awaken: float | None = Field(None, ge=0, le=1, description="probability a dormant member is reactivated")
+    kind: ActivityKind = Field(
+        description="activity kind: `checkin`, `sharing`, `discussion`, `red_packet`, `meetup`",
+        json_schema_extra={"unit": "—", "source": "seed 002 §1 ch. 3 (分享, 讨论, 打卡, 红包, 线下)"},
+    )
+    every: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description="days between occurrences; default by kind",
+        json_schema_extra={"unit": "days", "source": "per-kind defaults: calibration"},
+    )
+    start: int = Field(
+        1, ge=1, le=36500, description="first day it happens", json_schema_extra={"unit": "day", "source": "—"}
+    )
+    end: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description="last day it may happen; none = run end",
+        json_schema_extra={"unit": "day", "source": "—"},
+    )
+    lift: float | None = Field(
+        None,
+        ge=0,
+        le=100.0,
+        description="relative lift of participation while it runs",
+        json_schema_extra={"unit": "×", "source": "seed 002 §2.4 (参与感); per-kind defaults: calibration"},
+    )
+    duration: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description="days each occurrence lasts",
+        json_schema_extra={"unit": "days", "source": "calibration"},
+    )
+    admin_minutes: float | None = Field(
+        None,
+        ge=0,
+        le=1440.0,
+        description="admin minutes per group per occurrence",
+        json_schema_extra={"unit": "minutes/group/day", "source": "calibration"},
+    )
+    kol_minutes: float | None = Field(
+        None,
+        ge=0,
+        le=1440.0,
+        description="KOL minutes per occurrence",
+        json_schema_extra={"unit": "minutes/KOL/day", "source": "calibration"},
+    )
+    money: float | None = Field(
+        None,
+        ge=0,
+        le=1000000.0,
+        description="cash per group per occurrence (red packets, venue)",
+        json_schema_extra={"unit": "currency/group/day", "source": "calibration"},
+    )
+    novelty: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="novelty restored to participants",
+        json_schema_extra={"unit": "0..1", "source": "calibration"},
+    )
+    ties: float | None = Field(
+        None,
+        ge=0,
+        le=100.0,
+        description="ties each participant forms",
+        json_schema_extra={"unit": "ties", "source": "seed 002 §1 ch. 3.7–3.8, §2.4 (归属感); calibration"},
+    )
+    awaken: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="probability a dormant member is reactivated",
+        json_schema_extra={"unit": "probability", "source": "seed 003 §data (觉醒); calibration"},
+    )
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> ActivityPlan:
+        if self.end is not None and self.start > self.end:
+            raise ValueError(f"start must be <= end (start = {self.start} > end = {self.end})")
+        return self
 
 
 class Monetization(Section):
     """Product sales, repurchase and the hourly cost of operators."""
 
-    product_price: float = Field(100.0, ge=0, description="price of the product or service, currency")
-    buyer_conversion: float = Field(0.005, ge=0, description="purchase hazard/day of an engaged able-to-pay member")
-    repurchase_rate: float = Field(0.003, ge=0, description="repurchase hazard/day of a satisfied buyer")
-    admin_hourly_cost: float = Field(30.0, ge=0, description="cost of one admin hour, currency")
-    kol_hourly_cost: float = Field(60.0, ge=0, description="opportunity cost of one KOL hour, currency")
+    product_price: float = Field(
+        100.0,
+        ge=0,
+        le=1000000.0,
+        description="price of the product or service, currency",
+        json_schema_extra={
+            "unit": "currency",
+            "source": "seed 003 §money (产品和服务); seed 000 step 7; value: calibration",
+        },
+    )
+    buyer_conversion: float = Field(
+        0.005,
+        ge=0,
+        le=10.0,
+        description="purchase hazard/day of an engaged able-to-pay member",
+        json_schema_extra={"unit": "1/day", "source": "seed 003 §data (转化率); value: calibration"},
+    )
+    repurchase_rate: float = Field(
+        0.003,
+        ge=0,
+        le=10.0,
+        description="repurchase hazard/day of a satisfied buyer",
+        json_schema_extra={"unit": "1/day", "source": "seed 003 §money (鼓励回购); value: calibration"},
+    )
+    admin_hourly_cost: float = Field(
+        30.0,
+        ge=0,
+        le=10000.0,
+        description="cost of one admin hour, currency",
+        json_schema_extra={"unit": "currency/hour", "source": "seed 003 §money (人工成本高昂); value: calibration"},
+    )
+    kol_hourly_cost: float = Field(
+        60.0,
+        ge=0,
+        le=10000.0,
+        description="opportunity cost of one KOL hour, currency",
+        json_schema_extra={"unit": "currency/hour", "source": "calibration"},
+    )
 
 
 class Scenario(Section):
     """A whole scenario: one value for every parameter of the model."""
 
-    name: str = "scenario"
-    description: str = ""
+    name: str = Field(
+        "scenario",
+        description="scenario name, shown in titles; defaults to the file name when loaded from a file",
+        json_schema_extra={"unit": "—", "source": "—"},
+    )
+    description: str = Field("", description="one-line description", json_schema_extra={"unit": "—", "source": "—"})
     run: Run = Run()
     population: Population = Population()
     entry: Entry = Entry()
