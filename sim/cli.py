@@ -1,14 +1,16 @@
 """The `community-sim` command line (also `python -m sim`).
 
 One typer app, one function per sub-command: `run`, `sweep`, `analyze`, `compare`,
-`verify` and `viz`, each a function decorated with `@app.command()` that reuses the
+`verify`, `viz`, `keys` and `kpis`, each a function decorated with `@app.command()` that reuses the
 shared options (`SetOption`, ...) and helpers (`parse_overrides`, `load`, `fail`,
 `run_stored_jobs`) below. Commands that need `sim.experiments` (Dask, Parquet,
 DuckDB, SALib), the report or the viz import them only when they run.
 
 Error policy: bad input (a malformed `--set`, an unknown scenario key, a bad
-value, a missing file, an out-of-range option) prints one line `error: ...` on
-stderr and exits with status 2, never a traceback. Anything else that goes
+value, a missing file, an out-of-range option, a request larger than the memory)
+prints one line `error: ...` on stderr and exits with status 2, never a traceback.
+Exit codes: 0 ok; 1 a run or check failed (`verify` beyond tolerance, results that
+cannot be written); 2 bad input; 130 interrupted (Ctrl-C). Anything else that goes
 wrong is a bug and propagates with its normal traceback.
 """
 
@@ -31,9 +33,11 @@ from rich.table import Table
 import sim
 from sim.model import ENGINES
 from sim.report import atomic_output
+from sim.resources import MAX_REPLICATES, MAX_WORKERS, ResourceError, check_memory, run_memory
 from sim.scenario import ScenarioError
+from sim.scenario.schema import MAX_DAYS, MAX_SEED
 
-__all__ = ["app", "format_kpi", "jsonable", "main", "parse_overrides"]
+__all__ = ["app", "format_kpi", "jsonable", "kpi_rows", "main", "parse_overrides"]
 
 USAGE_ERROR = 2
 """Exit status for bad input, as click/typer use for usage errors."""
@@ -41,13 +45,34 @@ USAGE_ERROR = 2
 IO_ERROR = 1
 """Exit status when results cannot be written (disk full, permissions...)."""
 
+
+def _no_argument_types() -> None:
+    """Show arguments by name alone: typer >= 0.20 appends their Python type (`<path>`) in --help."""
+    from typer.core import TyperArgument
+
+    if hasattr(TyperArgument, "display_type_rich"):
+        TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+_no_argument_types()
+
 app = typer.Typer(
     name="community-sim",
     help="Agent-based simulator of online communities.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # bugs show a plain Python traceback
+    rich_markup_mode=None,  # plain click help: metavars as written (N, FILE), no Python types
+    epilog="\b\nExamples:\n  community-sim run scenarios/baseline.toml\n  community-sim keys population",
 )
+
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
+
+
+def examples(*lines: str) -> str:
+    """The epilog of a command's --help: one or two real invocations."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 @app.callback()
@@ -72,13 +97,30 @@ SetOption = Annotated[
 ]
 DaysOption = Annotated[
     int | None,
-    typer.Option("--days", help="Days to simulate (>= 1). Default: the scenario's run.days.", show_default=False),
+    typer.Option(
+        "--days",
+        metavar="N",
+        help=f"Days to simulate (1 to {MAX_DAYS}). Default: the scenario's run.days.",
+        show_default=False,
+    ),
 ]
 WorkersOption = Annotated[
     int | None,
     typer.Option(
         "--workers",
-        help="Worker processes of the local Dask cluster (1 = run in this process). Default: the number of cores.",
+        metavar="N",
+        help=f"Worker processes of the local Dask cluster (1 to {MAX_WORKERS}; 1 = run in this process). "
+        "Default: the number of cores.",
+        show_default=False,
+    ),
+]
+MaxMemoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        metavar="SIZE",
+        help="Memory the request may use, e.g. 16GB; requests estimated above it are refused before they start. "
+        "Default: $COMMUNITY_SIM_MAX_MEMORY, else the memory available (MemAvailable).",
         show_default=False,
     ),
 ]
@@ -94,7 +136,9 @@ SchedulerOption = Annotated[
 ]
 SeedOption = Annotated[
     int | None,
-    typer.Option("--seed", help="Random seed (>= 0). Default: the scenario's run.seed.", show_default=False),
+    typer.Option(
+        "--seed", metavar="N", help="Random seed (>= 0). Default: the scenario's run.seed.", show_default=False
+    ),
 ]
 
 
@@ -137,10 +181,26 @@ def load(path: Path, sets: Sequence[str] | None) -> tuple[Any, dict[str, str]]:
         fail(str(exc))
 
 
-def check_min(name: str, value: int | None, minimum: int) -> None:
-    """Exit with a one-line error if an integer option is below its minimum."""
-    if value is not None and value < minimum:
-        fail(f"{name} must be >= {minimum}, got {value}")
+def check_min(name: str, value: int | None, minimum: int, maximum: int | None = None) -> None:
+    """Exit with a one-line error if an integer option is outside [minimum, maximum]."""
+    if value is None:
+        return
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum:,}"
+        fail(f"{name} must be {bounds}, got {value:,}")
+
+
+def check_run_memory(scenario: Any, engine: str, days: int, max_memory: str | None, source: str) -> None:
+    """Refuse (exit 2, one line) a run whose estimated memory exceeds the cap, before building it."""
+    try:
+        check_memory(
+            run_memory(scenario, engine, days),
+            f"{source}: a run with population.potential_pool = {scenario.population.potential_pool:,}",
+            "use a smaller population.potential_pool",
+            max_memory,
+        )
+    except (ResourceError, ValueError) as exc:
+        fail(str(exc))
 
 
 def jsonable(value: Any) -> Any:
@@ -201,19 +261,44 @@ def kpi_table(kpis: Mapping[str, Any], title: str) -> Table:
 
 
 def write_results(out: Path, metrics: pd.DataFrame, summary: Mapping[str, Any], title: str) -> None:
-    """Write metrics.csv, summary.json and overview.png into `out`, each atomically."""
+    """Write metrics.csv, summary.json and overview.png into `out`, all or none.
+
+    Each file is written to a temporary beside it first; only when all three are complete
+    are they renamed into place, so Ctrl-C or a full disk leaves the previous results (or
+    nothing), never a mix of old and new or half a file.
+    """
+    from contextlib import ExitStack
+
     from sim.report.overview import plot_overview  # matplotlib: import only when plotting
 
-    with atomic_output(out / "metrics.csv") as tmp:
-        metrics.to_csv(tmp, index=False)
-    with atomic_output(out / "summary.json") as tmp:
-        tmp.write_text(json.dumps(jsonable(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    plot_overview(metrics, out / "overview.png", title=title)
+    with ExitStack() as stack:
+        csv = stack.enter_context(atomic_output(out / "metrics.csv"))
+        summary_json = stack.enter_context(atomic_output(out / "summary.json"))
+        png = stack.enter_context(atomic_output(out / "overview.png"))
+        metrics.to_csv(csv, index=False)
+        summary_json.write_text(json.dumps(jsonable(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        plot_overview(metrics, png, title=title)
+
+
+def simulate(model: Any, days: int, label: str) -> None:
+    """Run `model` for `days`, with a progress bar on a terminal (stderr) for runs long enough to wait for."""
+    err = Console(stderr=True)
+    if not err.is_terminal or days < 30:
+        model.run(days=days)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(f"{escape(label)}: days", total=days)
+        for _ in range(days):
+            model.step()
+            bar.advance(task)
 
 
 def scheduler_address(workers: int | None, scheduler: str | None) -> str | None:
     """The Dask scheduler to use: --scheduler, else DASK_SCHEDULER_ADDRESS unless --workers asks for a local one."""
-    check_min("--workers", workers, 1)
+    check_min("--workers", workers, 1, MAX_WORKERS)
     if scheduler and workers is not None:
         fail("--workers sizes the local cluster; it cannot be combined with --scheduler")
     if not scheduler and workers is None:
@@ -250,10 +335,16 @@ def run_stored_jobs(
                 "run the same command again to resume",
                 soft_wrap=True,
             )
-            raise typer.Exit(130) from None
+            raise typer.Exit(INTERRUPTED) from None
         except BackendLost as exc:
             fail(
                 f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
+                IO_ERROR,
+            )
+        except OSError as exc:
+            fail(
+                f"cannot write results to {out}: {exc.strerror or exc}; {len(store)} of {len(jobs)} runs are "
+                "stored there; free space or fix permissions, then run the same command again to resume",
                 IO_ERROR,
             )
         finally:
@@ -267,31 +358,47 @@ def run_stored_jobs(
 # ---------------------------------------------------------------- commands
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "community-sim run scenarios/baseline.toml --days 365",
+        "community-sim run scenarios/paid_entry.toml --set entry.fee=99 --seed 3 --out results/fee99",
+    )
+)
 def run(
     scenario: Annotated[
-        Path, typer.Argument(help="Scenario TOML file, e.g. scenarios/baseline.toml.", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="SCENARIO", help="Scenario TOML file, e.g. scenarios/baseline.toml.", show_default=False
+        ),
     ],
     days: DaysOption = None,
     seed: SeedOption = None,
     sets: SetOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Output directory. Default: results/<scenario file stem>.", show_default=False),
+        typer.Option(
+            "--out", metavar="DIR", help="Output directory. Default: results/<scenario file stem>.", show_default=False
+        ),
     ] = None,
     engine: Annotated[
         str,
-        typer.Option("--engine", help="Member engine: vectorized (fast) or agents (one Mesa agent call per member)."),
+        typer.Option(
+            "--engine",
+            metavar="NAME",
+            help="Member engine: vectorized (fast) or agents (one Mesa agent call per member).",
+        ),
     ] = "vectorized",
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run one scenario; write metrics.csv, summary.json and overview.png."""
-    check_min("--days", days, 1)
-    check_min("--seed", seed, 0)
+    check_min("--days", days, 1, MAX_DAYS)
+    check_min("--seed", seed, 0, MAX_SEED)
     if engine not in ENGINES:
         fail(f"--engine: unknown engine '{engine}'; allowed values: {', '.join(ENGINES)}")
     sc, overrides = load(scenario, sets)
     seed = sc.run.seed if seed is None else seed
     days = sc.run.days if days is None else days
+    check_run_memory(sc, engine, days, max_memory, str(scenario))
     out = Path("results") / scenario.stem if out is None else out
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -299,7 +406,7 @@ def run(
         fail(f"cannot create output directory {out}: {exc.strerror or exc}")
 
     model = sim.CommunityModel(sc, rng=seed, engine=engine)
-    model.run(days=days)
+    simulate(model, days, getattr(sc, "name", None) or scenario.stem)
     metrics = model.metrics()
     kpis = dict(model.summary())
 
@@ -318,27 +425,42 @@ def run(
     )
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "community-sim sweep scenarios/sweeps/entry_x_kol_output.toml --out results/sweep --workers 2",
+        "community-sim sweep scenarios/sweeps/five_levers_sobol.toml --out results/sobol --force",
+    )
+)
 def sweep(
     sweep_file: Annotated[
         Path,
-        typer.Argument(help="Sweep file (TOML), e.g. scenarios/sweeps/entry_x_kol_output.toml.", show_default=False),
+        typer.Argument(
+            metavar="SWEEP_FILE",
+            help="Sweep file (TOML), e.g. scenarios/sweeps/entry_x_kol_output.toml.",
+            show_default=False,
+        ),
     ],
     out: Annotated[
         Path,
         typer.Option(
-            "--out", help="Results directory: runs.parquet and metrics/ (resumed if it exists).", show_default=False
+            "--out",
+            metavar="DIR",
+            help="Results directory: runs.parquet and metrics/ (resumed if it exists).",
+            show_default=False,
         ),
     ],
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Discard results in --out that belong to another (or an edited) sweep.")
+        bool,
+        typer.Option("--force", help="Discard results in --out that belong to another (or an edited) sweep."),
     ] = False,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run every point x replicate of a sweep file; resume where a previous call stopped."""
     from sim.experiments import SweepError, SweepMismatch, load_sweep, open_sweep_store
-    from sim.experiments.store import StoreBusy
+    from sim.experiments.runner import default_workers
+    from sim.experiments.store import StoreBusy, StoreDamaged
     from sim.experiments.sweep import sweep_jobs
 
     scheduler = scheduler_address(workers, scheduler)
@@ -346,9 +468,21 @@ def sweep(
         spec = load_sweep(sweep_file)
     except SweepError as exc:
         fail(str(exc))
+    concurrent = 1 if scheduler else (workers or default_workers())
+    try:
+        check_memory(
+            spec.memory(concurrent),
+            f"{sweep_file}: {spec.n_runs:,} runs, {concurrent} at a time,",
+            "make the design or population.potential_pool smaller, or use fewer --workers",
+            max_memory,
+        )
+    except (ResourceError, ValueError) as exc:
+        fail(str(exc))
+    for warning in spec.warnings():
+        Console(stderr=True).print(f"warning: {escape(str(sweep_file))}: {escape(warning)}", soft_wrap=True)
     try:
         store = open_sweep_store(spec, out, force=force)
-    except (SweepMismatch, StoreBusy) as exc:
+    except (SweepMismatch, StoreBusy, StoreDamaged) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
@@ -367,10 +501,19 @@ def sweep(
     console.print(tally.line(), highlight=False)
 
 
-@app.command()
+ANALYZE_FORMATS = ("table", "csv")
+
+
+@app.command(
+    epilog=examples(
+        "community-sim analyze results/sweep",
+        "community-sim analyze results/sobol --kpi total_joined --format csv > points.csv",
+    )
+)
 def analyze(
     directory: Annotated[
-        Path, typer.Argument(help="Results directory of a sweep (holding runs.parquet).", show_default=False)
+        Path,
+        typer.Argument(metavar="DIR", help="Results directory of a sweep (holding runs.parquet).", show_default=False),
     ],
     kpis: Annotated[
         list[str] | None,
@@ -381,16 +524,30 @@ def analyze(
             show_default=False,
         ),
     ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="table: tables on the terminal (wrapped, never cut); csv: the per-point statistics as CSV on stdout.",
+        ),
+    ] = "table",
 ) -> None:
     """Per-point means with 95% CIs, main-effect plots and (sobol, morris) sensitivity indices."""
     from sim.experiments.analysis import AnalysisError, analyze_store
+    from sim.experiments.store import StoreDamaged
 
+    if output_format not in ANALYZE_FORMATS:
+        fail(f"--format: unknown format '{output_format}'; allowed values: {', '.join(ANALYZE_FORMATS)}")
     try:
         report = analyze_store(directory, kpis)
-    except AnalysisError as exc:
+    except (AnalysisError, StoreDamaged) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write the analysis to {directory / 'analysis'}: {exc.strerror or exc}", IO_ERROR)
+    if output_format == "csv":
+        typer.echo(report.points.to_csv(index=False), nl=False)
+        return
     console = Console()
     for table in report.tables():
         console.print(table)
@@ -401,7 +558,12 @@ def analyze(
     )
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "community-sim compare scenarios/baseline.toml scenarios/paid_entry.toml --replicates 30",
+        "community-sim compare scenarios/baseline.toml scenarios/kol_loss.toml --days 365 --out results/kol",
+    )
+)
 def compare(
     scenarios: Annotated[
         list[Path],
@@ -413,12 +575,20 @@ def compare(
         ),
     ],
     replicates: Annotated[
-        int, typer.Option("--replicates", help="Runs per scenario (>= 2), with the same seeds in every scenario.")
+        int,
+        typer.Option(
+            "--replicates",
+            metavar="N",
+            help=f"Runs per scenario (2 to {MAX_REPLICATES:,}), with the same seeds in every scenario.",
+        ),
     ] = 30,
     days: Annotated[
         int | None,
         typer.Option(
-            "--days", help="Days to simulate (>= 1). Default: the first scenario's run.days.", show_default=False
+            "--days",
+            metavar="N",
+            help=f"Days to simulate (1 to {MAX_DAYS}). Default: the first scenario's run.days.",
+            show_default=False,
         ),
     ] = None,
     workers: WorkersOption = None,
@@ -427,15 +597,18 @@ def compare(
         Path,
         typer.Option(
             "--out",
+            metavar="DIR",
             help="Results directory: report.html, kpis.csv, figures, runs.parquet and metrics/ (resumed if it exists).",
         ),
     ] = Path("results/compare"),
     force: Annotated[
         bool, typer.Option("--force", help="Discard results in --out that belong to another comparison.")
     ] = False,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run scenarios R times each with common seeds; write report.html, kpis.csv and figures."""
-    from sim.experiments.store import StoreBusy
+    from sim.experiments.runner import default_workers
+    from sim.experiments.store import StoreBusy, StoreDamaged
     from sim.report.compare import (
         MIN_REPLICATES,
         ComparisonError,
@@ -446,16 +619,29 @@ def compare(
     )
     from sim.report.compare_report import write_report
 
-    check_min("--replicates", replicates, MIN_REPLICATES)
-    check_min("--days", days, 1)
+    check_min("--replicates", replicates, MIN_REPLICATES, MAX_REPLICATES)
+    check_min("--days", days, 1, MAX_DAYS)
     scheduler = scheduler_address(workers, scheduler)
     try:
         comparison = load_comparison(scenarios, replicates, days)
     except (ComparisonError, ScenarioError) as exc:
         fail(str(exc))
+    concurrent = min(1 if scheduler else (workers or default_workers()), replicates * len(scenarios))
+    for path in scenarios:
+        scenario = sim.load_scenario(path)
+        try:
+            check_memory(
+                run_memory(scenario, days=comparison.days) * concurrent,
+                f"{path}: {concurrent} runs at a time with population.potential_pool = "
+                f"{scenario.population.potential_pool:,}",
+                "use a smaller population.potential_pool or fewer --workers",
+                max_memory,
+            )
+        except (ResourceError, ValueError) as exc:
+            fail(str(exc))
     try:
         store = open_comparison_store(comparison, out, force=force)
-    except (ComparisonMismatch, StoreBusy) as exc:
+    except (ComparisonMismatch, StoreBusy, StoreDamaged) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
@@ -509,15 +695,27 @@ VERIFY_FAILED = 1
 """Exit status when the model deviates from the ODE by more than the threshold."""
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "community-sim verify bass",
+        "community-sim verify irsir --replicates 50 --set churn.peer_rate=0.2 --json",
+    )
+)
 def verify(
-    case: Annotated[str, typer.Argument(help="Classic model: bass, irsir or active-dormant.", show_default=False)],
+    case: Annotated[
+        str,
+        typer.Argument(metavar="CASE", help="Classic model: bass, irsir or active-dormant.", show_default=False),
+    ],
     sets: SetOption = None,
-    replicates: Annotated[int, typer.Option("--replicates", help="ABM replicates (>= 10).")] = 30,
+    replicates: Annotated[
+        int, typer.Option("--replicates", metavar="N", help=f"ABM replicates (10 to {MAX_REPLICATES:,}).")
+    ] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a table.")] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Directory for the figure. Default: results/verify.", show_default=False),
+        typer.Option(
+            "--out", metavar="DIR", help="Directory for the figure. Default: results/verify.", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Run the ABM stripped to a classic model R times and compare it with that model's ODE.
@@ -530,8 +728,11 @@ def verify(
 
     if case not in CASES:
         fail(f"unknown case '{case}'; allowed values: {', '.join(CASES)}")
-    check_min("--replicates", replicates, MIN_REPLICATES)
-    overrides = parse_overrides(sets)
+    check_min("--replicates", replicates, MIN_REPLICATES, MAX_REPLICATES)
+    try:
+        overrides = parse_overrides(sets)
+    except ValueError as exc:
+        fail(str(exc))
     try:
         result = run_verification(case, overrides, replicates=replicates)
     except ScenarioError as exc:
@@ -566,17 +767,25 @@ VIZ_EXTRA_MISSING = "the interactive view needs the viz extra (Solara); install 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "community-sim viz",
+        "community-sim viz scenarios/paid_entry.toml --port 8800 --set entry.fee=49",
+    )
+)
 def viz(
     scenario: Annotated[
         Path | None,
-        typer.Argument(help="Scenario TOML file. Default: scenarios/baseline.toml.", show_default=False),
+        typer.Argument(
+            metavar="[SCENARIO]", help="Scenario TOML file. Default: scenarios/baseline.toml.", show_default=False
+        ),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="Port to serve on (0 = any free port).")] = 8765,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to serve on (0 = any free port).")] = 8765,
     host: Annotated[
         str,
         typer.Option(
             "--host",
+            metavar="HOST",
             help="Interface to listen on: 127.0.0.1 serves this machine only; "
             "0.0.0.0 serves every interface (anyone who can reach this machine).",
         ),
@@ -602,7 +811,7 @@ def viz(
         fail(f"{VIZ_EXTRA_MISSING} ({exc})")
     if not 0 <= port <= 65535:
         fail(f"--port must be between 0 and 65535, got {port}")
-    check_min("--seed", seed, 0)
+    check_min("--seed", seed, 0, MAX_SEED)
     from sim.viz.app import ENV_OVERRIDES, ENV_SCENARIO, ENV_SEED
     from sim.viz.model import DEFAULT_SCENARIO
 
@@ -651,6 +860,63 @@ def viz(
     serve(argv, env)
 
 
+@app.command(
+    epilog=examples(
+        "community-sim keys",
+        "community-sim keys moderation",
+    )
+)
+def keys(
+    section: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[SECTION]", help="Only this section, e.g. entry or activities. Default: all.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """List every scenario key: type, default, allowed range or choices, unit and meaning."""
+    from sim.scenario.keys import key_table, sections
+
+    try:
+        rows = key_table(section)
+    except KeyError:
+        fail(f"unknown section '{section}'; allowed values: {', '.join(sections())}")
+    table = Table(title="scenario keys (section.key in TOML, --set section.key=value)", title_justify="left")
+    for name in ("key", "type", "default", "range", "unit", "meaning"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(row.key, row.type, row.default, row.range, row.unit, row.meaning)
+    Console().print(table)
+
+
+def kpi_rows() -> list[tuple[str, str, str]]:
+    """Return (name, unit, definition) of every whole-run KPI of `run`, `compare` and `analyze`.
+
+    The one place that gathers KPI metadata for the `kpis` command: today from
+    `sim.metrics.SUMMARY_KEYS` (definitions) and `sim.report.wording` (units).
+    """
+    from sim.metrics import SUMMARY_KEYS
+    from sim.report.wording import KPI_WORDS
+
+    rows = []
+    for name, definition in SUMMARY_KEYS.items():
+        words = KPI_WORDS.get(name)
+        unit = words.unit if words is not None else "days" if name == "days" else "—"
+        rows.append((name, unit, definition))
+    return rows
+
+
+@app.command(epilog=examples("community-sim kpis"))
+def kpis() -> None:
+    """List the KPIs that run, compare and analyze report, with unit and definition."""
+    table = Table(title="KPIs (summary.json, kpis.csv, runs.parquet)", title_justify="left")
+    for name in ("KPI", "unit", "definition"):
+        table.add_column(name, overflow="fold")
+    for row in kpi_rows():
+        table.add_row(*row)
+    Console().print(table)
+
+
 def serve(argv: list[str], env: dict[str, str]) -> NoReturn:
     """Replace this process with the Solara server `argv` (so Ctrl-C and signals reach it directly)."""
     import sys
@@ -697,7 +963,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         message = " ".join(exc.format_message().split())
         typer.echo(f"error: {message}", err=True)
         raise SystemExit(getattr(exc, "exit_code", USAGE_ERROR)) from None
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        raise SystemExit(130) from None
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("interrupted; no half-written output was left behind", err=True)
+        raise SystemExit(INTERRUPTED) from None
     raise SystemExit(result if isinstance(result, int) else 0)

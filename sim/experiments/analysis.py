@@ -35,7 +35,7 @@ from rich.table import Table
 from scipy import stats
 
 from sim.experiments.design import MORRIS_LEVELS, sample_unit_hypercube
-from sim.experiments.store import RUNS_FILE, read_manifest
+from sim.experiments.store import RUNS_FILE, read_manifest, read_runs_table
 from sim.metrics import SUMMARY_KEYS
 from sim.report import atomic_output
 
@@ -317,6 +317,7 @@ def analyze_store(directory: str | Path, kpis: list[str] | None = None, *, plots
             f"{directory}: no {RUNS_FILE} here; run `community-sim sweep SWEEP.toml --out {directory}` first"
         )
     manifest = read_manifest(directory) or {}
+    read_runs_table(directory / RUNS_FILE)  # a damaged file is one clear error, not a DuckDB one
     meta = manifest.get("meta") or {}
     if meta.get("kind") != "sweep":
         raise AnalysisError(f"{directory}: not the results of a sweep (no sweep description in store.json)")

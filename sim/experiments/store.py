@@ -43,7 +43,17 @@ try:  # POSIX advisory locks; elsewhere the store is simply not locked
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MANIFEST_FILE", "METRICS_DIR", "RUNS_FILE", "RunStore", "StoreBusy", "StoreMismatch", "read_manifest"]
+__all__ = [
+    "MANIFEST_FILE",
+    "METRICS_DIR",
+    "RUNS_FILE",
+    "RunStore",
+    "StoreBusy",
+    "StoreDamaged",
+    "StoreMismatch",
+    "read_manifest",
+    "read_runs_table",
+]
 
 RUNS_FILE = "runs.parquet"
 METRICS_DIR = "metrics"
@@ -63,16 +73,53 @@ class StoreMismatch(ValueError):
         super().__init__(f"{directory}: {problem}")
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(RuntimeError):  # noqa: N818 - a state, not a failure of the caller
     """Another process is writing to the store."""
 
 
+class StoreDamaged(ValueError):  # noqa: N818 - named for what the user finds
+    """store.json or runs.parquet cannot be read: one line saying which and how to recover.
+
+    Nothing is deleted when this is raised: the files stay as they are for the user to
+    restore, and `--force` starts the directory over.
+    """
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: {problem}; restore it from a copy and run the same command again to resume, "
+            "or add --force to start this directory over (discards its stored runs)"
+        )
+
+
 def read_manifest(directory: str | Path) -> dict[str, Any] | None:
-    """The store's manifest (fingerprint and description), or None if `directory` holds no store."""
+    """Read the store's manifest (fingerprint and description); None if `directory` holds no store.
+
+    Raises StoreDamaged if store.json is not the JSON object a store writes.
+    """
     path = Path(directory) / MANIFEST_FILE
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreDamaged(path, f"damaged, not readable JSON ({exc.__class__.__name__}: {exc})") from None
+    except OSError as exc:
+        raise StoreDamaged(path, f"cannot be read ({exc.strerror or exc})") from None
+    if not isinstance(manifest, dict) or "fingerprint" not in manifest:
+        raise StoreDamaged(path, "damaged, not a store manifest (no fingerprint)")
+    return manifest
+
+
+def read_runs_table(path: Path) -> pa.Table:
+    """Read runs.parquet; raises StoreDamaged if it is not a Parquet file of runs."""
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise StoreDamaged(path, f"damaged, not a readable Parquet file ({' '.join(str(exc).split())})") from None
+    if "run_id" not in table.column_names:
+        raise StoreDamaged(path, "damaged, has no run_id column")
+    return table
 
 
 class RunStore:
@@ -92,7 +139,7 @@ class RunStore:
         try:
             self._check_identity(force)
             (self.directory / METRICS_DIR).mkdir(exist_ok=True)
-            self._runs = self._read_runs()
+            self._runs = self._read_runs(force)
             self._ids: set[str] = set(self._runs.column("run_id").to_pylist()) if self._runs is not None else set()
             self._clean()
         except BaseException:
@@ -111,7 +158,12 @@ class RunStore:
         return fh
 
     def _check_identity(self, force: bool) -> None:
-        manifest = read_manifest(self.directory)
+        try:
+            manifest = read_manifest(self.directory)
+        except StoreDamaged:
+            if not force:
+                raise
+            manifest = {}
         has_runs = (self.directory / RUNS_FILE).exists() or any(self._parts_on_disk())
         if manifest is None and has_runs:
             problem = f"holds {RUNS_FILE} or {METRICS_DIR}/ but no {MANIFEST_FILE}"
@@ -144,11 +196,18 @@ class RunStore:
         for name in (METRICS_DIR, "analysis"):
             shutil.rmtree(self.directory / name, ignore_errors=True)
 
-    def _read_runs(self) -> pa.Table | None:
+    def _read_runs(self, force: bool) -> pa.Table | None:
         path = self.directory / RUNS_FILE
         if not path.exists():
             return None
-        table = pq.read_table(path)
+        try:
+            table = read_runs_table(path)
+        except StoreDamaged:
+            if not force:
+                raise
+            self.discard()
+            self._write_manifest()
+            return None
         ids = table.column("run_id").to_pylist()
         if len(ids) != len(set(ids)):  # pragma: no cover - the commit protocol prevents it
             raise RuntimeError(f"{path}: a run_id appears twice; the store is damaged")
