@@ -138,8 +138,8 @@ class RunStore:
         self._lock = self._acquire_lock()
         try:
             self._check_identity(force)
-            (self.directory / METRICS_DIR).mkdir(exist_ok=True)
             self._runs = self._read_runs(force)
+            (self.directory / METRICS_DIR).mkdir(exist_ok=True)
             self._ids: set[str] = set(self._runs.column("run_id").to_pylist()) if self._runs is not None else set()
             self._clean()
         except BaseException:
