@@ -28,7 +28,7 @@ PYTHON := $(shell \
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test bench clean chromium
+.PHONY: help demo test bench clean chromium fonts
 
 help:
 	@echo "make demo   run baseline, paid_entry and no_moderation, then compare them in results/compare/report.html"
@@ -64,7 +64,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VPY)
 	$(FIND) sim pytest xdist nbmake ipykernel playwright solara
 	touch $@ $(VENV)/.installed
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed fonts
 	$(VENV)/bin/community-sim run scenarios/baseline.toml --out results/baseline
 	$(VENV)/bin/community-sim run scenarios/paid_entry.toml --out results/paid_entry
 	$(VENV)/bin/community-sim run scenarios/no_moderation.toml --out results/no_moderation
@@ -89,8 +89,21 @@ chromium:
 	  echo "note: $(CHROMIUM) is missing and we are not root: the browser test will be skipped" >&2; \
 	fi
 
+# Debian's Noto CJK fonts, so Chinese scenario names and labels render in every figure
+# (sim/report/fonts.py finds them); installed with apt when missing and we are root (as in CI);
+# otherwise figures fall back to DejaVu Sans and the CJK render test is skipped (it fails where CI is set).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@if [ -f $(CJK_FONT) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing fonts-noto-cjk (apt) for Chinese text in figures"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null || exit 1; \
+	else \
+	  echo "note: $(CJK_FONT) is missing and we are not root: Chinese text in figures will not render" >&2; \
+	fi
+
 # tests/ and notebooks/ (nbmake; see [tool.pytest.ini_options] in pyproject.toml)
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium fonts
 	$(VPY) -m pytest -n $(WORKERS)
 
 # The venv is only needed when there is something to run.

@@ -405,6 +405,8 @@ def run(
     except OSError as exc:
         fail(f"cannot create output directory {out}: {exc.strerror or exc}")
 
+    from sim.report.fonts import shorten
+
     model = sim.CommunityModel(sc, rng=seed, engine=engine)
     simulate(model, days, getattr(sc, "name", None) or scenario.stem)
     metrics = model.metrics()
@@ -412,7 +414,7 @@ def run(
 
     meta = {"scenario": str(scenario), "seed": seed, "days": days, "engine": engine, "overrides": overrides}
     summary = {**meta, **{k: v for k, v in kpis.items() if k not in meta}}
-    title = f"{getattr(sc, 'name', None) or scenario.stem} · seed {seed} · {days} days"
+    title = f"{shorten(getattr(sc, 'name', None) or scenario.stem, 70)} · seed {seed} · {days} days"
     try:
         write_results(out, metrics, summary, title)
     except OSError as exc:

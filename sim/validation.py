@@ -197,8 +197,11 @@ def plot(result: Verification, path: str | Path) -> Path:
     # a bare Figure: no pyplot, so the caller's backend (a notebook's inline one) is left alone
     from matplotlib.figure import Figure
 
+    from sim.report.fonts import use_cjk_fonts
+
+    use_cjk_fonts()
     names = list(dict.fromkeys(result.table["observable"]))
-    fig = Figure(figsize=(5.2 * len(names), 4.0))
+    fig = Figure(figsize=(max(5.2 * len(names), 9.0), 4.3))
     axes = fig.subplots(1, len(names), squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         t = result.table[result.table["observable"] == name]
@@ -226,8 +229,8 @@ def plot(result: Verification, path: str | Path) -> Path:
         ax.legend(fontsize=8)
     verdict = "passes" if result.passed else "FAILS"
     observable, day = result.worst
-    fig.suptitle(
-        f"{result.case}: largest deviation {result.max_z:.2f} SE ({observable}, day {day}); "
+    fig.suptitle(  # two lines, so the title fits a one-panel figure too
+        f"{result.case}: largest deviation {result.max_z:.2f} SE ({observable}, day {day})\n"
         f"{verdict} the {THRESHOLD:g} SE test"
     )
     fig.tight_layout()

@@ -8,7 +8,6 @@ source, the key, and the allowed values or range.
 from __future__ import annotations
 
 import math
-import os
 import subprocess
 import sys
 import time

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.report import atomic_output
+from sim.report.fonts import use_cjk_fonts
 
 __all__ = ["plot_main_effects", "plot_sensitivity"]
 
@@ -29,6 +30,7 @@ def _save(fig: Figure, path: Path) -> None:
 
 def plot_main_effects(effects: pd.DataFrame, parameters: list[str], kpi: str, path: Path) -> None:
     """One panel per parameter: the KPI's mean at each level with its 95% CI."""
+    use_cjk_fonts()
     cols = min(3, len(parameters))
     rows = math.ceil(len(parameters) / cols)
     fig = Figure(figsize=(4.6 * cols, 3.4 * rows), layout="constrained")
@@ -58,6 +60,7 @@ def plot_main_effects(effects: pd.DataFrame, parameters: list[str], kpi: str, pa
 
 def plot_sensitivity(table: pd.DataFrame, design: str, kpi: str, path: Path) -> None:
     """Sobol' S1 and ST (or Morris mu* and sigma) per parameter as bars with 95% confidence."""
+    use_cjk_fonts()
     names = table["parameter"].tolist()
     y = np.arange(len(names))
     fig = Figure(figsize=(7.5, 1.0 + 0.55 * len(names)), layout="constrained")

@@ -34,6 +34,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.report import atomic_output
+from sim.report.fonts import use_cjk_fonts
 from sim.report.kpi_stats import INTERVAL
 from sim.report.palette import scenario_colours
 from sim.report.wording import HEADLINE_KPIS, kpi_title, words
@@ -68,6 +69,7 @@ def draw_figures(
     daily: pd.DataFrame, kpis: pd.DataFrame, labels: Sequence[str], out: Path, replicates: int
 ) -> list[FigureFile]:
     """Draw every figure of the comparison into `out`; return them in report order."""
+    use_cjk_fonts()
     colours = scenario_colours(len(labels))
     daily = _derived(daily)
     runs = f"{replicates} runs per scenario"
@@ -322,9 +324,10 @@ def _kpi_panels(fig: Figure, kpis: pd.DataFrame, labels: Sequence[str], colours:
                 alpha=0.45,
                 solid_capstyle="butt",
             )
-            ax.plot(row["mean"] * scale, y[i], "o", color=colours[i], markersize=7)
+            ax.plot(row["mean"] * scale, y[i], "o", color=colours[i], markersize=7, clip_on=False)
         if words(kpi).kind in ("count", "share", "money", "days") and not (table["ci_low"] < 0).any():
             ax.set_xlim(left=0)  # from zero, so the eye reads sizes right
+        ax.margins(x=0.08)  # a dot at the edge of its range is drawn whole
         ax.set_title(kpi_title(kpi), fontsize="medium")
         ax.set_yticks(y, labels if position % cols == 0 else [""] * len(labels))
         ax.set_ylim(-0.6, len(labels) - 0.4)

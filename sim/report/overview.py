@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.report import atomic_output
+from sim.report.fonts import shorten, use_cjk_fonts
 
 __all__ = ["plot_overview"]
 
@@ -42,13 +43,14 @@ def plot_overview(metrics: pd.DataFrame, path: str | os.PathLike[str], title: st
     """Draw the six-panel overview of one run's daily `metrics` and save it as PNG at `path`.
 
     Panels: members by stage; messages, ads and ads removed; groups and the
-    largest group; mean satisfaction; revenue per day and cumulative; the four
-    daily rates in %. The file is written atomically (see `sim.report.atomic_output`).
+    largest group; mean satisfaction; cumulative revenue, operator cost and
+    profit; the four daily rates in %. The file is written atomically (see `sim.report.atomic_output`).
     """
+    use_cjk_fonts()
     df = _with_day_column(metrics)
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     FigureCanvasAgg(fig)
-    fig.suptitle(title, fontsize=14)
+    fig.suptitle(shorten(title, 110), fontsize=14)
     axes = fig.subplots(2, 3, sharex=True)
     _members(axes[0, 0], df)
     _messages(axes[0, 1], df)
@@ -158,22 +160,23 @@ def _satisfaction(ax: Axes, df: pd.DataFrame) -> None:
 
 
 def _revenue(ax: Axes, df: pd.DataFrame) -> None:
-    """Panel 5: revenue per day (left axis) and cumulative revenue (right axis)."""
-    ax.set_title("Revenue")
-    ax.set_ylabel("revenue / day")
+    """Panel 5: cumulative revenue, operator cost and profit (revenue − cost), in currency."""
+    ax.set_title("Revenue, cost and profit (cumulative)")
+    ax.set_ylabel("currency")
     if "revenue" not in df.columns and "cumulative_revenue" not in df.columns:
         _no_data(ax, "revenue")
         return
-    if "revenue" in df.columns:
-        ax.plot(df["day"], df["revenue"], color="tab:purple", label="revenue / day")
     if "cumulative_revenue" in df.columns:
-        cumulative = df["cumulative_revenue"]
+        revenue = df["cumulative_revenue"]
     else:
-        cumulative = df["revenue"].fillna(0).cumsum()
-    twin = ax.twinx()
-    twin.plot(df["day"], cumulative, color="black", linestyle="--", label="cumulative")
-    twin.set_ylabel("cumulative revenue")
-    _legend(ax, twin)
+        revenue = df["revenue"].fillna(0).cumsum()
+    ax.plot(df["day"], revenue, color="tab:purple", label="revenue")
+    if "operator_cost" in df.columns:
+        cost = df["operator_cost"].fillna(0).cumsum()
+        ax.plot(df["day"], cost, color="tab:red", label="operator cost")
+        ax.plot(df["day"], revenue - cost, color="black", linestyle="--", label="profit")
+        ax.axhline(0, color="grey", linewidth=0.8)
+    _legend(ax)
 
 
 def _rates(ax: Axes, df: pd.DataFrame) -> None:

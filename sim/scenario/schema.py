@@ -82,8 +82,8 @@ class Population(Section):
     )
     interest_mean: float = Field(
         0.5,
-        gt=0,
-        lt=1,
+        ge=0.001,
+        le=0.99,
         description="mean interest match to the topic (beta), 0..1",
         json_schema_extra={
             "unit": "0..1",
@@ -92,14 +92,14 @@ class Population(Section):
     )
     interest_concentration: float = Field(
         4.0,
-        gt=0,
+        ge=0.1,
         le=1000.0,
         description="beta concentration a+b; higher = more alike",
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     propensity_mean: float = Field(
         1.0,
-        gt=0,
+        ge=0.001,
         le=1000.0,
         description="messages/day of an engaged member (lognormal mean)",
         json_schema_extra={
@@ -116,14 +116,14 @@ class Population(Section):
     )
     patience_mean: float = Field(
         1.0,
-        gt=0,
+        ge=0.01,
         le=100.0,
         description="mean patience (gamma), scales leave hazard down",
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     patience_shape: float = Field(
         4.0,
-        gt=0,
+        ge=0.5,
         le=1000.0,
         description="gamma shape of patience; larger = less spread",
         json_schema_extra={"unit": "—", "source": "calibration"},
@@ -208,7 +208,7 @@ class Entry(Section):
     task_effort: float = Field(
         0.3,
         ge=0,
-        lt=1,
+        le=0.99,
         description="interest below which nobody does the entry task",
         json_schema_extra={
             "unit": "0..1",
@@ -406,7 +406,7 @@ class Onboarding(Section):
     )
     impression_scale: float = Field(
         0.5,
-        gt=0,
+        ge=0.001,
         le=5.0,
         description="impression that divides first-day leaving by e",
         json_schema_extra={"unit": "value units", "source": "calibration"},
@@ -486,14 +486,14 @@ class Value(Section):
     )
     content_saturation: float = Field(
         2.0,
-        gt=0,
+        ge=0.001,
         le=1000.0,
         description="quality-weighted posts/day giving 63% of content value",
         json_schema_extra={"unit": "posts/day", "source": "calibration"},
     )
     chat_saturation: float = Field(
         0.5,
-        gt=0,
+        ge=0.001,
         le=1000.0,
         description="messages/member/day giving 63% of chat value",
         json_schema_extra={
@@ -503,7 +503,7 @@ class Value(Section):
     )
     crowd_size: float = Field(
         300.0,
-        gt=0,
+        ge=0.001,
         le=10000000.0,
         description="group size at which crowding halves chat value and tie formation",
         json_schema_extra={
@@ -513,7 +513,7 @@ class Value(Section):
     )
     ties_saturation: float = Field(
         5.0,
-        gt=0,
+        ge=0.001,
         le=1000.0,
         description="ties giving 63% of tie value",
         json_schema_extra={"unit": "ties", "source": "calibration"},
@@ -554,7 +554,7 @@ class Value(Section):
     )
     ad_saturation: float = Field(
         20.0,
-        gt=0,
+        ge=0.001,
         le=10000.0,
         description="visible ads/day giving 63% of the annoyance",
         json_schema_extra={"unit": "ads/day", "source": "calibration"},
@@ -638,7 +638,7 @@ class Kol(Section):
 
     minutes_per_post: float = Field(
         30.0,
-        gt=0,
+        ge=0.001,
         le=1440.0,
         description="KOL minutes to write one post",
         json_schema_extra={"unit": "minutes", "source": "calibration"},
@@ -669,14 +669,14 @@ class Kol(Section):
     )
     reward_scale: float = Field(
         50.0,
-        gt=0,
+        ge=0.001,
         le=1000000.0,
         description="reward/post, currency, giving 63% of the money recognition",
         json_schema_extra={"unit": "currency/post", "source": "calibration"},
     )
     audience_scale: float = Field(
         50.0,
-        gt=0,
+        ge=0.001,
         le=10000000.0,
         description="engaged members whose replies give 63% of reply recognition",
         json_schema_extra={"unit": "members", "source": "calibration"},
