@@ -92,14 +92,15 @@ class AnalysisReport:
         table = Table(title=f"per-point mean ± 95% CI half-width ({self._title()})", title_justify="left")
         table.add_column("point", justify="right")
         for p in varying:
-            table.add_column(heads[p], justify="right")
+            table.add_column(heads[p], justify="right", overflow="fold")
         table.add_column("ok", justify="right")
         for k in shown:
-            table.add_column(k, justify="right")
+            table.add_column(k, justify="right", overflow="fold")
         stats_of = {(r.point, r.kpi): r for r in self.points[self.points["kpi"].isin(shown)].itertuples()}
         for i, row in enumerate(self.runs_per_point.itertuples(index=False)):
             if i == MAX_ROWS_SHOWN:
-                table.add_row("…", *[""] * (len(varying) + 1 + len(shown)))
+                more = len(self.runs_per_point) - MAX_ROWS_SHOWN
+                table.caption = f"… {more} more points: all in analysis/points.csv, or analyze --format csv"
                 break
             record = dict(zip(self.runs_per_point.columns, row, strict=True))
             cells = [
@@ -113,7 +114,7 @@ class AnalysisReport:
                     cells.append("—")
                     continue
                 half = (r.ci_high - r.ci_low) / 2 if pd.notna(r.ci_high) else None
-                cells.append(_fmt_value(r.mean) + (f" ±{_fmt_value(half)}" if half is not None else ""))
+                cells.append(_fmt_kpi(k, r.mean) + (f" ±{_fmt_kpi(k, half)}" if half is not None else ""))
             table.add_row(*cells)
         return table
 
@@ -127,7 +128,8 @@ class AnalysisReport:
         for k in shown:
             df = self.points[self.points["kpi"] == k]
             half = ((df["ci_high"] - df["ci_low"]) / 2).median()
-            table.add_row(k, *(_fmt_value(v) for v in (df["mean"].mean(), df["mean"].min(), df["mean"].max(), half)))
+            values = (df["mean"].mean(), df["mean"].min(), df["mean"].max(), half)
+            table.add_row(k, *(_fmt_kpi(k, v) for v in values))
         return table
 
     def _sensitivity_table(self, kpi: str) -> Table:
@@ -143,10 +145,16 @@ class AnalysisReport:
         for _, head in columns:
             table.add_column(head, justify="right")
         for row in frame.itertuples(index=False):
-            cells = [
-                f"{getattr(row, c):.2f}" if self.design == "sobol" else _fmt_value(getattr(row, c)) for c, _ in columns
-            ]
+            if self.design == "sobol":
+                cells = []
+                for index in ("S1", "ST"):
+                    value, conf = getattr(row, index), getattr(row, f"{index}_conf")
+                    cells += [_fmt_index(value, conf), _fmt_conf(conf)]
+            else:
+                cells = [_fmt_value(getattr(row, c)) for c, _ in columns]
             table.add_row(row.parameter, *cells)
+        if self.design == "sobol":
+            table.caption = "(!) outside [0, 1] beyond its confidence interval: too few samples to read this index"
         return table
 
 
@@ -155,6 +163,29 @@ def _short_names(keys: list[str]) -> dict[str, str]:
     short = {k: k.rpartition(".")[2] for k in keys}
     clash = {v for v in short.values() if list(short.values()).count(v) > 1}
     return {k: (k if v in clash else v) for k, v in short.items()}
+
+
+def _fmt_index(value: float, conf: float) -> str:
+    """A Sobol' index, flagged (!) when sampling error puts it outside [0, 1] beyond its CI."""
+    if not np.isfinite(value):
+        return "—"
+    width = conf if np.isfinite(conf) else 0.0
+    flag = " (!)" if value > 1 + width or value < -width or not np.isfinite(conf) else ""
+    return f"{value:.2f}{flag}"
+
+
+def _fmt_conf(conf: float) -> str:
+    """A CI half-width: two decimals, or two significant digits when smaller than 0.01 (never "0.00")."""
+    if not np.isfinite(conf):
+        return "—"
+    return f"{conf:.2f}" if conf >= 0.01 or conf == 0 else f"{conf:.2g}"
+
+
+def _fmt_kpi(kpi: str, value: Any) -> str:
+    """A KPI value as `community-sim run` prints it: shares and rates in %, money with 2 decimals."""
+    from sim.cli import format_kpi
+
+    return format_kpi(kpi, value)
 
 
 def _fmt_value(v: Any) -> str:
