@@ -71,7 +71,7 @@ INTERRUPTED = 130
 
 
 def examples(*lines: str) -> str:
-    """The epilog of a command's --help: one or two real invocations."""
+    """Return the epilog of a command's --help: one or two real invocations."""
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
@@ -251,7 +251,7 @@ def format_kpi(name: str, value: Any) -> str:
 
 
 def kpi_table(kpis: Mapping[str, Any], title: str) -> Table:
-    """A two-column rich table of KPI name and formatted value."""
+    """Return a two-column rich table of KPI name and formatted value."""
     table = Table(title=title, title_justify="left")
     table.add_column("KPI")
     table.add_column("value", justify="right")
@@ -297,7 +297,7 @@ def simulate(model: Any, days: int, label: str) -> None:
 
 
 def scheduler_address(workers: int | None, scheduler: str | None) -> str | None:
-    """The Dask scheduler to use: --scheduler, else DASK_SCHEDULER_ADDRESS unless --workers asks for a local one."""
+    """Return the Dask scheduler: --scheduler, else $DASK_SCHEDULER_ADDRESS unless --workers asks for a local one."""
     check_min("--workers", workers, 1, MAX_WORKERS)
     if scheduler and workers is not None:
         fail("--workers sizes the local cluster; it cannot be combined with --scheduler")
@@ -673,7 +673,7 @@ def compare(
 
 
 def comparison_table(kpis: pd.DataFrame, labels: Sequence[str]) -> Table:
-    """The headline KPIs of a comparison: each scenario's mean, marked * / ** where it differs from the first."""
+    """Return the headline KPIs of a comparison: each scenario's mean, marked * / ** where it differs from the first."""
     from sim.report.wording import HEADLINE_KPIS, format_value, kpi_title
 
     table = Table(

@@ -54,7 +54,7 @@ class Verification:
         return self.max_z <= THRESHOLD
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary."""
+        """Return a JSON-ready summary."""
         observable, day = self.worst
         return {
             "case": self.case,
@@ -70,7 +70,7 @@ class Verification:
 
 
 def observables(case: str, counts: pd.DataFrame, pool: float) -> dict[str, np.ndarray]:
-    """The series compared for `case`, from counts by stage (ABM metrics or ODE solution)."""
+    """Return the series compared for `case`, from counts by stage (ABM metrics or ODE solution)."""
     if case == "bass":
         return {"adopters share F": 1.0 - counts["potential"].to_numpy() / pool}
     if case == "irsir":

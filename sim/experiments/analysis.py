@@ -72,8 +72,10 @@ class AnalysisReport:
     """point, parameters, runs (stored) and ok (finished ok), one row per stored point."""
 
     def tables(self) -> list[Table]:
-        """Rich tables for the terminal: per-point means (a grid) or their spread (a sampled design),
-        then one table of sensitivity indices per KPI shown.
+        """Return rich tables for the terminal.
+
+        Per-point means (a grid) or their spread (a sampled design), then one table of
+        sensitivity indices per KPI shown.
         """
         shown = self.kpis if len(self.kpis) <= 4 else [k for k in SHOWN_KPIS if k in self.kpis] or self.kpis[:4]
         tables = [self._points_table(shown) if self.design == "grid" else self._spread_table(shown)]
@@ -166,7 +168,7 @@ def _short_names(keys: list[str]) -> dict[str, str]:
 
 
 def _fmt_index(value: float, conf: float) -> str:
-    """A Sobol' index, flagged (!) when sampling error puts it outside [0, 1] beyond its CI."""
+    """Return a Sobol' index, flagged (!) when sampling error puts it outside [0, 1] beyond its CI."""
     if not np.isfinite(value):
         return "—"
     width = conf if np.isfinite(conf) else 0.0
@@ -175,14 +177,14 @@ def _fmt_index(value: float, conf: float) -> str:
 
 
 def _fmt_conf(conf: float) -> str:
-    """A CI half-width: two decimals, or two significant digits when smaller than 0.01 (never "0.00")."""
+    """Return a CI half-width: two decimals, or two significant digits when smaller than 0.01 (never "0.00")."""
     if not np.isfinite(conf):
         return "—"
     return f"{conf:.2f}" if conf >= 0.01 or conf == 0 else f"{conf:.2g}"
 
 
 def _fmt_kpi(kpi: str, value: Any) -> str:
-    """A KPI value as `community-sim run` prints it: shares and rates in %, money with 2 decimals."""
+    """Return a KPI value as `community-sim run` prints it: shares and rates in %, money with 2 decimals."""
     from sim.cli import format_kpi
 
     return format_kpi(kpi, value)
@@ -216,7 +218,7 @@ def _connect(directory: Path) -> Any:
 
 
 def _q(name: str) -> str:
-    """A quoted SQL identifier (parameter columns have dots in their names)."""
+    """Return a quoted SQL identifier (parameter columns have dots in their names)."""
     return '"' + name.replace('"', '""') + '"'
 
 

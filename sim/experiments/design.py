@@ -106,7 +106,7 @@ class Range:
         return [float(v) for v in self.min + u * (self.max - self.min)]
 
     def spec(self) -> dict[str, Any]:
-        """The value as written in a sweep file."""
+        """Return the value as written in a sweep file."""
         return {"min": self.min, "max": self.max}
 
 
@@ -122,7 +122,7 @@ class Choices:
         return [self.values[i] for i in np.minimum(np.floor(u * k).astype(int), k - 1)]
 
     def spec(self) -> list[Any]:
-        """The choices as written in a sweep file."""
+        """Return the choices as written in a sweep file."""
         return list(self.values)
 
 
@@ -149,7 +149,7 @@ class Sweep:
 
     # ------------------------------------------------------------ identity and seeds
     def spec(self) -> dict[str, Any]:
-        """The sweep as plain data, independent of formatting, comments and file location."""
+        """Return the sweep as plain data, independent of formatting, comments and file location."""
         return {
             "base": self.base_text,
             "days": self.days,
@@ -174,7 +174,7 @@ class Sweep:
         return design_points(self.design, [_levels(p) for p in self.parameters.values()], self.samples)
 
     def warnings(self) -> list[str]:
-        """What makes the sweep's results weak without making it wrong (printed by `sweep` and `analyze`)."""
+        """Say what makes the sweep's results weak without making it wrong (printed by `sweep` and `analyze`)."""
         if self.design == "sobol" and int(self.samples or 0) < MIN_SOBOL_SAMPLES:
             return [
                 f"samples = {self.samples} is below {MIN_SOBOL_SAMPLES}: the Sobol' indices will be unreliable "
@@ -204,12 +204,12 @@ class Sweep:
         return self.n_points * self.replicates
 
     def problem(self) -> dict[str, Any]:
-        """The SALib problem: one unit-interval factor per parameter, in file order."""
+        """Return the SALib problem: one unit-interval factor per parameter, in file order."""
         names = list(self.parameters)
         return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
     def unit_sample(self) -> np.ndarray:
-        """The sampled design in the unit hypercube, one row per point (lhs, sobol, morris)."""
+        """Return the sampled design in the unit hypercube, one row per point (lhs, sobol, morris)."""
         if self.design not in SAMPLED:
             raise ValueError(f"design {self.design!r} has no unit sample")
         return self._unit.copy()
@@ -230,7 +230,7 @@ class Sweep:
 
 
 def sample_unit_hypercube(design: str, problem: dict[str, Any], samples: int, root: int) -> np.ndarray:
-    """The points of a sampled design in [0, 1]^D, drawn from the stream of seed tree `root`.
+    """Return the points of a sampled design in [0, 1]^D, drawn from the stream of seed tree `root`.
 
     Deterministic: the analysis calls it again to get a Morris design's matrix.
     """
@@ -461,7 +461,7 @@ def _check_value(path: Path, base: Path, key: str, value: Any) -> None:
 
 
 def _is_integer_key(key: str) -> bool:
-    """Is the scenario field at `key` an integer (int or int | None)?"""
+    """Tell whether the scenario field at `key` is an integer (int or int | None)."""
     section, _, name = key.partition(".")
     field = Scenario.model_fields.get(section)
     model = field.annotation if field else None
@@ -476,13 +476,13 @@ def _is_integer_key(key: str) -> bool:
 
 
 def _canonical(value: Any) -> str:
-    """The value as a key for spotting repeats: 1 and 1.0 are the same level."""
+    """Return the value as a key for spotting repeats: 1 and 1.0 are the same level."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
         value = float(value)
     return json.dumps(value, sort_keys=True)
 
 
 def _check_string(path: Path, where: str, value: Any) -> None:
-    """A quoted number or boolean ("50", "true") is a string, not the value: refuse it as the scenario would."""
+    """Return a quoted number or boolean ("50", "true") is a string, not the value: refuse it as the scenario would."""
     if isinstance(value, str) and not isinstance(_parse_literal(value), str):
         raise SweepError(path, where, f'"{value}" is a string; write the value without quotes')

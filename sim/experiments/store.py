@@ -65,7 +65,7 @@ STATUS_COLUMNS = ("seed", "status", "wall_time", "error")
 PART_COLUMN = "metrics_part"
 
 
-class StoreMismatch(ValueError):
+class StoreMismatch(ValueError):  # noqa: N818 - public name used by callers
     """The directory holds results of other jobs (another sweep file, or an edited one)."""
 
     def __init__(self, directory: Path, problem: str, old: Mapping[str, Any] | None) -> None:
@@ -239,9 +239,11 @@ class RunStore:
             lock.close()
 
     def __enter__(self) -> Self:
+        """Use the open store in a with block."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Release the lock at the end of the with block."""
         self.close()
 
     # ------------------------------------------------------------ reading
@@ -251,14 +253,15 @@ class RunStore:
         return frozenset(self._ids)
 
     def __len__(self) -> int:
+        """Count the committed runs."""
         return len(self._ids)
 
     def runs(self) -> pd.DataFrame:
-        """The committed runs, one row each (as runs.parquet)."""
+        """Return the committed runs, one row each (as runs.parquet)."""
         return self._runs.to_pandas() if self._runs is not None else pd.DataFrame()
 
     def metrics_parts(self) -> list[Path]:
-        """The metrics part files of committed runs."""
+        """Return the metrics part files of committed runs."""
         return sorted(self.directory / METRICS_DIR / name for name in self._referenced_parts())
 
     # ------------------------------------------------------------ writing

@@ -120,7 +120,8 @@ def draw_figures(
             "revenue.png",
             "Revenue and profit",
             (
-                f"Revenue (fees and product sales) and profit (revenue minus operator cost) summed from day 1; mean over "
+                "Revenue (fees and product sales) and profit (revenue minus operator cost) summed from day 1; "
+                "mean over "
                 f"{runs} and 90% band."
             ),
             lambda fig: _revenue(fig, daily, labels, colours),
@@ -157,7 +158,7 @@ def _derived(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 def _number(value: float) -> str:
-    """A tick label: thousands separated, a true minus sign."""
+    """Return a tick label: thousands separated, a true minus sign."""
     text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:g}"
     return text.replace("-", "\u2212")
 

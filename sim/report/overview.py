@@ -77,7 +77,7 @@ def _with_day_column(metrics: pd.DataFrame) -> pd.DataFrame:
 
 
 def _present(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    """The subset of `columns` that `df` has, in the given order."""
+    """Return the subset of `columns` that `df` has, in the given order."""
     return [c for c in columns if c in df.columns]
 
 
