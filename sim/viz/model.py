@@ -23,11 +23,12 @@ import numpy as np
 from sim.model import CommunityModel
 from sim.population import STAGE_NAMES
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.presets import presets_dir
 
 __all__ = ["DEFAULT_SCENARIO", "LEVERS", "REPORTERS", "Lever", "VizCommunity", "lever_defaults", "lever_overrides"]
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
-"""The scenario the view starts from when none is given: scenarios/baseline.toml."""
+DEFAULT_SCENARIO = presets_dir() / "baseline.toml"
+"""The scenario the view starts from when none is given: the packaged preset baseline."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _scenario_value(sc: Scenario, key: str) -> Any:
 
 
 def lever_defaults(sc: Scenario) -> dict[str, Any]:
-    """The value of every lever in scenario `sc`, by keyword argument."""
+    """Read the value of every lever in scenario `sc`, by keyword argument."""
     values = {name: _scenario_value(sc, lever.key) for name, lever in LEVERS.items()}
     if values["entry_fee"] <= 0:
         values["entry_fee"] = FALLBACK_FEE
@@ -121,7 +122,7 @@ class VizCommunity(CommunityModel):
     Parameters
     ----------
     scenario_path:
-        the scenario file (default: scenarios/baseline.toml).
+        the scenario file or preset name (default: the preset baseline).
     base_overrides:
         dotted-key overrides applied first, e.g. ``{"population.potential_pool": 3000}``
         (the CLI's ``--set``); the levers are applied on top.
@@ -220,7 +221,7 @@ class VizCommunity(CommunityModel):
 
 
 def _reporter(name: str) -> Any:
-    """A model reporter reading measure `name` from the model's latest observation."""
+    """Make a model reporter reading measure `name` from the model's latest observation."""
 
     def report(model: VizCommunity) -> float:
         return model._latest[name]
