@@ -72,14 +72,14 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV_DEP)
 	$(FIND) sim
 	touch $@
 
-# The test extra brings pytest, hypothesis, nbmake (notebooks/ run as tests) and playwright;
+# The test extra brings pytest, hypothesis, nbclient (notebooks/ run as tests) and playwright;
 # the viz extra the SolaraViz app the browser test drives; the lint and docs groups ruff,
 # mypy and mkdocs. An exact sync: the suite sees the locked set and nothing else. Playwright
 # never downloads a browser: the browser test uses Debian's chromium (see `chromium` below).
 $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV_DEP)
 	@$(CHECK_PY)
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(UV_SYNC) --extra test --extra viz --group lint --group docs
-	$(FIND) sim pytest xdist nbmake ipykernel playwright solara mypy mkdocs
+	$(FIND) sim pytest xdist nbclient ipykernel playwright solara mypy mkdocs
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed fonts
@@ -121,7 +121,7 @@ lint: $(VENV)/.installed-test
 docs: $(VENV)/.installed-test
 	$(VENV)/bin/mkdocs build --strict --quiet --site-dir site
 
-# lint, the docs site, then tests/ and notebooks/ (nbmake; see [tool.pytest.ini_options] in pyproject.toml)
+# lint, the docs site, then tests/ (with the notebooks: tests/test_notebooks.py)
 test: $(VENV)/.installed-test chromium fonts lint
 	$(VPY) -m pytest -n $(WORKERS)
 
