@@ -50,8 +50,20 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    """Print the installed version (`--version`) and stop."""
+    if value:
+        typer.echo(f"community-sim {sim.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
     """Agent-based simulator of online communities.
 
     (A callback keeps `run` a named sub-command even while it is the only one.)
