@@ -128,6 +128,7 @@ test: $(VENV)/.installed-test chromium fonts lint
 # The venv is only needed when there is something to run.
 bench: $(VENV)/.installed
 	$(VPY) benchmarks/run_all.py
+	$(VPY) benchmarks/readme_figures.py
 
 clean:
 	rm -rf $(VENV) .uv site *.egg-info .pytest_cache .mypy_cache .ruff_cache

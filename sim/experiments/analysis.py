@@ -134,6 +134,7 @@ class AnalysisReport:
 
     def _sensitivity_table(self, kpi: str) -> Table:
         frame = self.sensitivity[kpi]
+        columns: tuple[tuple[str, str], ...]  # (column, its heading)
         if self.design == "sobol":
             columns = (("S1", "S1"), ("S1_conf", "±"), ("ST", "ST"), ("ST_conf", "±"))
             title = f"Sobol' indices of {kpi} (95% confidence)"
