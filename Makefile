@@ -118,11 +118,13 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/mypy || status=1; \
 	exit $$status
 
+# The site (mkdocs.yml): the user guide (README.md), docs/ODD.md with §8 from the schema,
+# the API reference (mkdocstrings), the changelog. --strict: a broken link or docstring fails.
 docs: $(VENV)/.installed-test
-	$(VENV)/bin/mkdocs build --strict --quiet --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 # lint, the docs site, then tests/ (with the notebooks: tests/test_notebooks.py)
-test: $(VENV)/.installed-test chromium fonts lint
+test: $(VENV)/.installed-test chromium fonts lint docs
 	$(VPY) -m pytest -n $(WORKERS)
 
 # The venv is only needed when there is something to run.

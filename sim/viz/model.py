@@ -119,20 +119,20 @@ REPORTERS: dict[str, str] = {
 class VizCommunity(CommunityModel):
     """`CommunityModel` built from a scenario file and lever keyword arguments, with a DataCollector.
 
+    The run stops (``running`` becomes False) after the scenario's ``run.days``.
+
     Parameters
     ----------
-    scenario_path:
-        the scenario file or preset name (default: the preset baseline).
-    base_overrides:
-        dotted-key overrides applied first, e.g. ``{"population.potential_pool": 3000}``
+    scenario_path : str or Path
+        The scenario file or preset name (default: the preset baseline).
+    base_overrides : dict, optional
+        Dotted-key overrides applied first, e.g. ``{"population.potential_pool": 3000}``
         (the CLI's ``--set``); the levers are applied on top.
-    rng:
-        seed of the run; default: the scenario's ``run.seed``.
-    **levers:
-        any of `LEVERS` (``entry_threshold="paid"``, ``entry_fee=49``, ``admins=2``, ...);
+    rng : int, optional
+        Seed of the run; default: the scenario's ``run.seed``.
+    **levers
+        Any of `LEVERS` (``entry_threshold="paid"``, ``entry_fee=49``, ``admins=2``, ...);
         a lever left out (or None) keeps the scenario's value.
-
-    The run stops (``running`` becomes False) after the scenario's ``run.days``.
     """
 
     def __init__(
