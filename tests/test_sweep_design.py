@@ -261,7 +261,7 @@ def test_a_missing_sweep_file_and_bad_options_are_one_line_errors(
         (["sweep", str(tmp_path / "none.toml"), "--out", str(tmp_path / "o")], "sweep file not found"),
         (
             ["sweep", str(write_sweep(tmp_path, GRID)), "--out", str(tmp_path / "o"), "--workers", "0"],
-            "--workers must be >= 1",
+            "--workers must be between 1 and 256",
         ),
         (
             [

@@ -72,7 +72,7 @@ class AnalysisReport:
     """point, parameters, runs (stored) and ok (finished ok), one row per stored point."""
 
     def tables(self) -> list[Table]:
-        """Return rich tables for the terminal.
+        """Build the terminal's Rich tables.
 
         Per-point means (a grid) or their spread (a sampled design), then one table of
         sensitivity indices per KPI shown.
@@ -136,6 +136,7 @@ class AnalysisReport:
 
     def _sensitivity_table(self, kpi: str) -> Table:
         frame = self.sensitivity[kpi]
+        columns: tuple[tuple[str, str], ...]  # (column, its heading)
         if self.design == "sobol":
             columns = (("S1", "S1"), ("S1_conf", "±"), ("ST", "ST"), ("ST_conf", "±"))
             title = f"Sobol' indices of {kpi} (95% confidence)"
@@ -218,7 +219,7 @@ def _connect(directory: Path) -> Any:
 
 
 def _q(name: str) -> str:
-    """Return a quoted SQL identifier (parameter columns have dots in their names)."""
+    """Quote an SQL identifier (parameter columns have dots in their names)."""
     return '"' + name.replace('"', '""') + '"'
 
 

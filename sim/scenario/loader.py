@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.scenario.keys import describe_allowed
+from sim.scenario.presets import find_scenario, not_a_preset
 from sim.scenario.schema import ActivityPlan, Scenario
 
 
@@ -32,14 +33,22 @@ MAX_FILE_BYTES = 1_000_000
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *, cli: bool = False) -> Scenario:
-    """Load a scenario file, following `extends`, then apply dotted-key overrides.
+    """Load a scenario file or packaged preset, following `extends`, then apply dotted-key overrides.
+
+    `path` is a file, or else the name of a preset (``"baseline"``, see `sim.scenario.presets`);
+    so is the `extends` of a file, looked up relative to that file first.
 
     Overrides map keys such as ``"moderation.ad_policy"`` to values; a string value is
     read as a TOML literal when it is one (``"0.5"`` -> 0.5, ``"true"`` -> True), so values
     from the command line need no quoting. With `cli`, the overrides came from `--set`
     and an error in one of them names ``--set key=value`` rather than the file.
     """
-    path = Path(path)
+    if Path(path).is_dir():
+        raise ScenarioError(path, None, "is a directory, not a scenario file (a .toml file)")
+    found = find_scenario(path)
+    if found is None:
+        raise ScenarioError(path, None, f"scenario file not found, {not_a_preset()}")
+    path = found
     origins: dict[str, Path] = {}
     data = _read_chain(path, (), origins)
     sources: dict[str, str] = {}
@@ -95,13 +104,16 @@ def _read_chain(path: Path, seen: tuple[Path, ...], origins: dict[str, Path]) ->
     if parent is not None:
         if not isinstance(parent, str) or not parent:
             raise ScenarioError(path, "extends", f"must be a .toml file path relative to this one, got {parent!r}")
-        parent_path = path.parent / parent
-        if parent_path.is_dir():
+        candidate = path.parent / parent
+        if candidate.is_dir():
             raise ScenarioError(path, "extends", f"'{parent}' is a directory; name a .toml scenario file")
-        if parent_path.suffix != ".toml":
+        if candidate.is_file() and candidate.suffix != ".toml":
             raise ScenarioError(path, "extends", f"'{parent}' is not a .toml file; a scenario extends a scenario file")
-        if not parent_path.is_file():
-            raise ScenarioError(path, "extends", f"file '{parent}' not found (looked in {path.parent})")
+        parent_path = find_scenario(parent, near=path.parent)
+        if parent_path is None:
+            raise ScenarioError(
+                path, "extends", f"file '{parent}' not found (looked in {path.parent}), {not_a_preset()}"
+            )
         base = _read_chain(parent_path, (*seen, resolved), origins)
     for key in _dotted_keys(data):
         origins[key] = path
