@@ -419,9 +419,10 @@ def _stored_sweep(tmp_path: Path, capsys: pytest.CaptureFixture) -> Path:
     return tmp_path / "o"
 
 
-@pytest.mark.parametrize(
-    "damage", ["store.json garbage", "store.json empty", "store.json list", "runs.parquet garbage"]
-)
+DAMAGES = ["store.json garbage", "store.json empty", "store.json list", "runs.parquet garbage"]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
 @pytest.mark.parametrize("command", ["sweep", "analyze"])
 def test_damaged_store(damage: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     out = _stored_sweep(tmp_path, capsys)
@@ -478,7 +479,8 @@ def test_write_failure_mid_sweep_keeps_the_store(
 
 def test_case_count() -> None:
     """The issue asks for at least 150 bad inputs through the CLI."""
-    total = len(SET_CASES) + len(OPTION_CASES) + len(FILE_CASES) + len(SWEEP_CASES) + 8 + 2
+    tables = len(SET_CASES) + len(OPTION_CASES) + len(FILE_CASES) + len(SWEEP_CASES)
+    total = tables + 2 * len(DAMAGES) + 2 + len(SUBPROCESS) + len(OVERSIZED)
     assert total >= 150, total
 
 
