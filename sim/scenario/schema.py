@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.network.section import NetworkSection
+
 EntryThreshold = Literal["free", "paid", "invite", "review", "task"]
 AdPolicy = Literal["tolerate", "warn_then_kick", "kick"]
 SplitPolicy = Literal["none", "at_capacity", "dunbar", "low_activity"]
@@ -266,6 +268,7 @@ class Scenario(Section):
     groups: Groups = Groups()
     activities: list[ActivityPlan] = []
     monetization: Monetization = Monetization()
+    network: NetworkSection = NetworkSection()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
