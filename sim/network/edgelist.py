@@ -54,6 +54,15 @@ def _read_table(path: str | Path) -> pd.DataFrame:
         raise NetworkDataError(path, f"cannot be read: {first}") from exc
 
 
+def _show(value: object) -> str:
+    """Show a cell as the user wrote it: text quoted, numbers plain, blanks as 'empty'."""
+    if isinstance(value, str):
+        return repr(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "empty"
+    return str(value.item() if isinstance(value, np.generic) else value)
+
+
 def _require(path: str | Path, frame: pd.DataFrame, columns: tuple[str, ...], allowed: str) -> None:
     for col in columns:
         if col not in frame.columns:
@@ -69,7 +78,7 @@ def _integer_ids(path: str | Path, frame: pd.DataFrame, column: str, pool: int) 
     bad = ~np.isfinite(values) | (values != np.round(values))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise NetworkDataError(path, f"person id {raw.iloc[i]!r} is not an integer", row=i + 1, column=column)
+        raise NetworkDataError(path, f"person id {_show(raw.iloc[i])} is not an integer", row=i + 1, column=column)
     ids = values.astype(np.int64)
     outside = (ids < 0) | (ids >= pool)
     if outside.any():
@@ -110,7 +119,7 @@ def read_edge_list(path: str | Path, pool: int) -> SocialGraph:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise NetworkDataError(
-                path, f"weight {frame['weight'].iloc[i]!r} must be a number > 0", row=i + 1, column="weight"
+                path, f"weight {_show(frame['weight'].iloc[i])} must be a number > 0", row=i + 1, column="weight"
             )
     return SocialGraph.from_edges(pool, u, v, weights)
 
@@ -153,7 +162,7 @@ def read_attributes(path: str | Path, pool: int) -> dict[str, npt.NDArray[np.flo
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             span = f"{lo:g}..{hi:g}" if np.isfinite(hi) else f">= {lo:g}"
-            raise NetworkDataError(path, f"{frame[col].iloc[i]!r} is not a number in {span}", row=i + 1, column=col)
+            raise NetworkDataError(path, f"{_show(frame[col].iloc[i])} is not a number in {span}", row=i + 1, column=col)
         full = np.full(pool, np.nan)
         full[ids] = values
         out[col] = full
