@@ -510,3 +510,13 @@ def test_itertools_free_pairs_wiener_sanity() -> None:
     g = nx.Graph(edges)
     brute = sum(nx.shortest_path_length(g, a, b) for a, b in itertools.combinations(g.nodes, 2))
     assert _tree(edges)["wiener_index"].iloc[0] == brute
+
+
+def test_generator_defaults_are_the_section_defaults() -> None:
+    import inspect
+
+    section = NetworkSection()
+    for fn in (communities, holme_kim):
+        for name, param in inspect.signature(fn).parameters.items():
+            if name in NetworkSection.model_fields:
+                assert param.default == getattr(section, name), f"{fn.__name__}({name}=...)"

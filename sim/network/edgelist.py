@@ -162,7 +162,9 @@ def read_attributes(path: str | Path, pool: int) -> dict[str, npt.NDArray[np.flo
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             span = f"{lo:g}..{hi:g}" if np.isfinite(hi) else f">= {lo:g}"
-            raise NetworkDataError(path, f"{_show(frame[col].iloc[i])} is not a number in {span}", row=i + 1, column=col)
+            raise NetworkDataError(
+                path, f"{_show(frame[col].iloc[i])} is not a number in {span}", row=i + 1, column=col
+            )
         full = np.full(pool, np.nan)
         full[ids] = values
         out[col] = full

@@ -33,6 +33,8 @@ import numpy.typing as npt
 from sim.network.graph import SocialGraph
 
 _MAX_ROUNDS = 12
+#: edges drawn per vectorized batch: bounds the temporaries of a 10^6-person graph
+_CHUNK = 1 << 21
 
 
 def expected_degrees(
@@ -92,7 +94,7 @@ def communities(
     max_degree: float = 1000.0,
     community_size_mean: float = 50.0,
     community_size_sigma: float = 0.8,
-    mixing: float = 0.3,
+    mixing: float = 0.2,
     triadic_closure: float = 0.2,
 ) -> SocialGraph:
     """Generate a graph of `n` people with heavy-tailed degrees, circles of friends and triadic closure.
@@ -130,6 +132,9 @@ def communities(
     cum_out = np.concatenate([[0.0], np.cumsum(outside)])
 
     def draw(count: int) -> npt.NDArray[np.int64]:
+        return np.concatenate([draw_chunk(min(_CHUNK, count - done)) for done in range(0, count, _CHUNK)])
+
+    def draw_chunk(count: int) -> npt.NDArray[np.int64]:
         k_in = int(rng.binomial(count, share_inside))
         # inside: first endpoint by weight, second by weight within the same community
         a = _pick(cum_in, rng.random(k_in) * cum_in[-1])
@@ -145,23 +150,12 @@ def communities(
 
     keys = _fill(structural, draw, rng)
 
-    graph = SocialGraph.from_edges(n, keys // n, keys % n)
-    closing = target_edges - len(keys)
-    if closing > 0 and graph.n_edges > 0:
-        deg = graph.degree()
-        hub_free = np.flatnonzero(deg >= 2)
-
-        def close(count: int) -> npt.NDArray[np.int64]:
-            # a random person introduces two of their friends to each other
-            centre = rng.choice(hub_free, count)
-            first = graph.indptr[centre] + (rng.random(count) * deg[centre]).astype(np.int64)
-            second = graph.indptr[centre] + (rng.random(count) * deg[centre]).astype(np.int64)
-            return _canonical(graph.indices[first], graph.indices[second], n)
-
-        keys = _fill(len(keys) + closing, close, rng, keys)
-    lo, hi = keys // n, keys % n
+    keys = _close_triads(keys, target_edges, n, rng)
+    u = perm[keys // n]
+    v = perm[keys % n]
     del keys
-    out = SocialGraph.from_edges(n, perm[lo], perm[hi])
+    out = SocialGraph.from_edges(n, u, v)
+    del u, v
     community = np.empty(n, np.int32)
     community[perm] = comm_of_pos
     out.community = community
@@ -182,6 +176,27 @@ def holme_kim(n: int, rng: np.random.Generator, mean_degree: float = 20.0, triad
     return SocialGraph.from_networkx(nx.powerlaw_cluster_graph(n, m, triadic_closure, seed=rng))
 
 
+def _close_triads(keys: npt.NDArray[np.int64], target: int, n: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
+    """Add friend-of-a-friend ties to the edges `keys` until there are `target`."""
+    graph = SocialGraph.from_edges(n, keys // n, keys % n)
+    if target <= len(keys) or graph.n_edges == 0:
+        return keys
+    deg = graph.degree()
+    introducers = np.flatnonzero(deg >= 2)
+
+    def close(count: int) -> npt.NDArray[np.int64]:
+        return np.concatenate([close_chunk(min(_CHUNK, count - done)) for done in range(0, count, _CHUNK)])
+
+    def close_chunk(count: int) -> npt.NDArray[np.int64]:
+        # a random person introduces two of their friends to each other
+        centre = rng.choice(introducers, count)
+        first = graph.indptr[centre] + (rng.random(count) * deg[centre]).astype(np.int64)
+        second = graph.indptr[centre] + (rng.random(count) * deg[centre]).astype(np.int64)
+        return _canonical(graph.indices[first], graph.indices[second], n)
+
+    return _fill(target, close, rng, keys)
+
+
 def _pick(cum: npt.NDArray[np.float64], points: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """Index `i` with ``cum[i] <= point < cum[i + 1]`` for each point (weighted sampling)."""
     idx = np.searchsorted(cum, points, side="right") - 1
@@ -198,11 +213,21 @@ def _canonical(u: npt.NDArray[np.integer], v: npt.NDArray[np.integer], n: int) -
 
 
 def sorted_unique(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Sorted distinct values (sort-based: numpy's hash-based `np.unique` is far slower on 10^7 int64)."""
-    keys = np.sort(keys)
+    """Sorted distinct values, sorting `keys` in place (numpy's hash-based `np.unique` is far slower on 10^7 int64)."""
+    keys.sort()
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
-    return keys[first]
+    return keys if first.all() else keys[first]
+
+
+def _merge_unique(have: npt.NDArray[np.int64], fresh: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Merge new keys into the sorted unique `have` (one small sort, one linear merge)."""
+    fresh = sorted_unique(fresh)
+    if len(have) == 0:
+        return fresh
+    pos = np.searchsorted(have, fresh)
+    seen = (pos < len(have)) & (have[np.minimum(pos, len(have) - 1)] == fresh)
+    return np.insert(have, pos[~seen], fresh[~seen])
 
 
 def _fill(
@@ -221,15 +246,15 @@ def _fill(
             break
         fresh = draw(int(need * extra) + 16)
         before = len(have)
-        have = sorted_unique(np.concatenate([have, fresh]))
+        have = _merge_unique(have, fresh)
         # the share of draws that were repeats tells how much to overdraw next time
         extra = min(20.0, max(1.05, len(fresh) / max(len(have) - before, 1) * 1.05))
     surplus = len(have) - target
     if surplus > 0:
-        drawn = np.arange(len(have))
-        if len(start):
-            drawn = np.setdiff1d(drawn, np.searchsorted(have, start), assume_unique=True)
-        mask = np.ones(len(have), bool)
-        mask[rng.choice(drawn, surplus, replace=False)] = False
-        have = have[mask]
+        drawn = np.ones(len(have), bool)
+        drawn[np.searchsorted(have, start)] = False
+        drop = rng.choice(np.flatnonzero(drawn), surplus, replace=False)
+        drawn[:] = True
+        drawn[drop] = False
+        have = have[drawn]
     return have

@@ -80,16 +80,26 @@ class SocialGraph:
             raise ValueError("u and v must have the same length")
         if len(u) and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= n):
             raise ValueError(f"edge endpoints must be rows 0..{n - 1}")
+        w = None if weights is None else np.asarray(weights, dtype=np.float32)
         keep = u != v
-        u, v = u[keep], v[keep]
-        w = None if weights is None else np.asarray(weights, dtype=np.float32)[keep]
-        keys = np.concatenate([_pair_keys(u, v, n), _pair_keys(v, u, n)])
+        if not keep.all():
+            u, v = u[keep], v[keep]
+            w = None if w is None else w[keep]
+        # both directions of every edge, built in place (no full-size temporaries)
+        m = len(u)
+        keys = np.empty(2 * m, np.int64)
+        np.multiply(u, n, out=keys[:m])
+        keys[:m] += v
+        np.multiply(v, n, out=keys[m:])
+        keys[m:] += u
         del u, v
         if w is None:
             keys.sort()
             first = np.ones(len(keys), dtype=bool)
             first[1:] = keys[1:] != keys[:-1]
-            keys, wsorted = keys[first], None
+            if not first.all():
+                keys = keys[first]
+            wsorted = None
         else:
             w2 = np.concatenate([w, w])
             # sort by key, then by weight descending so the first of each key is the largest
