@@ -22,9 +22,9 @@ from sim.network import (
     message_shares,
     read_attributes,
     read_edge_list,
+    rules,
     write_edge_list,
 )
-from sim.network import rules
 from sim.scenario.loader import ScenarioError, scenario_from_dict
 from sim.scenario.schema import Scenario
 
@@ -164,6 +164,21 @@ def test_count_in_matches_a_naive_count_on_both_paths() -> None:
         assert np.array_equal(g.count_in(members), naive)
     assert np.array_equal(g.count_in(np.zeros(g.n, bool)), np.zeros(g.n))
     assert np.array_equal(g.count_in(np.ones(g.n, bool)), g.degree())
+
+
+def test_count_same_and_count_in_label_match_count_in() -> None:
+    g = communities(3000, np.random.default_rng(13))
+    rng = np.random.default_rng(14)
+    group = np.where(rng.random(g.n) < 0.3, rng.integers(0, 4, g.n), -1)
+    expected = np.zeros(g.n, np.int64)
+    for label in range(4):
+        inside = g.count_in(group == label)
+        expected[group == label] = inside[group == label]
+    assert np.array_equal(g.count_same(group), expected)
+    people = rng.integers(0, g.n, 500)
+    label = rng.integers(0, 4, 500)
+    want = [g.count_in(group == lab)[p] for p, lab in zip(people, label, strict=True)]
+    assert np.array_equal(g.count_in_label(people, label, group), want)
 
 
 def test_sum_over_friends_with_weights_matches_networkx() -> None:
@@ -504,7 +519,7 @@ def test_joins_by_friends_inside() -> None:
     assert df["join_rate"].iloc[0] == pytest.approx(1 / 3)
 
 
-def test_itertools_free_pairs_wiener_sanity() -> None:
+def test_wiener_index_is_the_sum_of_pairwise_distances() -> None:
     # the Wiener index equals the sum of all pairwise distances (brute force on a small tree)
     edges = [(0, 1), (0, 2), (2, 3), (2, 4), (4, 5)]
     g = nx.Graph(edges)

@@ -190,6 +190,38 @@ class SocialGraph:
             out[has] = np.add.reduceat(members[self.indices], self.indptr[:-1][has], dtype=np.int32)
         return out
 
+    def count_same(self, labels: IntArray) -> npt.NDArray[np.int64]:
+        """For every person, how many friends share their label (e.g. their group); -1 = no label.
+
+        One pass over the labelled people's ties for every group at once: the friends each
+        member has in their own group, without one `count_in` per group.
+        """
+        labels = np.asarray(labels)
+        if labels.shape != (self.n,):
+            raise ValueError(f"labels must be an array of length {self.n}")
+        labelled = np.flatnonzero(labels >= 0)
+        out = np.zeros(self.n, np.int64)
+        out[labelled] = self.count_in_label(labelled, labels[labelled], labels)
+        return out
+
+    def count_in_label(self, people: IntArray, label: IntArray, labels: IntArray) -> npt.NDArray[np.int64]:
+        """For each pair ``(people[k], label[k])``, how many of that person's friends carry that label.
+
+        E.g. for each invitation, how many of the invitee's friends are already in the
+        inviting group; costs the invitees' degrees, not the whole graph.
+        """
+        people = np.asarray(people, dtype=np.int64)
+        label = np.asarray(label)
+        labels = np.asarray(labels)
+        deg = self.degree()[people]
+        hit = labels[self.indices[_ranges(self.indptr[people], deg)]] == np.repeat(label, deg)
+        out = np.zeros(len(people), np.int64)
+        has = deg > 0
+        if has.any():
+            starts = np.concatenate([[0], np.cumsum(deg)[:-1]])
+            out[has] = np.add.reduceat(hit, starts[has], dtype=np.int32)
+        return out
+
     def sum_over_friends(self, values: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """For every person, the sum of `values` over their friends (times tie weights if any).
 
