@@ -260,12 +260,8 @@ class SocialGraph:
         Self loops and repeats within the batch are ignored.
         """
         u = np.asarray(u, dtype=np.int64)
-        v = np.asarray(v, dtype=np.int64)
         w = np.broadcast_to(np.asarray(weight, dtype=np.float32), u.shape)
-        if len(u) and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= self.n):
-            raise ValueError(f"edge endpoints must be rows 0..{self.n - 1}")
-        keep = u != v
-        new = SocialGraph.from_edges(self.n, u[keep], v[keep], w[keep])
+        new = SocialGraph.from_edges(self.n, u, v, w)
         nrows = new.rows()
         keys = _pair_keys(nrows, new.indices, self.n)
         pos = self._find(nrows, new.indices)
