@@ -20,7 +20,7 @@ ingredients, each sampled with whole-array numpy operations:
    2002 and Jackson & Rogers 2007, which raises clustering and keeps the heavy tail.
 
 `holme_kim` wraps networkx's `powerlaw_cluster_graph` (Holme & Kim 2002) for small pools:
-it is a sequential Python loop (about 3.7 s for 10^4 people with mean degree 20, see
+it is a sequential Python loop (4 to 12 s for 10^4 people with mean degree 20 on a shared 2-core machine, see
 benchmarks/network_results.json), so the vectorized generator is the one to use beyond.
 At 10^6 people and mean degree 20 `communities` takes about 30 s and 0.5 GB above the
 import baseline while it builds the 88 MB graph.
