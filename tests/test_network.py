@@ -181,6 +181,15 @@ def test_count_same_and_count_in_label_match_count_in() -> None:
     assert np.array_equal(g.count_in_label(people, label, group), want)
 
 
+def test_sum_same_weights_friends_in_own_group_by_engagement() -> None:
+    g = SocialGraph.from_edges(6, [0, 0, 0, 1, 4], [1, 2, 3, 2, 5], [1.0, 0.5, 1.0, 1.0, 1.0])
+    group = np.array([0, 0, 0, 1, -1, -1])
+    engagement = np.array([1.0, 0.3, 1.0, 1.0, 1.0, 1.0])
+    # person 0: friends 1 (group 0, 0.3 x weight 1) and 2 (group 0, 1.0 x weight 0.5); 3 is in another group
+    assert list(g.sum_same(group, engagement)) == pytest.approx([0.8, 2.0, 0.5 + 0.3, 0.0, 0.0, 0.0])
+    assert list(g.count_same(group)) == [2, 2, 2, 0, 0, 0]
+
+
 def test_sum_over_friends_with_weights_matches_networkx() -> None:
     rng = np.random.default_rng(3)
     u, v = rng.integers(0, 200, 800), rng.integers(0, 200, 800)

@@ -196,12 +196,21 @@ class SocialGraph:
         One pass over the labelled people's ties for every group at once: the friends each
         member has in their own group, without one `count_in` per group.
         """
+        return np.rint(self.sum_same(labels, None)).astype(np.int64)
+
+    def sum_same(self, labels: IntArray, values: npt.ArrayLike | None) -> npt.NDArray[np.float64]:
+        """For every labelled person, the sum of `values` over friends with the same label (times tie weights).
+
+        With labels = group and values = engagement (1 active, less when dormant) this is the
+        engagement-weighted number of friends in one's own group that tie value uses;
+        ``values=None`` counts friends (ignoring weights). 0 for people without a label.
+        """
         labels = np.asarray(labels)
         if labels.shape != (self.n,):
             raise ValueError(f"labels must be an array of length {self.n}")
         labelled = np.flatnonzero(labels >= 0)
-        out = np.zeros(self.n, np.int64)
-        out[labelled] = self.count_in_label(labelled, labels[labelled], labels)
+        out = np.zeros(self.n, np.float64)
+        out[labelled] = self._sum_in_label(labelled, labels[labelled], labels, values)
         return out
 
     def count_in_label(self, people: IntArray, label: IntArray, labels: IntArray) -> npt.NDArray[np.int64]:
@@ -210,16 +219,26 @@ class SocialGraph:
         E.g. for each invitation, how many of the invitee's friends are already in the
         inviting group; costs the invitees' degrees, not the whole graph.
         """
+        return np.rint(self._sum_in_label(people, label, labels, None)).astype(np.int64)
+
+    def _sum_in_label(
+        self, people: IntArray, label: IntArray, labels: IntArray, values: npt.ArrayLike | None
+    ) -> npt.NDArray[np.float64]:
         people = np.asarray(people, dtype=np.int64)
-        label = np.asarray(label)
         labels = np.asarray(labels)
         deg = self.degree()[people]
-        hit = labels[self.indices[_ranges(self.indptr[people], deg)]] == np.repeat(label, deg)
-        out = np.zeros(len(people), np.int64)
+        slots = _ranges(self.indptr[people], deg)
+        friends = self.indices[slots]
+        hit = (labels[friends] == np.repeat(np.asarray(label), deg)).astype(np.float64)
+        if values is not None:
+            hit *= np.asarray(values, dtype=np.float64)[friends]
+            if self.weights is not None:
+                hit *= self.weights[slots]
+        out = np.zeros(len(people), np.float64)
         has = deg > 0
         if has.any():
             starts = np.concatenate([[0], np.cumsum(deg)[:-1]])
-            out[has] = np.add.reduceat(hit, starts[has], dtype=np.int32)
+            out[has] = np.add.reduceat(hit, starts[has])
         return out
 
     def sum_over_friends(self, values: npt.ArrayLike) -> npt.NDArray[np.float64]:
