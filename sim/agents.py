@@ -149,6 +149,7 @@ class Member(mesa.Agent):
         dormant = P.stage[i] == DORMANT
         if not fb:  # every member of a stage shares the day plan's transition
             plan = model.trend.plan
+            assert plan is not None  # planned when the day opened (DayContext.start)
             probabilities = block_probabilities(plan.newcomer if newcomer else plan.member, dormant)
         elif newcomer:  # the first-day rule decided instead
             probabilities = (0.0, 0.0)

@@ -133,6 +133,7 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
         outcome[newcomer] = STAY
     else:  # every member of a stage shares the day plan's transition
         plan = model.trend.plan
+        assert plan is not None  # planned when the day opened (DayContext.start)
         left, switch = block_probabilities(plan.member, dormant)
         join_left, join_switch = block_probabilities(plan.newcomer, False)
         left, switch = np.where(newcomer, join_left, left), np.where(newcomer, join_switch, switch)
