@@ -71,14 +71,21 @@ class Trend:
         substeps = sc.dynamics.substeps or (1 if fb else auto_substeps(rates.largest))
         return cls(rates=rates, feedback=fb, substeps=substeps)
 
+    @property
+    def plans_today(self) -> bool:
+        """True when today's terms come from a day plan (feedback off, or the first day): it needs the counts."""
+        return not self.feedback or not self._seen_a_day
+
     def begin(self, potential: int, engaged: int, dormant: int, awaken: float) -> None:
         """Open the day from the counts at its start: plan it (feedback off), or seed day 1's flows."""
+        if not self.plans_today:
+            return
         start = (potential, engaged, dormant, self.gone)
-        if not self.feedback:
-            self.plan = plan_day(start, self.rates, self.substeps, pass_share=self.pass_share, awaken=awaken)
-        elif not self._seen_a_day:
-            plan = plan_day(start, self.rates, self.substeps, pass_share=self.pass_share, awaken=awaken)
+        plan = plan_day(start, self.rates, self.substeps, pass_share=self.pass_share, awaken=awaken)
+        if self.feedback:
             self.engaged_change, self.members_change, self.exits = plan.changes
+        else:
+            self.plan = plan
 
     def update(self, record: dict[str, float], ctx: DayContext) -> None:
         """Remember today's flows for tomorrow."""
@@ -217,8 +224,9 @@ class DayContext:
             ctx.novelty_refresh = 1.0 - (1.0 - ctx.novelty_refresh) * (1.0 - eff.novelty)
             ctx.activity_ties += eff.ties / eff.duration
             ctx.awaken = 1.0 - (1.0 - ctx.awaken) * (1.0 - eff.awaken)
-        engaged = ctx.engaged_rows.size
-        model.trend.begin(int(np.count_nonzero(people.stage == POTENTIAL)), engaged, rows.size - engaged, ctx.awaken)
+        engaged, trend = ctx.engaged_rows.size, model.trend
+        potential = int(np.count_nonzero(people.stage == POTENTIAL)) if trend.plans_today else 0
+        trend.begin(potential, engaged, rows.size - engaged, ctx.awaken)
         return ctx
 
 
