@@ -55,6 +55,7 @@ class Trend:
     @classmethod
     def of(cls, sc: Scenario) -> Trend:
         """Build the predictor for a scenario: its bare rates, feedback switch and sub-steps (0 = auto)."""
+        # read here, not from sim.meanfield.Rates, so that `verify` compares two independent readings
         acq, pool = sc.acquisition, float(sc.population.potential_pool)
         rates = ChainRates(
             pool=pool,

@@ -8,7 +8,7 @@ sub-steps, and in each the expected counts are advanced by the chain's own exact
 transition (members) and join probability (potential people), with the population
 terms taken at the sub-step's midpoint, predicted by half a sub-step at the terms of its
 start (explicit midpoint: an error of order (rate / K)^3 per sub-step). Members then
-move once per day with the product of the sub-steps' transitions (`lifecycle.day_blocks`),
+move once per day with the product of the sub-steps' transitions (as `lifecycle.day_block`),
 so the number of random draws does not depend on K. A newcomer arrives in sub-step k
 in proportion to the sub-step's expected joins, at a uniform time within it (Simpson's
 rule over the arrival time), and lives through the rest of the day.
@@ -73,7 +73,6 @@ class DayPlan:
     active_shares: tuple[float, ...]  # a at the midpoint of each sub-step
     left_shares: tuple[float, ...]  # R/M at the midpoint of each sub-step
     referrers: float  # engaged members averaged over the day: the A of today's join hazard
-    arrivals: tuple[float, ...]  # share of today's newcomers who arrive in each sub-step
     member: Block  # the day's transition of a member there at the start of the day
     newcomer: Block  # the day's transition of a member who joined today
     start: tuple[float, float, float, float]  # (potential, engaged, dormant, gone) at the start
@@ -134,9 +133,10 @@ def plan_day(
     `awaken` today's awakening probability of activities (a reactivation hazard).
     """
     tau, pool = 1.0 / substeps, rates.pool
-    potential, engaged, dormant, gone = (float(x) for x in start)
-    actives, lefts, referrers, joins = [], [], [], []
-    member, joined = STILL, Block(0.0, 0.0, 0.0, 0.0)  # joined: sum over arrivals, weighted by joins
+    first = tuple(float(x) for x in start)
+    potential, engaged, dormant, gone = first
+    actives, lefts, referrers = [], [], []
+    member, joined, total = STILL, Block(0.0, 0.0, 0.0, 0.0), 0.0  # joined: sum over arrivals, weighted by joins
     for _ in range(substeps):
         # predictor: half a sub-step at the terms of its start, newcomers counted as engaged
         a, share_left = _terms(engaged, dormant, gone, pool)
@@ -158,17 +158,14 @@ def plan_day(
         actives.append(a)
         lefts.append(share_left)
         referrers.append(mid_engaged)
-        joins.append(new)
-    total = sum(joins)
-    newcomer = Block(*(float(x) / total for x in joined)) if total > 0 else STILL
+        total += new
     return DayPlan(
         active_shares=tuple(actives),
         left_shares=tuple(lefts),
         referrers=sum(referrers) / substeps,
-        arrivals=tuple(j / total for j in joins) if total > 0 else (1.0 / substeps,) * substeps,
-        member=Block(*(float(x) for x in member)),
-        newcomer=newcomer,
-        start=tuple(float(x) for x in start),  # type: ignore[arg-type]
+        member=member,
+        newcomer=Block(*(x / total for x in joined)) if total > 0 else STILL,
+        start=first,  # type: ignore[arg-type]
         end=(potential, engaged, dormant, gone),
     )
 
