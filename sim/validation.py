@@ -206,8 +206,8 @@ def _checks(case: str, sc: Scenario, ode: pd.DataFrame, table: pd.DataFrame) -> 
 def _irsir_checks(sc: Scenario, rates: Rates, table: pd.DataFrame) -> dict[str, Any]:
     """Members peak where b S = beta_0 M + v R; with beta_0 = 0, S R^(b/v) is invariant.
 
-    The invariant holds only without constant recovery (beta_0 = 0) and with contagious
-    leaving (v > 0), so it is reported only then.
+    The invariant holds only without constant recovery (beta_0 = 0), with contagious
+    leaving (v > 0) and R(0) > 0, so it is reported only then.
     """
     b, v, base, pool = rates.referral, rates.peer_leave, rates.base_leave, rates.pool
     out: dict[str, Any] = {"b": b, "v": v, "beta_0": base}
@@ -215,17 +215,20 @@ def _irsir_checks(sc: Scenario, rates: Rates, table: pd.DataFrame) -> dict[str, 
     s_f, r_f, i_f = (fine[c].to_numpy() for c in ("potential", "left", "members"))
     series = {name[0]: g["abm_mean"].to_numpy() * pool for name, g in table.groupby("observable")}
     s_a, r_a, i_a = series["S"], series["R"], series["I"]
-    if v > 0 and base == 0:
+    if v > 0 and base == 0 and r_f[0] > 0:
         inv = s_f * r_f ** (b / v)
         out["ode_invariant_drift"] = float(np.abs(inv / inv[0] - 1).max())
         both = (s_a >= 0.005 * pool) & (r_a >= 0.005 * pool)
         if both.any():  # S R^(b/v) of the ABM mean, where both are resolved
             inv_a = s_a[both] * r_a[both] ** (b / v)
             out["abm_invariant_drift_where_resolved"] = float(np.abs(inv_a / inv[0] - 1).max())
-    out["ode_peak_day"] = float(fine["day"].iloc[i_f.argmax()])
-    out["ode_day_peak_condition"] = _crossing(fine["day"].to_numpy(), b * s_f - base * pool - v * r_f)
-    out["abm_peak_day"] = int(i_a.argmax()) + 1
-    out["abm_day_peak_condition"] = _crossing(np.arange(1, s_a.size + 1, dtype=float), b * s_a - base * pool - v * r_a)
+    if v > 0 or base > 0:  # members peak (otherwise they grow until S runs out)
+        out["ode_peak_day"] = float(fine["day"].iloc[i_f.argmax()])
+        out["ode_day_peak_condition"] = _crossing(fine["day"].to_numpy(), b * s_f - base * pool - v * r_f)
+        out["abm_peak_day"] = int(i_a.argmax()) + 1
+        out["abm_day_peak_condition"] = _crossing(
+            np.arange(1, s_a.size + 1, dtype=float), b * s_a - base * pool - v * r_a
+        )
     return out
 
 
