@@ -24,8 +24,9 @@ import pandas as pd
 from sim.meanfield import OutsideFamilyError, Rates, active_share_equilibrium, bass_closed_form, solve
 from sim.model import CommunityModel
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.presets import presets_dir
 
-VALIDATION_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
+VALIDATION_DIR = presets_dir() / "validation"
 CASES = {"bass": "bass.toml", "irsir": "irsir.toml", "active-dormant": "active_dormant.toml"}
 THRESHOLD = 4.0
 #: fewer replicates estimate the standard error too poorly for a 4-SE test over every day

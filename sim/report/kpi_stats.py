@@ -152,7 +152,7 @@ def paired_difference(values: Sequence[float] | np.ndarray, reference: Sequence[
 
 
 def kpi_names(runs: pd.DataFrame) -> list[str]:
-    """The whole-run KPIs present in `runs`, in the order of `sim.metrics.SUMMARY_KEYS` (`days` left out)."""
+    """List the whole-run KPIs present in `runs`, in the order of `sim.metrics.SUMMARY_KEYS` (`days` left out)."""
     return [k for k in SUMMARY_KEYS if k != "days" and k in runs.columns]
 
 
