@@ -112,6 +112,12 @@ class Dynamics(Section):
     sensitivity: float = Field(3.0, ge=0, description="how strongly hazards respond to satisfaction")
     reference_satisfaction: float = Field(0.3, description="satisfaction at which hazards equal their base rates")
     initial_satisfaction: float = Field(0.4, description="satisfaction of a member on joining")
+    substeps: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="sub-steps of a day for the population terms of the hazards; 0 = auto, from the largest rate",
+    )
 
 
 class Value(Section):
