@@ -21,11 +21,11 @@ from sim.rules.hazards import step_probability
 from sim.rules.lifecycle import (
     LEAVE,
     SWITCH,
+    block_probabilities,
     day_move,
-    day_probabilities,
     impression,
-    join_day_exposure,
     member_hazards,
+    substep_probabilities,
 )
 from sim.rules.money import purchase_hazard, renews
 
@@ -147,23 +147,33 @@ class Member(mesa.Agent):
                 ctx.first_day_left += 1
                 return
         dormant = P.stage[i] == DORMANT
-        hazards = member_hazards(
-            mult,
-            P.patience[i],
-            P.commitment[i] + ctx.identity_g[g],
-            feedback=fb,
-            base_rate=sc.churn.base_rate,
-            peer_rate=sc.churn.peer_rate,
-            left_share=ctx.left_share,
-            dormant_multiplier=sc.churn.dormant_multiplier,
-            decay_rate=sc.activity.decay_rate,
-            reactivation_rate=sc.activity.reactivation_rate,
-            peer_reactivation_rate=sc.activity.peer_reactivation_rate,
-            active_share=ctx.active_share,
-            awaken=ctx.awaken,
-        )
-        exposure = join_day_exposure(fb) if newcomer else 1.0
-        outcome = day_move(rng.random(), *day_probabilities(hazards, dormant, exposure))
+        if not fb:  # every member of a stage shares the day plan's transition
+            plan = model.trend.plan
+            assert plan is not None  # planned when the day opened (DayContext.start)
+            probabilities = block_probabilities(plan.newcomer if newcomer else plan.member, dormant)
+        elif newcomer:  # the first-day rule decided instead
+            probabilities = (0.0, 0.0)
+        else:  # the member's hazards in each sub-step of the day
+            steps = [
+                member_hazards(
+                    mult,
+                    P.patience[i],
+                    P.commitment[i] + ctx.identity_g[g],
+                    feedback=fb,
+                    base_rate=sc.churn.base_rate,
+                    peer_rate=sc.churn.peer_rate,
+                    left_share=left_share,
+                    dormant_multiplier=sc.churn.dormant_multiplier,
+                    decay_rate=sc.activity.decay_rate,
+                    reactivation_rate=sc.activity.reactivation_rate,
+                    peer_reactivation_rate=sc.activity.peer_reactivation_rate,
+                    active_share=active_share,
+                    awaken=ctx.awaken,
+                )
+                for left_share, active_share in zip(ctx.left_shares, ctx.active_shares, strict=True)
+            ]
+            probabilities = substep_probabilities(steps, dormant)
+        outcome = day_move(rng.random(), *probabilities)
         if outcome == LEAVE:
             self._leave(ctx)
             return

@@ -99,7 +99,7 @@ class CommunityModel(mesa.Model):
         ]
         self.kols_lost = 0
         self._kols_left_overnight = 0
-        self.trend = Trend()
+        self.trend = Trend.of(scenario)
         self._views: dict[int, Member] = {}
         self._found(scenario)
         self._schedule_calendar(scenario)

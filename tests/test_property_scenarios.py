@@ -18,7 +18,9 @@ from sim.scenario import ScenarioError
 from sim.scenario.keys import field_at, key_table
 from tests.helpers import SCENARIOS
 
-ROWS = [r for r in key_table() if "." in r.key and not r.key.startswith(("activities.", "run."))]
+ROWS = [
+    r for r in key_table() if "." in r.key and not r.key.startswith(("activities.", "run.")) and "string" not in r.type
+]
 SIZE_KEYS = {"population.potential_pool": 3000, "population.initial_members": 300, "population.initial_left": 300}
 SIZE_KEYS |= {"roles.kols": 20, "roles.admins": 20, "kol.max_kols": 20, "groups.capacity": 3000}
 SIZE_KEYS |= {"groups.dunbar_size": 3000, "groups.low_activity_min_size": 3000}

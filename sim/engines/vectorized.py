@@ -21,11 +21,11 @@ from sim.rules.lifecycle import (
     LEAVE,
     STAY,
     SWITCH,
+    block_probabilities,
     day_move,
-    day_probabilities,
     impression,
-    join_day_exposure,
     member_hazards,
+    substep_probabilities,
 )
 from sim.rules.money import purchase_hazard, renews
 
@@ -110,27 +110,34 @@ def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
         stayed[idx[rng.random(idx.size) < p_leave]] = False
         ctx.first_day_left = int(idx.size - stayed[idx].sum())
     dormant = ~engaged
-    hazards = member_hazards(
-        mult,
-        P.patience[rows],
-        P.commitment[rows] + ctx.identity_g[g],
-        feedback=fb,
-        base_rate=sc.churn.base_rate,
-        peer_rate=sc.churn.peer_rate,
-        left_share=ctx.left_share,
-        dormant_multiplier=sc.churn.dormant_multiplier,
-        decay_rate=sc.activity.decay_rate,
-        reactivation_rate=sc.activity.reactivation_rate,
-        peer_reactivation_rate=sc.activity.peer_reactivation_rate,
-        active_share=ctx.active_share,
-        awaken=ctx.awaken,
-    )
-    if fb:  # newcomers faced the first-day rule instead
-        outcome = day_move(rng.random(rows.size), *day_probabilities(hazards, dormant))
+    if fb:  # hazards member by member, in each sub-step; newcomers faced the first-day rule instead
+        steps = [
+            member_hazards(
+                mult,
+                P.patience[rows],
+                P.commitment[rows] + ctx.identity_g[g],
+                feedback=fb,
+                base_rate=sc.churn.base_rate,
+                peer_rate=sc.churn.peer_rate,
+                left_share=left_share,
+                dormant_multiplier=sc.churn.dormant_multiplier,
+                decay_rate=sc.activity.decay_rate,
+                reactivation_rate=sc.activity.reactivation_rate,
+                peer_reactivation_rate=sc.activity.peer_reactivation_rate,
+                active_share=active_share,
+                awaken=ctx.awaken,
+            )
+            for left_share, active_share in zip(ctx.left_shares, ctx.active_shares, strict=True)
+        ]
+        outcome = day_move(rng.random(rows.size), *substep_probabilities(steps, dormant))
         outcome[newcomer] = STAY
-    else:
-        exposure = np.where(newcomer, join_day_exposure(fb), 1.0)
-        outcome = day_move(rng.random(rows.size), *day_probabilities(hazards, dormant, exposure))
+    else:  # every member of a stage shares the day plan's transition
+        plan = model.trend.plan
+        assert plan is not None  # planned when the day opened (DayContext.start)
+        left, switch = block_probabilities(plan.member, dormant)
+        join_left, join_switch = block_probabilities(plan.newcomer, False)
+        left, switch = np.where(newcomer, join_left, left), np.where(newcomer, join_switch, switch)
+        outcome = day_move(rng.random(rows.size), left, switch)
     stayed &= outcome != LEAVE
     to_active = (outcome == SWITCH) & dormant
     to_dormant = (outcome == SWITCH) & engaged

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.network.section import NetworkSection
+
 EntryThreshold = Literal["free", "paid", "invite", "review", "task"]
 AdPolicy = Literal["tolerate", "warn_then_kick", "kick"]
 SplitPolicy = Literal["none", "at_capacity", "dunbar", "low_activity"]
@@ -448,6 +450,13 @@ class Dynamics(Section):
         le=5.0,
         description="satisfaction of a member on joining",
         json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    substeps: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="sub-steps of a day for the population terms of the hazards; 0 = auto, from the largest rate",
+        json_schema_extra={"unit": "sub-steps/day", "source": "technical"},
     )
 
 
@@ -1130,6 +1139,7 @@ class Scenario(Section):
     groups: Groups = Groups()
     activities: list[ActivityPlan] = []
     monetization: Monetization = Monetization()
+    network: NetworkSection = NetworkSection()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -1141,4 +1151,11 @@ class Scenario(Section):
             )
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")
+        if self.network.source != "well_mixed":
+            # the graph is built and analysed by sim.network, but the member day does not read it yet:
+            # refuse rather than accept a lever that would change nothing
+            raise ValueError(
+                f"network.source = {self.network.source!r} is not yet part of a model run (only 'well_mixed' is); "
+                "build and analyse such graphs with sim.network.build_network"
+            )
         return self
