@@ -94,7 +94,9 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
     admins, kols = model.admins, model.kols
     admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
     kol_hours = sum(k.minutes_worked for k in kols) / 60.0
-    revenue = ctx.fee_revenue + ctx.product_revenue
+    fee_revenue = sc.entry.fee * ctx.fees_paid
+    product_revenue = sc.monetization.product_price * ctx.purchases
+    revenue = fee_revenue + product_revenue
     cost = (
         admin_hours * sc.monetization.admin_hourly_cost
         + kol_hours * sc.monetization.kol_hourly_cost
@@ -145,8 +147,8 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
         "admins": len(admins),
         "moderation_coverage": coverage,
         "activity_lift": ctx.lift,
-        "fee_revenue": ctx.fee_revenue,
-        "product_revenue": ctx.product_revenue,
+        "fee_revenue": fee_revenue,
+        "product_revenue": product_revenue,
         "revenue": revenue,
         "purchases": ctx.purchases,
         "admin_hours": admin_hours,

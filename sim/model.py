@@ -29,6 +29,7 @@ from sim.agents import KOL, Admin, Member
 from sim.engines import agents as agent_engine
 from sim.engines import vectorized
 from sim.engines.day import DayContext, Trend
+from sim.engines.member_day import engagement
 from sim.groups import GroupTable, groups_to_split, inherited_culture, route_newcomers
 from sim.memory import reuse_freed_memory
 from sim.population import (
@@ -48,7 +49,8 @@ from sim.rules import activities as activity_rules
 from sim.rules import ads as ad_rules
 from sim.rules.entry import commitment as threshold_commitment
 from sim.rules.entry import pass_probability
-from sim.rules.hazards import join_hazard, satisfaction_multiplier, step_probability
+from sim.random import Draws, seed_integer
+from sim.rules.hazards import join_hazard, step_probability
 from sim.scenario.schema import Scenario
 
 ENGINES = {"vectorized": vectorized, "agents": agent_engine}
@@ -73,11 +75,18 @@ class CommunityModel(mesa.Model):
         if engine not in ENGINES:
             raise ValueError(f"engine: unknown engine {engine!r}; allowed values: {', '.join(ENGINES)}")
         reuse_freed_memory()
-        super().__init__(rng=scenario.run.seed if rng is None else rng)
+        seed = scenario.run.seed if rng is None else rng
+        self.draws = Draws(seed_integer(seed))  # every draw of the run, keyed (sim.random)
+        super().__init__(rng=seed)
         self.params = scenario
         self.engine = engine
         self._engine = ENGINES[engine]
-        self.people = draw_people(scenario.population, self.rng)
+        self._serials: dict[str, int] = {}
+        self.people = draw_people(scenario.population, self.draws.generator("population"))
+        # acquisition by exponential clocks: a potential person arrives on the day the
+        # cumulative join hazard (the same for every potential person) passes their clock
+        self.cumulative_join_hazard = 0.0
+        self.arrival_clock = -np.log1p(-self.draws.uniform("acquisition.clock", 0, np.arange(self.people.size)))
         self.groups = GroupTable()
         self.commitment_on_entry = threshold_commitment(scenario.entry.threshold, scenario.entry.commitment)
         self.records: list[dict[str, float]] = []
@@ -112,13 +121,14 @@ class CommunityModel(mesa.Model):
         for _ in range(n_groups):
             self.groups.open(sc.groups.initial_culture, 0)
         n_left = sc.population.initial_left
-        rows = self.rng.choice(self.people.size, size=n0 + n_left, replace=False)
+        rows = self.draws.generator("founding").choice(self.people.size, size=n0 + n_left, replace=False)
+        self.arrival_clock[rows] = np.inf
         rows, former = rows[:n0], rows[n0:]
         self._admit(rows, np.arange(n0, dtype=np.int32) % n_groups, day=0, source=INITIAL)
         self.people.stage[rows] = ACTIVE
         self.people.source[former] = INITIAL
         self.people.join_day[former] = 0
-        self._exit(former, LEFT, 0)
+        self.people.exit(former, LEFT, 0)
         self.trend.gone = n_left
         for groups in _share_out(n_groups, sc.roles.admins):
             Admin(self, groups, sc.roles.admin_minutes_per_day)
@@ -152,16 +162,29 @@ class CommunityModel(mesa.Model):
             self._kols_left_overnight += 1
             kol.remove()
 
+    def new_serial(self, kind: str) -> int:
+        """The next serial number of an agent of `kind` ("kol", "admin"): its identity in keyed draws.
+
+        Mesa's `unique_id` would not do: Member views, made on demand, take ids too.
+        """
+        serial = self._serials.get(kind, 0)
+        self._serials[kind] = serial + 1
+        return serial
+
     # ---------------------------------------------------------------- Mesa API
+    def _roles(self, kind: type) -> mesa.agent.AgentSet | None:
+        """The agents of a role type (KOL, Admin), without bringing Member views up to date."""
+        return super().agents_by_type.get(kind)
+
     @property
     def kols(self) -> list[KOL]:
         """The KOL agents currently in the community."""
-        return list(self._agents_by_type.get(KOL, []))
+        return list(self._roles(KOL) or [])
 
     @property
     def admins(self) -> list[Admin]:
         """The admin agents currently in the community."""
-        return list(self._agents_by_type.get(Admin, []))
+        return list(self._roles(Admin) or [])
 
     @property
     def agents(self) -> mesa.agent.AgentSet:
@@ -179,7 +202,7 @@ class CommunityModel(mesa.Model):
     def members(self) -> mesa.agent.AgentSet:
         """The current members (new, active, dormant) as Mesa agents viewing the people table."""
         self._sync_member_views()
-        return self._agents_by_type.get(Member) or mesa.agent.AgentSet([], random=self.random)
+        return super().agents_by_type.get(Member) or mesa.agent.AgentSet([], random=self.random)
 
     def _sync_member_views(self) -> None:
         """Create Member views for rows that became members, remove views of those gone.
@@ -260,37 +283,43 @@ class CommunityModel(mesa.Model):
 
         Each potential person joins with hazard p + channel/M + q * A / M, where A counts
         active members weighted by how willing they are to refer (Bass 1969 with
-        feedback off), taken at mid-day (see `Trend`). Each arrival is attributed to referral, channel or organic
-        (p) in proportion to the three terms, then faces the entry threshold.
+        feedback off), taken at mid-day (see `Trend`). The hazard is the same for every
+        potential person, so a person arrives on the day the cumulative hazard passes
+        their exponential clock (drawn once, keyed by their row): the same chance per
+        day as a coin per person, and a lever that changes the hazard shifts arrivals
+        a little instead of redrawing them. Each arrival is attributed to referral,
+        channel or organic (p) in proportion to the three terms, then faces the entry
+        threshold; one turned away gets a fresh clock.
         """
-        sc, P = self.params, self.people
+        sc, P, draws, day = self.params, self.people, self.draws, ctx.day
         pool = P.size
-        potential = np.flatnonzero(P.stage == POTENTIAL)
-        if potential.size == 0:
+        n_potential = int(np.count_nonzero(P.stage == POTENTIAL))
+        if n_potential == 0:
             return
         engaged = ctx.engaged_rows
-        weights = self._multiplier(P.satisfaction[engaged]) * ~P.spammer[engaged]
+        weights = engagement(sc.dynamics, P.satisfaction[engaged]) * ~P.spammer[engaged]
         q = sc.acquisition.referral_rate * (1.0 + sc.acquisition.referral_incentive)
         channel = sc.acquisition.channel_inflow_per_day / pool
         referrers = float(weights.sum())
         start_hazard = join_hazard(sc.acquisition.external_rate + channel, q, referrers, pool)
-        expected_joins = potential.size * step_probability(start_hazard) * self.trend.pass_share
+        expected_joins = n_potential * step_probability(start_hazard) * self.trend.pass_share
         # referrers at mid-day: today's joins refer too (a newcomer weighs as one who just joined)
-        newcomer_weight = float(self._multiplier(np.array([sc.dynamics.initial_satisfaction]))[0])
+        newcomer_weight = float(engagement(sc.dynamics, np.array([sc.dynamics.initial_satisfaction]))[0])
         per_referrer = referrers / engaged.size if engaged.size else newcomer_weight
         referrers += per_referrer * (self.trend.midday_engaged(engaged.size, expected_joins) - engaged.size)
         referral_part = join_hazard(0.0, q, referrers, pool)
         hazard = sc.acquisition.external_rate + channel + referral_part
         if hazard <= 0:
             return
-        n = self.rng.binomial(potential.size, step_probability(hazard))
+        self.cumulative_join_hazard += hazard
+        arrivals = np.flatnonzero(self.arrival_clock <= self.cumulative_join_hazard)
+        n = arrivals.size
         if n == 0:
             return
-        arrivals = self.rng.choice(potential, size=n, replace=False)
-        u = self.rng.random(n)
+        u = draws.uniform("acquisition.source", day, arrivals)
         referred = u < referral_part / hazard
         organic = ~referred & (u >= (referral_part + channel) / hazard)
-        passed = self.rng.random(n) < pass_probability(
+        passed = draws.uniform("entry.pass", day, arrivals) < pass_probability(
             sc.entry.threshold,
             P.interest[arrivals],
             P.wtp[arrivals],
@@ -302,18 +331,21 @@ class CommunityModel(mesa.Model):
         )
         ctx.applicants = n
         ctx.refused_threshold = int(n - passed.sum())
+        self._rearm(arrivals[~passed], day)
         arrivals, referred, organic = arrivals[passed], referred[passed], organic[passed]
         inviters = np.full(arrivals.size, -1, dtype=np.int32)
         if referred.any() and engaged.size:
-            p = weights / weights.sum()
-            inviters[referred] = self.rng.choice(engaged, size=int(referred.sum()), p=p)
+            cumulative = np.cumsum(weights)
+            pick = draws.uniform("acquisition.inviter", day, arrivals[referred]) * cumulative[-1]
+            inviters[referred] = engaged[np.minimum(np.searchsorted(cumulative, pick, side="right"), engaged.size - 1)]
         preferred = np.where(inviters >= 0, P.group[np.maximum(inviters, 0)], -1).astype(np.int32)
         groups = self._place(preferred, ctx)
         placed = groups >= 0
         ctx.refused_full = int((~placed).sum())
+        self._rearm(arrivals[~placed], day)
         arrivals, referred, inviters, groups = arrivals[placed], referred[placed], inviters[placed], groups[placed]
         organic = organic[placed]
-        self._admit(arrivals, groups, ctx.day, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL))
+        self._admit(arrivals, groups, day, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL))
         P.invited_by[arrivals] = inviters
         has_inviter = inviters >= 0
         P.ties[arrivals[has_inviter]] += 1.0  # a referred newcomer knows its inviter
@@ -322,16 +354,15 @@ class CommunityModel(mesa.Model):
         ctx.joined_organic = int(organic.sum())
         ctx.joined_channel = int(arrivals.size - ctx.joined_referral - ctx.joined_organic)
         if sc.entry.threshold == "paid":
-            ctx.fee_revenue += sc.entry.fee * arrivals.size
+            ctx.fees_paid += arrivals.size
         ctx.operator_money += sc.acquisition.referral_reward * ctx.joined_referral
         ctx.review_minutes = sc.entry.review_minutes * n if sc.entry.threshold == "review" else 0.0
 
-    def _multiplier(self, satisfaction: np.ndarray) -> np.ndarray:
-        """How much more engaged than reference members with this satisfaction are (1 with feedback off)."""
-        d = self.params.dynamics
-        if not d.value_feedback:
-            return np.ones_like(satisfaction, dtype=float)
-        return satisfaction_multiplier(satisfaction, d.reference_satisfaction, d.sensitivity)
+    def _rearm(self, rows: np.ndarray, day: int) -> None:
+        """Arrivals turned away stay potential, with a fresh exponential clock from today's cumulative hazard."""
+        if rows.size:
+            fresh = -np.log1p(-self.draws.uniform("acquisition.rearm", day, rows))
+            self.arrival_clock[rows] = self.cumulative_join_hazard + fresh
 
     def _place(self, preferred: np.ndarray, ctx: DayContext) -> np.ndarray:
         """Route newcomers to groups; open new groups (copies) when all are full, unless policy is none."""
@@ -351,6 +382,7 @@ class CommunityModel(mesa.Model):
     def _admit(self, rows: np.ndarray, groups: np.ndarray, day: int, source: Any) -> None:
         """Make `rows` members of `groups` today."""
         P, sc = self.people, self.params
+        self.arrival_clock[rows] = np.inf
         P.stage[rows] = NEW
         P.group[rows] = groups
         P.satisfaction[rows] = sc.dynamics.initial_satisfaction
@@ -401,8 +433,8 @@ class CommunityModel(mesa.Model):
         else:
             ctx.kol_activity_g = [0.0] * G
         for kind, method in ((Admin, "work"), (KOL, "write")):
-            if kind in self._agents_by_type:
-                self._agents_by_type[kind].shuffle_do(method, ctx)
+            if (agents := self._roles(kind)) is not None:
+                agents.shuffle_do(method, ctx)
         admin_activity = sum(e.admin_minutes / e.duration for e in running)
         staffed = ctx.admin_capacity > 0
         ctx.admin_capacity = np.maximum(0.0, ctx.admin_capacity - admin_activity * (ctx.occupied & staffed))
@@ -434,7 +466,7 @@ class CommunityModel(mesa.Model):
         ctx.off_topic_removed = int((off_topic * ctx.focus).sum())
         p_detect = ad_rules.detection_probability(mod.ad_policy, ctx.enforcement)
         rows, ads = ctx.spam_rows, ctx.spam_ads
-        caught = self.rng.binomial(ads, p_detect[P.group[rows]]) if rows.size else np.zeros(0, dtype=np.int64)
+        caught = self.draws.binomial("moderation.catch", ctx.day, rows, ads, p_detect[P.group[rows]])
         ctx.ads_removed_g = np.bincount(P.group[rows], weights=caught, minlength=G)
         flagged = rows[caught > 0]
         if mod.false_positive_rate > 0 and mod.ad_policy != "tolerate" and ctx.poster_rows.size:
@@ -442,7 +474,7 @@ class CommunityModel(mesa.Model):
             newcomer = P.stage[ctx.poster_rows] == NEW
             flag_rate = mod.false_positive_rate * (1.0 + (mod.newcomer_flag_multiplier - 1.0) * newcomer)
             p_flag = step_probability(flag_rate * ctx.enforcement[g] * ctx.poster_rates)
-            wrongly = ctx.poster_rows[self.rng.random(ctx.poster_rows.size) < p_flag]
+            wrongly = ctx.poster_rows[self.draws.uniform("moderation.flag", ctx.day, ctx.poster_rows) < p_flag]
             P.satisfaction[wrongly] -= mod.wrongful_warning_hurt
             ctx.false_flags = int(wrongly.size)
             flagged = np.concatenate([flagged, wrongly])
@@ -450,37 +482,30 @@ class CommunityModel(mesa.Model):
             P.warnings[flagged] += 1
             kick = ad_rules.sanction(mod.ad_policy, P.warnings[flagged], mod.warnings_before_kick)
             kicked = flagged[kick]
-            self._exit(kicked, KICKED, ctx.day)
+            P.exit(kicked, KICKED, ctx.day)
             ctx.kicked_today = int(kicked.size)
             warned = flagged[~kick]
             ctx.warnings_today = int(warned.size)
-            stop = warned[P.spammer[warned] & (self.rng.random(warned.size) < mod.warn_deterrence)]
+            deterred = self.draws.uniform("moderation.deterrence", ctx.day, warned) < mod.warn_deterrence
+            stop = warned[P.spammer[warned] & deterred]
             P.spammer[stop] = False
-        ctx.welcomed = np.zeros(0, dtype=bool)
         if sc.onboarding.welcome and ctx.joined_rows.size:
-            p_welcome = ctx.coverage[P.group[ctx.joined_rows]] * (ctx.admin_capacity[P.group[ctx.joined_rows]] > 0)
-            ctx.welcomed = self.rng.random(ctx.joined_rows.size) < p_welcome
-
-    def _exit(self, rows: np.ndarray, stage: int, day: int) -> None:
-        """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED)."""
-        P = self.people
-        P.stage[rows] = stage
-        P.exit_day[rows] = day
-        P.group[rows] = -1
-        P.spammer[rows] = False
+            joined, g = ctx.joined_rows, P.group[ctx.joined_rows]
+            p_welcome = ctx.coverage[g] * (ctx.admin_capacity[g] > 0)
+            ctx.welcomed_rows = joined[self.draws.uniform("moderation.welcome", ctx.day, joined) < p_welcome]
 
     # ---------------------------------------------------------------- KOLs
     def _kol_day(self, ctx: DayContext) -> None:
         ctx.engaged_list = ctx.engaged_g.tolist()
-        if KOL in self._agents_by_type:
-            self._agents_by_type[KOL].shuffle_do("reflect", ctx)
+        if (kols := self._roles(KOL)) is not None:
+            kols.shuffle_do("reflect", ctx)
 
     def _cultivate(self, ctx: DayContext) -> None:
         """The operator turns a highly satisfied, active member into a KOL for their group."""
         sc, P = self.params, self.people
         if sc.kol.cultivation_rate <= 0 or len(self.kols) >= sc.kol.max_kols:
             return
-        if self.rng.random() >= step_probability(sc.kol.cultivation_rate):
+        if self.draws.one("roles.cultivation", ctx.day) >= step_probability(sc.kol.cultivation_rate):
             return
         rows = P.members()
         eligible = rows[
@@ -490,7 +515,7 @@ class CommunityModel(mesa.Model):
             return
         best = int(eligible[np.argmax(P.satisfaction[eligible] * P.propensity[eligible])])
         group = int(P.group[best])
-        self._exit(np.array([best]), PROMOTED, ctx.day)
+        P.exit(np.array([best]), PROMOTED, ctx.day)
         KOL(self, [group], from_member=best)
         ctx.kols_cultivated += 1
 
@@ -513,7 +538,8 @@ class CommunityModel(mesa.Model):
         )
         for parent in split.tolist():
             in_group = rows[P.group[rows] == parent]
-            movers = self.rng.choice(in_group, size=in_group.size // 2, replace=False)
+            u = self.draws.uniform("groups.split", ctx.day, in_group)
+            movers = in_group[np.argsort(u)[: in_group.size // 2]]
             child = self._open_group(parent, ctx.day)
             P.group[movers] = child
             P.ties[in_group] *= 0.5  # half of one's partners are now in the other group

@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.groups import grow_culture
 from sim.population import ACTIVE, NEW
-from sim.rules import value as V
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -99,16 +97,14 @@ class DayContext:
     spam_ads: np.ndarray = field(default_factory=_rows)
     poster_rows: np.ndarray = field(default_factory=_rows)
     poster_rates: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    posts_log: list = field(default_factory=list)  # (row, rate) of posters, agents engine only
-    ads_log: list = field(default_factory=list)  # (row, ads) of spammers, agents engine only
+    posts_log: list = field(default_factory=list)  # each member's (posters, rates, spammers, ads), agents engine
     # moderation
     coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of moderation work done
     enforcement: np.ndarray = field(default_factory=lambda: np.zeros(0))  # coverage x strictness
     focus: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of off-topic chatter deleted
     off_topic_removed: int = 0
     ads_removed_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    welcomed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    welcomed_rows: set = field(default_factory=set)  # agents engine only
+    welcomed_rows: np.ndarray = field(default_factory=_rows)  # today's newcomers an admin welcomed, sorted
     false_flags: int = 0
     kicked_today: int = 0
     warnings_today: int = 0
@@ -132,8 +128,7 @@ class DayContext:
     dormant_to_active: int = 0
     new_spammers: int = 0
     # money
-    fee_revenue: float = 0.0
-    product_revenue: float = 0.0
+    fees_paid: int = 0  # entry fees and renewals paid today
     purchases: int = 0
     operator_money: float = 0.0
     # KOLs and groups
@@ -162,42 +157,3 @@ class DayContext:
             ctx.activity_ties += eff.ties / eff.duration
             ctx.awaken = 1.0 - (1.0 - ctx.awaken) * (1.0 - eff.awaken)
         return ctx
-
-
-def group_terms(model: CommunityModel, ctx: DayContext, size: np.ndarray, engaged: np.ndarray) -> None:
-    """The day's per-group value terms, the same whichever engine runs the members.
-
-    `size` and `engaged` count members and new-or-active members per group after
-    today's joins and kicks. Also draws which messages are replies (a message is a
-    reply with probability equal to how lively the conversation is), and places the
-    population terms of the hazards (active share a, left share R/N) at mid-day.
-    """
-    P, sc = model.people, model.params
-    val = sc.value
-    ctx.size_g, ctx.engaged_g = size, engaged
-    ctx.content_g = V.content_value(ctx.quality_posts, val.content_saturation)
-    visible_messages = ctx.messages_g * (1.0 - val.off_topic_share * ctx.focus)
-    ctx.chat_g = V.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size)
-    ctx.tie_rate_g = val.tie_rate * (1.0 - val.off_topic_share * ctx.focus)  # off-topic chatter builds ties
-    ctx.identity_g = sc.moderation.focus_commitment * ctx.focus  # a focused group binds to its topic
-    ctx.replies = int(model.rng.binomial(ctx.messages_g.astype(np.int64), np.clip(ctx.chat_g, 0, 1)).sum())
-    visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
-    ctx.annoyance_g = V.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)
-    ctx.crowd_g = V.crowd_factor(size, val.crowd_size)
-    trend, joins = model.trend, ctx.joined_rows.size
-    members = trend.midday_members(ctx.member_rows.size, joins)
-    ctx.active_share = min(1.0, trend.midday_engaged(ctx.engaged_rows.size, joins) / members) if members else 0.0
-    ctx.left_share = trend.midday_gone() / P.size
-
-
-def update_groups(model: CommunityModel, ctx: DayContext) -> None:
-    """Culture grows with participation; the 7-day mean of messages per member is updated."""
-    G = model.groups.count
-    size, sc = ctx.size_g, model.params
-    participation = np.divide(ctx.engaged_g, size, out=np.zeros(G), where=size > 0)
-    model.groups.culture = grow_culture(model.groups.culture, participation, sc.groups.culture_growth)
-    per_member = np.divide(ctx.messages_g, size, out=np.zeros(G), where=size > 0)
-    ema = model.groups.chat_per_member
-    seen = np.isfinite(ema)
-    ema[seen] += (per_member[seen] - ema[seen]) / 7.0
-    ema[~seen] = per_member[~seen]
