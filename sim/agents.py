@@ -14,13 +14,12 @@ import numpy as np
 
 from sim.engines import member_day
 from sim.population import DORMANT, NEW, SOURCE_NAMES, STAGE_NAMES
-from sim.random import poisson_inverse
 from sim.rules import kol as kol_rules
 from sim.rules.hazards import step_probability
 
 if TYPE_CHECKING:
     from sim.engines.day import DayContext
-    from sim.model import CommunityModel
+    from sim.world import Community
 
 
 def _column(name: str, doc: str) -> property:
@@ -50,7 +49,7 @@ class Member(mesa.Agent):
     join_day = _column("join_day", "day the member joined (0 = founding member)")
     purchases = _column("purchases", "products bought")
 
-    def __init__(self, model: CommunityModel, row: int) -> None:
+    def __init__(self, model: Community, row: int) -> None:
         super().__init__(model)
         self.row = row
 
@@ -85,6 +84,7 @@ class Member(mesa.Agent):
             member_day.live(self.model, ctx, np.array([self.row]))
 
     def __repr__(self) -> str:
+        """Show the row, stage, group and satisfaction."""
         return f"Member(row={self.row}, stage={self.stage}, group={self.group}, satisfaction={self.satisfaction:.2f})"
 
 
@@ -95,7 +95,7 @@ class KOL(mesa.Agent):
     overload; below the burnout threshold the KOL may quit.
     """
 
-    def __init__(self, model: CommunityModel, groups: list[int], from_member: int | None = None) -> None:
+    def __init__(self, model: Community, groups: list[int], from_member: int | None = None) -> None:
         super().__init__(model)
         self.serial = model.new_serial("kol")  # this KOL's identity in keyed draws: the n-th KOL of the run
         self.groups = list(groups)
@@ -118,8 +118,8 @@ class KOL(mesa.Agent):
         budget = sc.roles.kol_hours_per_day * 60.0
         on_cadence = draws.one("output.kol_cadence", ctx.day, self.serial) < sc.output.regularity
         planned = sc.output.kol_posts_per_day if on_cadence else 0.0
-        u = draws.one("output.kol_posts", ctx.day, self.serial)
-        posts = int(poisson_inverse(u, planned * kol_rules.output_factor(self.motivation)))
+        lam = planned * kol_rules.output_factor(self.motivation)
+        posts = draws.poisson_one("output.kol_posts", ctx.day, self.serial, lam)
         activity = sum(ctx.kol_activity_g[g] for g in self.groups)
         fixed = len(self.groups) * sc.kol.moderation_minutes + activity
         need = kol_rules.planned_minutes(posts, sc.kol.minutes_per_post, len(self.groups), sc.kol.moderation_minutes)
@@ -151,6 +151,7 @@ class KOL(mesa.Agent):
             self.remove()
 
     def __repr__(self) -> str:
+        """Show the id, groups and motivation."""
         return f"KOL(id={self.unique_id}, groups={self.groups}, motivation={self.motivation:.2f})"
 
 
@@ -161,7 +162,7 @@ class Admin(mesa.Agent):
     ("one person cannot manage N groups", seed 002).
     """
 
-    def __init__(self, model: CommunityModel, groups: list[int], minutes_per_day: float) -> None:
+    def __init__(self, model: Community, groups: list[int], minutes_per_day: float) -> None:
         super().__init__(model)
         self.serial = model.new_serial("admin")  # this admin's identity in keyed draws
         self.groups = list(groups)
@@ -174,11 +175,13 @@ class Admin(mesa.Agent):
             return
         share = self.minutes_per_day / len(self.groups)
         lam = sc.output.admin_posts_per_day * sc.output.regularity
-        posts = self.model.draws.poisson("output.admin_posts", ctx.day, self.groups, lam, slot=self.serial)
-        for g, n in zip(self.groups, posts.tolist(), strict=True):
+        draws = self.model.draws
+        for g in self.groups:
+            n = draws.poisson_one("output.admin_posts", ctx.day, g, lam, slot=self.serial)
             ctx.admin_capacity[g] += share
             ctx.quality_posts[g] += n * sc.output.quality
             ctx.content_posts[g] += n
 
     def __repr__(self) -> str:
+        """Show the id and groups."""
         return f"Admin(id={self.unique_id}, groups={self.groups})"

@@ -27,6 +27,7 @@ rate changes a count little, and only for the identity whose rate changed.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 
 import numpy as np
@@ -133,6 +134,10 @@ class Draws:
         """One Poisson count per identity with mean `lam` (broadcast), by exact inversion."""
         return poisson_inverse(self.uniform(mechanism, day, ids, slot), lam)
 
+    def poisson_one(self, mechanism: str, day: int, id_: int, lam: float, slot: int = 0) -> int:
+        """One Poisson count with mean `lam` for one identity (the scalar form of `poisson`, without numpy)."""
+        return poisson_quantile(self.one(mechanism, day, id_, slot), lam)
+
     def binomial(
         self, mechanism: str, day: int, ids: ArrayLike, n: ArrayLike, p: ArrayLike, slot: int = 0
     ) -> NDArray[np.int64]:
@@ -190,6 +195,26 @@ def poisson_inverse(u: ArrayLike, lam: ArrayLike) -> NDArray[np.int64]:
         cdf = cdf + p
         todo = np.flatnonzero((uu >= cdf) & (p > 0))
     return out
+
+
+def poisson_quantile(u: float, lam: float) -> int:
+    """Return the Poisson quantile of one `u`: the same result as `poisson_inverse`, in plain Python.
+
+    For the few agents (KOLs, admins) that draw one count each, where numpy's overhead
+    per call would cost more than the search.
+    """
+    if lam <= 0.0:
+        return 0
+    if lam > 200.0:
+        return int(poisson_inverse(np.array([u]), lam)[0])
+    p = math.exp(-lam)
+    cdf, k = p, 0
+    while u >= cdf and p > 0.0:
+        k += 1
+        p = p * lam
+        p = p / k
+        cdf += p
+    return k
 
 
 def _poisson_inverse_large(u: NDArray[np.float64], lam: NDArray[np.float64]) -> NDArray[np.int64]:

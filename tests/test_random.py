@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.random import Draws, binomial_inverse, poisson_inverse, seed_integer
+from sim.random import Draws, binomial_inverse, poisson_inverse, poisson_quantile, seed_integer
 
 N = 200_000
 
@@ -84,3 +84,12 @@ def test_seed_forms() -> None:
     assert seed_integer(ss) == seed_integer(np.random.default_rng(np.random.SeedSequence(42)))
     with pytest.raises(TypeError):
         seed_integer("42")
+
+
+def test_the_scalar_poisson_quantile_matches_the_array_one() -> None:
+    rng = np.random.default_rng(2)
+    u, lam = rng.random(3000), np.concatenate([rng.uniform(0, 12, 2990), [0.0, 250.0, 1e-9, 3, 3, 3, 3, 3, 3, 3]])
+    expected = poisson_inverse(u, lam)
+    assert [poisson_quantile(float(a), float(b)) for a, b in zip(u, lam, strict=True)] == expected.tolist()
+    d = Draws(9)
+    assert d.poisson_one("output.kol_posts", 4, 2, 2.5) == d.poisson("output.kol_posts", 4, [2], 2.5)[0]

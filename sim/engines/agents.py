@@ -21,14 +21,14 @@ from sim.engines import member_day
 
 if TYPE_CHECKING:
     from sim.engines.day import DayContext
-    from sim.model import CommunityModel
+    from sim.world import Community
 
 
-def _in_shuffled_order(model: CommunityModel, ctx: DayContext, phase: str) -> mesa.agent.AgentSet:
+def _in_shuffled_order(model: Community, ctx: DayContext, phase: str) -> mesa.agent.AgentSet:
     return mesa.agent.AgentSet(model.members, random=model.draws.random(f"engine.order.{phase}", ctx.day))
 
 
-def post(model: CommunityModel, ctx: DayContext) -> None:
+def post(model: Community, ctx: DayContext) -> None:
     """Each member, in random order, writes its messages or ads for the day."""
     ctx.posts_log = []
     _in_shuffled_order(model, ctx, "post").shuffle_do("post", ctx)
@@ -38,7 +38,7 @@ def post(model: CommunityModel, ctx: DayContext) -> None:
     member_day.close_posting(model, ctx, posters[by_poster], rates[by_poster], spammers[by_spammer], ads[by_spammer])
 
 
-def feel_and_move(model: CommunityModel, ctx: DayContext) -> None:
+def feel_and_move(model: Community, ctx: DayContext) -> None:
     """Each member, in random order, takes the day's value and moves between stages."""
     member_day.group_terms(model, ctx)
     _in_shuffled_order(model, ctx, "live").shuffle_do("live", ctx)

@@ -10,53 +10,14 @@ import numpy as np
 from sim.population import ACTIVE, NEW
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.population import PeopleTable
+    from sim.rules.activities import ActivityEffect
 
 _EMPTY_ROWS = np.zeros(0, dtype=np.intp)
 
 
 def _rows() -> np.ndarray:
     return _EMPTY_ROWS.copy()
-
-
-@dataclass
-class Trend:
-    """Yesterday's flows, to place today's population terms at mid-day.
-
-    Hazards that depend on the population (referrers A/M, the share who left R/N, the
-    active share a) change during a day. Evaluating them at the start of the day biases
-    a day-long step by O(1 day); evaluating them at mid-day, predicted from the start
-    state plus half a day's change, leaves an O(1 day^2) error (a predictor-corrector
-    step). Today's expected joins are known at the start of the day; the other changes
-    are predicted by yesterday's.
-    """
-
-    engaged_change: float = 0.0  # change of new + active members yesterday, joins excluded
-    members_change: float = 0.0  # change of members yesterday, joins excluded
-    exits: float = 0.0  # members who left or were kicked yesterday
-    pass_share: float = 1.0  # share of yesterday's arrivals who passed the threshold and found room
-    gone: int = 0  # people who left or were kicked, all days so far (R)
-
-    def update(self, record: dict[str, float], ctx: DayContext) -> None:
-        """Remember today's flows for tomorrow."""
-        engaged_end = record["new"] + record["active"]
-        self.engaged_change = engaged_end - ctx.engaged_rows.size - record["joined"]
-        self.members_change = record["members"] - ctx.member_rows.size - record["joined"]
-        self.exits = record["left_today"] + record["kicked_today"]
-        self.pass_share = record["joined"] / ctx.applicants if ctx.applicants else 1.0
-        self.gone = int(record["left"] + record["kicked"])
-
-    def midday_engaged(self, start: int, joins: float) -> float:
-        """New + active members at mid-day: start + (joins + yesterday's other change) / 2."""
-        return max(0.0, start + 0.5 * (joins + self.engaged_change))
-
-    def midday_members(self, start: int, joins: float) -> float:
-        """Members at mid-day."""
-        return max(0.0, start + 0.5 * (joins + self.members_change))
-
-    def midday_gone(self) -> float:
-        """People who have left or were kicked, at mid-day."""
-        return self.gone + 0.5 * self.exits
 
 
 @dataclass
@@ -137,12 +98,13 @@ class DayContext:
     splits: int = 0
 
     @classmethod
-    def start(cls, model: CommunityModel, day: int) -> DayContext:
+    def start(
+        cls, people: PeopleTable, activity_until: dict[int, int], effects: list[ActivityEffect], day: int
+    ) -> DayContext:
         """Open the day: who is a member, who is engaged, which activities run."""
-        P = model.people
-        rows = P.members()
-        st = P.stage[rows]
-        running = [i for i, until in model.activity_until.items() if day <= until]
+        rows = people.members()
+        st = people.stage[rows]
+        running = [i for i, until in activity_until.items() if day <= until]
         ctx = cls(
             day=day,
             member_rows=rows,
@@ -151,7 +113,7 @@ class DayContext:
             start_counts=np.bincount(st, minlength=7),
         )
         for i in running:
-            eff = model.effects[i]
+            eff = effects[i]
             ctx.lift += eff.lift
             ctx.novelty_refresh = 1.0 - (1.0 - ctx.novelty_refresh) * (1.0 - eff.novelty)
             ctx.activity_ties += eff.ties / eff.duration

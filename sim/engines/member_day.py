@@ -45,8 +45,8 @@ from sim.rules.money import purchase_hazard, renews
 
 if TYPE_CHECKING:
     from sim.engines.day import DayContext
-    from sim.model import CommunityModel
     from sim.scenario.schema import Dynamics
+    from sim.world import Community
 
 
 def engagement(dynamics: Dynamics, satisfaction: np.ndarray) -> np.ndarray:
@@ -57,9 +57,7 @@ def engagement(dynamics: Dynamics, satisfaction: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- posting
-def post(
-    model: CommunityModel, ctx: DayContext, rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def post(model: Community, ctx: DayContext, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Members in `rows` write today: engaged ones at their message rate, spammers their ads.
 
     Returns (poster rows, their message rates, spammer rows, their ad counts), for
@@ -76,7 +74,7 @@ def post(
 
 
 def close_posting(
-    model: CommunityModel,
+    model: Community,
     ctx: DayContext,
     posters: np.ndarray,
     rates: np.ndarray,
@@ -99,7 +97,7 @@ def close_posting(
 
 
 # ---------------------------------------------------------------- group terms
-def group_terms(model: CommunityModel, ctx: DayContext) -> None:
+def group_terms(model: Community, ctx: DayContext) -> None:
     """Compute the day's per-group value terms, after today's joins and kicks.
 
     Also draws which messages are replies (a message is a reply with probability equal
@@ -131,7 +129,7 @@ def group_terms(model: CommunityModel, ctx: DayContext) -> None:
     ctx.left_share = trend.midday_gone() / people.size
 
 
-def update_groups(model: CommunityModel, ctx: DayContext) -> None:
+def update_groups(model: Community, ctx: DayContext) -> None:
     """Culture grows with participation; the 7-day mean of messages per member is updated."""
     n_groups = model.groups.count
     size, sc = ctx.size_g, model.params
@@ -145,7 +143,7 @@ def update_groups(model: CommunityModel, ctx: DayContext) -> None:
 
 
 # ---------------------------------------------------------------- living
-def live(model: CommunityModel, ctx: DayContext, rows: np.ndarray) -> None:
+def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
     """Members in `rows` take the day's value and move between stages.
 
     Written for speed on all members at once: each column is gathered once, and each
@@ -252,7 +250,7 @@ def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _renew(
-    model: CommunityModel, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray, member: np.ndarray
+    model: Community, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray, member: np.ndarray
 ) -> np.ndarray | bool:
     """Periodic fees: members renew when satisfied and willing to pay, else leave. False where one left."""
     people, e = model.people, model.params.entry
@@ -271,7 +269,7 @@ def _renew(
 
 
 def _turn_spammer(
-    model: CommunityModel, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray, g: np.ndarray
+    model: Community, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray, g: np.ndarray
 ) -> None:
     """Disaffected members (below the spam floor) who no longer fear a kick start posting ads."""
     people, sc = model.people, model.params
@@ -288,7 +286,7 @@ def _turn_spammer(
     ctx.new_spammers += int(turned.size)
 
 
-def _buy(model: CommunityModel, ctx: DayContext, rows: np.ndarray, mult: np.ndarray) -> None:
+def _buy(model: Community, ctx: DayContext, rows: np.ndarray, mult: np.ndarray) -> None:
     """Engaged members (not spammers) able to pay buy the product; satisfied buyers buy again."""
     people, mon = model.people, model.params.monetization
     if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0) or rows.size == 0:
