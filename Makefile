@@ -1,8 +1,9 @@
 # community-sim: set-up, demo and tests.
 #
-# `make demo` and `make test` create .venv once (with a Python >= 3.12 found
-# below) and reinstall the project only when pyproject.toml changes.
-# Override the interpreter with `make PYTHON=/path/to/python3.12`.
+# `make demo` and `make test` create .venv once with uv (from the Python >= 3.12
+# found below) and install the locked versions (uv.lock) again only when
+# pyproject.toml or uv.lock change. Override the interpreter with
+# `make PYTHON=/path/to/python3.12`, uv with `make UV=/path/to/uv`.
 
 SHELL := /bin/bash
 
@@ -27,22 +28,35 @@ PYTHON := $(shell \
   done)
 endif
 
+# uv: the one on PATH if it runs; otherwise this version, installed once with the
+# found Python's pip into .uv/ (uv is a single binary on PyPI).
+UV_VERSION := 0.13.9
+ifeq ($(origin UV),undefined)
+UV := $(or $(shell command -v uv >/dev/null 2>&1 && uv --version >/dev/null 2>&1 && command -v uv),.uv/bin/uv)
+endif
+# Only the bootstrapped uv is a file make builds.
+UV_DEP := $(filter .uv/bin/uv,$(UV))
+# Never download an interpreter: the venv is made from $(PYTHON).
+UV_SYNC = UV_PYTHON_DOWNLOADS=never "$(UV)" sync --locked --python "$(PYTHON)"
+CHECK_PY = if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+  echo "$(NEED_PY_MSG)" >&2; exit 1; fi
+
 .DEFAULT_GOAL := help
-.PHONY: help demo test bench clean chromium
+.PHONY: help demo test lint docs bench clean chromium fonts
 
 help:
 	@echo "make demo   run baseline, paid_entry and no_moderation, then compare them in results/compare/report.html"
-	@echo "make test   run the test suite and the notebooks ($(WORKERS) xdist workers)"
-	@echo "make bench  engine and sweep benchmarks (benchmarks/*.json)"
-	@echo "make clean  remove .venv and everything in results/ but .gitkeep"
+	@echo "make test   lint (ruff, mypy), build the docs, run the test suite and the notebooks ($(WORKERS) xdist workers)"
+	@echo "make lint   ruff check, ruff format --check and mypy on sim/"
+	@echo "make docs   build the documentation site into site/ (mkdocs --strict)"
+	@echo "make bench  engine and sweep benchmarks (benchmarks/*.json) and the README's figures from them"
+	@echo "make clean  remove .venv, .uv, site/ and everything in results/ but .gitkeep"
 
-# The venv itself, created once with the interpreter found above.
-$(VPY):
-	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
-	  echo "$(NEED_PY_MSG)" >&2; exit 1; fi
-	"$(PYTHON)" -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+.uv/bin/uv:
+	@$(CHECK_PY)
+	"$(PYTHON)" -m pip install --quiet --disable-pip-version-check --target .uv "uv==$(UV_VERSION)"
 
-# Stamps: reinstall only when pyproject.toml changes. The editable install maps
+# Stamps: sync again only when pyproject.toml or uv.lock change. The editable install maps
 # the top-level package `sim` once, at install time (without sim/__init__.py it
 # would map a namespace package for good), so FIND checks from outside the repo,
 # where the working directory does not count, that each module is a regular
@@ -51,20 +65,24 @@ FIND = cd / && $(abspath $(VPY)) -c 'import importlib.util as u, sys; \
   bad = [m for m in sys.argv[1:] if getattr(u.find_spec(m), "origin", None) in (None, "namespace")]; \
   bad and sys.exit(f"not importable from $(VENV) as regular packages: {bad} (is sim/__init__.py there?)")'
 
-$(VENV)/.installed: pyproject.toml | $(VPY)
-	$(VPY) -m pip install -e .
+# The demo needs the core dependencies only; --inexact keeps what `make test` added.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV_DEP)
+	@$(CHECK_PY)
+	$(UV_SYNC) --inexact
 	$(FIND) sim
 	touch $@
 
-# The test extra brings nbmake (notebooks/ run as tests) and playwright; the viz extra
-# the SolaraViz app the browser test drives. Playwright never downloads a browser: the
-# browser test uses Debian's chromium (see `chromium` below).
-$(VENV)/.installed-test: pyproject.toml | $(VPY)
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VPY) -m pip install -e '.[test,viz]'
-	$(FIND) sim pytest xdist nbmake ipykernel playwright solara
+# The test extra brings pytest, hypothesis, nbclient (notebooks/ run as tests) and playwright;
+# the viz extra the SolaraViz app the browser test drives; the lint and docs groups ruff,
+# mypy and mkdocs. An exact sync: the suite sees the locked set and nothing else. Playwright
+# never downloads a browser: the browser test uses Debian's chromium (see `chromium` below).
+$(VENV)/.installed-test: pyproject.toml uv.lock | $(UV_DEP)
+	@$(CHECK_PY)
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(UV_SYNC) --extra test --extra viz --group lint --group docs
+	$(FIND) sim pytest xdist nbclient ipykernel playwright solara mypy mkdocs
 	touch $@ $(VENV)/.installed
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed fonts
 	$(VENV)/bin/community-sim run scenarios/baseline.toml --out results/baseline
 	$(VENV)/bin/community-sim run scenarios/paid_entry.toml --out results/paid_entry
 	$(VENV)/bin/community-sim run scenarios/no_moderation.toml --out results/no_moderation
@@ -89,14 +107,31 @@ chromium:
 	  echo "note: $(CHROMIUM) is missing and we are not root: the browser test will be skipped" >&2; \
 	fi
 
-# tests/ and notebooks/ (nbmake; see [tool.pytest.ini_options] in pyproject.toml)
-test: $(VENV)/.installed-test chromium
+# Fonts for the figures: issue 10's `fonts` rule (apt fonts-noto-cjk, like `chromium`) goes here.
+fonts:
+
+# Every check runs, so one failure does not hide the others; the status is that of all three.
+lint: $(VENV)/.installed-test
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	$(VENV)/bin/mypy || status=1; \
+	exit $$status
+
+# The site (mkdocs.yml): the user guide (README.md), docs/ODD.md with §8 from the schema,
+# the API reference (mkdocstrings), the changelog. --strict: a broken link or docstring fails.
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
+# lint, the docs site, then tests/ (with the notebooks: tests/test_notebooks.py)
+test: $(VENV)/.installed-test chromium fonts lint docs
 	$(VPY) -m pytest -n $(WORKERS)
 
 # The venv is only needed when there is something to run.
 bench: $(VENV)/.installed
 	$(VPY) benchmarks/run_all.py
+	$(VPY) benchmarks/readme_figures.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) .uv site *.egg-info .pytest_cache .mypy_cache .ruff_cache
 	find results -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

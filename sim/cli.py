@@ -50,8 +50,20 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    """Print the installed version (`--version`) and stop."""
+    if value:
+        typer.echo(f"community-sim {sim.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
     """Agent-based simulator of online communities.
 
     (A callback keeps `run` a named sub-command even while it is the only one.)
@@ -231,7 +243,7 @@ def run_stored_jobs(
     """
     from sim.experiments import open_backend, run_jobs
     from sim.experiments.progress import RichProgress
-    from sim.experiments.runner import BackendLost
+    from sim.experiments.runner import BackendLostError
 
     err = Console(stderr=True)
     with store:
@@ -251,7 +263,7 @@ def run_stored_jobs(
                 soft_wrap=True,
             )
             raise typer.Exit(130) from None
-        except BackendLost as exc:
+        except BackendLostError as exc:
             fail(
                 f"{exc}; {len(store)} of {len(jobs)} runs stored in {out}; run the same command again to resume",
                 IO_ERROR,
@@ -337,7 +349,7 @@ def sweep(
     ] = False,
 ) -> None:
     """Run every point x replicate of a sweep file; resume where a previous call stopped."""
-    from sim.experiments import SweepError, SweepMismatch, load_sweep, open_sweep_store
+    from sim.experiments import SweepError, SweepMismatchError, load_sweep, open_sweep_store
     from sim.experiments.store import StoreBusy
     from sim.experiments.sweep import sweep_jobs
 
@@ -348,7 +360,7 @@ def sweep(
         fail(str(exc))
     try:
         store = open_sweep_store(spec, out, force=force)
-    except (SweepMismatch, StoreBusy) as exc:
+    except (SweepMismatchError, StoreBusy) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
@@ -439,7 +451,7 @@ def compare(
     from sim.report.compare import (
         MIN_REPLICATES,
         ComparisonError,
-        ComparisonMismatch,
+        ComparisonMismatchError,
         comparison_jobs,
         load_comparison,
         open_comparison_store,
@@ -455,7 +467,7 @@ def compare(
         fail(str(exc))
     try:
         store = open_comparison_store(comparison, out, force=force)
-    except (ComparisonMismatch, StoreBusy) as exc:
+    except (ComparisonMismatchError, StoreBusy) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
@@ -603,6 +615,7 @@ def viz(
     if not 0 <= port <= 65535:
         fail(f"--port must be between 0 and 65535, got {port}")
     check_min("--seed", seed, 0)
+    from sim.scenario.presets import find_scenario
     from sim.viz.app import ENV_OVERRIDES, ENV_SCENARIO, ENV_SEED
     from sim.viz.model import DEFAULT_SCENARIO
 
@@ -622,7 +635,7 @@ def viz(
 
     env = {
         **os.environ,
-        ENV_SCENARIO: str(Path(path).resolve()),
+        ENV_SCENARIO: str((find_scenario(path) or Path(path)).resolve()),
         ENV_OVERRIDES: json.dumps(overrides),
         ENV_SEED: "" if seed is None else str(seed),
         # no calls home: Solara's telemetry off, no Font Awesome from a CDN

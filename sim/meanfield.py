@@ -48,7 +48,7 @@ class Rates:
 
     @classmethod
     def of(cls, sc: Scenario) -> Rates:
-        """The rates of a scenario in the family (see `check_family`)."""
+        """Read the rates of a scenario in the family (see `check_family`)."""
         check_family(sc)
         acq, pool = sc.acquisition, float(sc.population.potential_pool)
         return cls(
@@ -65,7 +65,7 @@ class Rates:
 
 
 def family_violations(sc: Scenario) -> list[str]:
-    """What keeps a scenario out of the reduced family, one 'key = value (needs ...)' each."""
+    """List what keeps a scenario out of the reduced family, one 'key = value (needs ...)' each."""
     out = []
     if sc.dynamics.value_feedback:
         out.append("dynamics.value_feedback = true (needs false)")
@@ -108,7 +108,7 @@ def derivatives(state: np.ndarray, r: Rates) -> np.ndarray:
 
 
 def solve(sc: Scenario, days: int | None = None, points_per_day: int = 1) -> pd.DataFrame:
-    """Expected counts by stage from day 0 to `days`, from the scenario's initial state.
+    """Integrate the expected counts by stage from day 0 to `days`, from the scenario's initial state.
 
     Columns: day (fractional when points_per_day > 1), potential, engaged, dormant,
     left, members, active_share.

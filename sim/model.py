@@ -109,7 +109,7 @@ class CommunityModel(mesa.Model):
         ]
         self.kols_lost = 0
         self._kols_left_overnight = 0
-        self.trend = Trend()
+        self.trend = Trend.of(scenario)
         self._views: dict[int, Member] = {}
         self._found(scenario)
         self._schedule_calendar(scenario)
@@ -233,6 +233,9 @@ class CommunityModel(mesa.Model):
         """One day of the community."""
         day = self.steps
         ctx = DayContext.start(self.people, self.activity_until, self.effects, day)
+        engaged, trend = ctx.engaged_rows.size, self.trend
+        potential = int(np.count_nonzero(self.people.stage == POTENTIAL)) if trend.plans_today else 0
+        trend.begin(potential, engaged, ctx.member_rows.size - engaged, ctx.awaken)
         ctx.kols_quit, self._kols_left_overnight = self._kols_left_overnight, 0
         self._acquire(ctx)
         self._produce_content(ctx)

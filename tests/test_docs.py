@@ -112,7 +112,7 @@ def test_parameter_has_a_row_with_its_default(key: str, default: Any) -> None:
 def test_every_parameter_row_is_a_real_key() -> None:
     """No stale rows: a documented section.key must still exist in the schema."""
     known = {k for k, _ in KEYS}
-    sections = {name for name in Scenario.model_fields} | {"activities"}
+    sections = set(Scenario.model_fields) | {"activities"}
     stale = [k for k in _parameter_rows(_text()) if "." in k and k.split(".")[0] in sections and k not in known]
     assert not stale, f"docs/ODD.md documents parameters the schema no longer has: {stale}"
 

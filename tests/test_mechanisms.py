@@ -12,8 +12,8 @@ def _joiner_interest(name: str, **ov: object) -> float:
     vals = []
     for seed in SEEDS[:3]:
         m = run_preset(name, seed, days=60, **ov)
-        P = m.people
-        vals.append(P.interest[P.join_day >= 1].mean())
+        people = m.people
+        vals.append(people.interest[people.join_day >= 1].mean())
     return float(np.mean(vals))
 
 
@@ -39,14 +39,14 @@ def test_commitment_from_paying_slows_leaving() -> None:
 
 def test_referrals_record_inviter_and_give_a_tie() -> None:
     m = run_preset("referral_campaign", 2, days=60)
-    P = m.people
-    referred = np.flatnonzero(P.source == REFERRAL)
+    people = m.people
+    referred = np.flatnonzero(people.source == REFERRAL)
     assert referred.size > 100
-    inviters = P.invited_by[referred]
+    inviters = people.invited_by[referred]
     assert (inviters >= 0).all()
     # the inviter had joined before the invitee
-    assert (P.join_day[inviters] <= P.join_day[referred]).all()
-    assert (P.invited_by[P.source == CHANNEL] == -1).all()
+    assert (people.join_day[inviters] <= people.join_day[referred]).all()
+    assert (people.invited_by[people.source == CHANNEL] == -1).all()
 
 
 def test_welcome_and_ritual_keep_newcomers_through_the_first_day() -> None:
@@ -75,10 +75,10 @@ def test_dormant_members_are_reactivated_and_activities_wake_more() -> None:
 
 def test_novelty_wears_off_without_refresh() -> None:
     m = run_preset("no_output", 1, days=120, acquisition__channel_inflow_per_day=0, acquisition__referral_rate=0.0)
-    P = m.people
-    founders = P.join_day == 0
-    alive = founders & (P.stage >= NEW) & (P.stage <= 3)
-    assert P.novelty[alive].max() < 0.05
+    people = m.people
+    founders = people.join_day == 0
+    alive = founders & (people.stage >= NEW) & (people.stage <= 3)
+    assert people.novelty[alive].max() < 0.05
 
 
 def test_admin_attention_bounds_spam_only_when_it_suffices() -> None:

@@ -146,7 +146,7 @@ def test_golden_baseline_seed_3() -> None:
     )
 
 
-GOLDEN = (2038, 54695, 488, 6, 0.285121)  # re-pinned: keyed random numbers (issue 12)
+GOLDEN = (2040, 54763, 487, 6, 0.285548)  # re-pinned: keyed random numbers (issue 12), merged with main's day steps
 
 
 def test_weekly_and_monthly_rollups_keep_totals() -> None:

@@ -25,7 +25,7 @@ from helpers import invoke_cli
 from sim import CommunityModel, load_scenario
 from sim.experiments import Job, RunResult, load_sweep, run_jobs, run_sweep
 from sim.experiments.job import run_job
-from sim.experiments.runner import KILL_AFTER_ENV, BackendLost, local_cluster
+from sim.experiments.runner import KILL_AFTER_ENV, BackendLostError, local_cluster
 from sim.experiments.sweep import open_sweep_store, sweep_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,7 +224,7 @@ def test_an_edited_sweep_is_refused_unless_forced(tmp_path: Path, capsys: pytest
     assert set(runs["output.kol_posts_per_day"]) == {1.0, 4.0} and len(runs) == 12
 
 
-class KilledWorker(Exception):
+class KilledWorker(Exception):  # noqa: N818 (the runner knows distributed's KilledWorker by this name)
     """Stands for distributed's KilledWorker: the scheduler gave up after workers died running the task."""
 
 
@@ -262,7 +262,7 @@ def test_any_executor_works_and_executor_failures_are_told_apart(tmp_path: Path)
     assert runs.loc["p00001-r001", "error"].startswith("KilledWorker: the run killed its worker process")
 
     with open_sweep_store(sweep, tmp_path / "lost") as store:
-        with pytest.raises(BackendLost):  # losing the executor is not: those runs are left for the next call
+        with pytest.raises(BackendLostError):  # losing the executor is not: those runs are left for the next call
             run_jobs(jobs, store, FlakyExecutor(lost={"p00004-r000"}))
         kept = len(store)
         assert "p00004-r000" not in store.committed_ids and kept >= 8  # what finished before stays

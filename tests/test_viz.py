@@ -173,7 +173,7 @@ def test_view_renders_and_steps_in_process() -> None:
     model = VizCommunity(BASELINE, SMALL, 2)
 
     @solara.component
-    def App() -> None:
+    def App() -> None:  # noqa: N802 (a Solara component: PascalCase)
         with solara.AppLayout():  # SolaraViz puts its controls into the app's sidebar
             CommunityView(model, params)
 

@@ -79,8 +79,8 @@ class DayContext:
     crowd_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     tie_rate_g: np.ndarray = field(default_factory=lambda: np.zeros(0))
     identity_g: np.ndarray = field(default_factory=lambda: np.zeros(0))  # commitment from topical focus
-    left_share: float = 0.0  # R/N: share of the pool who left or were kicked
-    active_share: float = 0.0  # a: share of members who are new or active
+    left_shares: tuple[float, ...] = ()  # R/M, share of the pool who left or were kicked, in each sub-step
+    active_shares: tuple[float, ...] = ()  # a, share of members who are new or active, in each sub-step
     # moves
     left_today: int = 0
     first_day_left: int = 0

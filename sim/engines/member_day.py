@@ -35,11 +35,11 @@ from sim.rules.lifecycle import (
     LEAVE,
     STAY,
     SWITCH,
+    block_probabilities,
     day_move,
-    day_probabilities,
     impression,
-    join_day_exposure,
     member_hazards,
+    substep_probabilities,
 )
 from sim.rules.money import purchase_hazard, renews
 
@@ -123,10 +123,9 @@ def group_terms(model: Community, ctx: DayContext) -> None:
     visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
     ctx.annoyance_g = value.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)
     ctx.crowd_g = value.crowd_factor(size, val.crowd_size)
-    trend, joins = model.trend, ctx.joined_rows.size
-    members = trend.midday_members(ctx.member_rows.size, joins)
-    ctx.active_share = min(1.0, trend.midday_engaged(ctx.engaged_rows.size, joins) / members) if members else 0.0
-    ctx.left_share = trend.midday_gone() / people.size
+    ctx.active_shares, ctx.left_shares = model.trend.terms(
+        ctx.member_rows.size, ctx.engaged_rows.size, ctx.joined_rows.size
+    )
 
 
 def update_groups(model: Community, ctx: DayContext) -> None:
@@ -197,28 +196,35 @@ def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
         stayed[idx[draws.uniform("member.first_day", day, rows[idx]) < p_leave]] = False
         ctx.first_day_left += int(idx.size - stayed[idx].sum())
     dormant = ~engaged
-    hazards = member_hazards(
-        mult,
-        people.patience[rows],
-        people.commitment[rows] + ctx.identity_g[g],
-        feedback=fb,
-        base_rate=sc.churn.base_rate,
-        peer_rate=sc.churn.peer_rate,
-        left_share=ctx.left_share,
-        dormant_multiplier=sc.churn.dormant_multiplier,
-        decay_rate=sc.activity.decay_rate,
-        reactivation_rate=sc.activity.reactivation_rate,
-        peer_reactivation_rate=sc.activity.peer_reactivation_rate,
-        active_share=ctx.active_share,
-        awaken=ctx.awaken,
-    )
     u = draws.uniform("member.move", day, rows)
-    if fb:  # newcomers faced the first-day rule instead (a join-day exposure of 0)
-        outcome = day_move(u, *day_probabilities(hazards, dormant))
+    if fb:  # hazards member by member, in each sub-step; newcomers faced the first-day rule instead
+        steps = [
+            member_hazards(
+                mult,
+                people.patience[rows],
+                people.commitment[rows] + ctx.identity_g[g],
+                feedback=fb,
+                base_rate=sc.churn.base_rate,
+                peer_rate=sc.churn.peer_rate,
+                left_share=left_share,
+                dormant_multiplier=sc.churn.dormant_multiplier,
+                decay_rate=sc.activity.decay_rate,
+                reactivation_rate=sc.activity.reactivation_rate,
+                peer_reactivation_rate=sc.activity.peer_reactivation_rate,
+                active_share=active_share,
+                awaken=ctx.awaken,
+            )
+            for left_share, active_share in zip(ctx.left_shares, ctx.active_shares, strict=True)
+        ]
+        outcome = day_move(u, *substep_probabilities(steps, dormant))
         outcome[newcomer] = STAY
-    else:
-        exposure = np.where(newcomer, join_day_exposure(fb), 1.0)
-        outcome = day_move(u, *day_probabilities(hazards, dormant, exposure))
+    else:  # every member of a stage shares the day plan's transition
+        plan = model.trend.plan
+        assert plan is not None  # planned when the day opened
+        left, switch = block_probabilities(plan.member, dormant)
+        join_left, join_switch = block_probabilities(plan.newcomer, False)
+        left, switch = np.where(newcomer, join_left, left), np.where(newcomer, join_switch, switch)
+        outcome = day_move(u, left, switch)
     stayed &= outcome != LEAVE
     to_active = (outcome == SWITCH) & dormant
     to_dormant = (outcome == SWITCH) & engaged

@@ -18,7 +18,7 @@ from sim.experiments.job import Job, RunResult, run_job
 from sim.experiments.runner import Backend, InProcess, Tally, open_backend, run_jobs
 from sim.experiments.seeds import root_entropy, run_seed
 from sim.experiments.store import RunStore, StoreBusy, StoreMismatch
-from sim.experiments.sweep import SweepMismatch, open_sweep_store, run_sweep, sweep_jobs
+from sim.experiments.sweep import SweepMismatchError, open_sweep_store, run_sweep, sweep_jobs
 
 __all__ = [
     "Backend",
@@ -30,7 +30,7 @@ __all__ = [
     "StoreMismatch",
     "Sweep",
     "SweepError",
-    "SweepMismatch",
+    "SweepMismatchError",
     "Tally",
     "load_sweep",
     "open_backend",

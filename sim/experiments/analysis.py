@@ -72,8 +72,10 @@ class AnalysisReport:
     """point, parameters, runs (stored) and ok (finished ok), one row per stored point."""
 
     def tables(self) -> list[Table]:
-        """Rich tables for the terminal: per-point means (a grid) or their spread (a sampled design),
-        then one table of sensitivity indices per KPI shown.
+        """Build the terminal's Rich tables.
+
+        Per-point means (a grid) or their spread (a sampled design), then one table of
+        sensitivity indices per KPI shown.
         """
         shown = self.kpis if len(self.kpis) <= 4 else [k for k in SHOWN_KPIS if k in self.kpis] or self.kpis[:4]
         tables = [self._points_table(shown) if self.design == "grid" else self._spread_table(shown)]
@@ -132,6 +134,7 @@ class AnalysisReport:
 
     def _sensitivity_table(self, kpi: str) -> Table:
         frame = self.sensitivity[kpi]
+        columns: tuple[tuple[str, str], ...]  # (column, its heading)
         if self.design == "sobol":
             columns = (("S1", "S1"), ("S1_conf", "±"), ("ST", "ST"), ("ST_conf", "±"))
             title = f"Sobol' indices of {kpi} (95% confidence)"
@@ -185,7 +188,7 @@ def _connect(directory: Path) -> Any:
 
 
 def _q(name: str) -> str:
-    """A quoted SQL identifier (parameter columns have dots in their names)."""
+    """Quote an SQL identifier (parameter columns have dots in their names)."""
     return '"' + name.replace('"', '""') + '"'
 
 

@@ -62,6 +62,7 @@ def plot_sensitivity(table: pd.DataFrame, design: str, kpi: str, path: Path) -> 
     y = np.arange(len(names))
     fig = Figure(figsize=(7.5, 1.0 + 0.55 * len(names)), layout="constrained")
     ax = fig.subplots()
+    bars: tuple[tuple[str, str | None, str], ...]  # (column, its 95% half-width column or None, label)
     if design == "sobol":
         bars = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total order ST"))
         ax.set_xlabel("Sobol' index (share of the KPI's variance)")

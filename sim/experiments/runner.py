@@ -20,7 +20,7 @@ noticed by the Dask scheduler, which runs the task again elsewhere, up to
 `distributed.scheduler.allowed-failures` times (default 3); a run that kills that many
 workers is stored as an error ("KilledWorker"). `retries` on each task re-runs a task
 whose function raised out of the worker, which `run_job` never does by itself. Losing
-the scheduler or the executor stops the call with `BackendLost`: the runs that had
+the scheduler or the executor stops the call with `BackendLostError`: the runs that had
 finished are committed first, and the rest run on the next call.
 
 Testing hook: with the environment variable `COMMUNITY_SIM_TEST_KILL_AFTER=N`, the
@@ -45,7 +45,7 @@ from sim.experiments.store import RunStore
 
 __all__ = [
     "Backend",
-    "BackendLost",
+    "BackendLostError",
     "DaskBackend",
     "InProcess",
     "Progress",
@@ -84,11 +84,11 @@ class Tally:
                 self.first_error = f"{result.run_id}: {result.error}"
 
     def line(self) -> str:
-        """The closing line of a sweep, e.g. `ok 40, error 0, skipped 8`."""
+        """Return the closing line of a sweep, e.g. `ok 40, error 0, skipped 8`."""
         return f"ok {self.ok}, error {self.error}, skipped {self.skipped}"
 
 
-class BackendLost(RuntimeError):
+class BackendLostError(RuntimeError):
     """The executor or the Dask scheduler went away mid-call; what was committed stays stored."""
 
 
@@ -96,13 +96,13 @@ class Progress(Protocol):
     """Receives the progress of `run_jobs` (see `sim.experiments.progress.RichProgress`)."""
 
     def start(self, total: int, skipped: int) -> None:
-        """Called once before the first run."""
+        """Begin: `total` runs, `skipped` of them already stored (once, before the first run)."""
 
     def advance(self, tally: Tally) -> None:
-        """Called after each stored batch."""
+        """Show the tally after each stored batch."""
 
     def finish(self, tally: Tally) -> None:
-        """Called once at the end."""
+        """Show the final tally (once, at the end)."""
 
 
 # ---------------------------------------------------------------- backends
@@ -134,9 +134,11 @@ class Backend:
         """Release the executor's resources."""
 
     def __enter__(self) -> Self:
+        """Use the backend in a `with` block that closes it."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close the backend, whether the block succeeded or raised."""
         self.close()
 
 
@@ -219,7 +221,7 @@ QUIET_WORKERS = {
 
 
 def local_cluster(workers: int, retries: int = DEFAULT_RETRIES) -> DaskBackend:
-    """A `distributed.LocalCluster` of `workers` single-threaded worker processes on this machine.
+    """Start a `distributed.LocalCluster` of `workers` single-threaded worker processes on this machine.
 
     Its HTTP server (dashboard, health checks) takes a free port on 127.0.0.1, so two
     sweeps at once, or another Dask cluster on 8787, do not clash. The workers' own
@@ -275,7 +277,7 @@ def connect(address: str, retries: int = DEFAULT_RETRIES, timeout: float = 10.0)
 
 
 def open_backend(workers: int | None = None, scheduler: str | None = None, retries: int = DEFAULT_RETRIES) -> Backend:
-    """The backend for `--workers N` / `--scheduler ADDRESS`.
+    """Choose the backend for `--workers N` / `--scheduler ADDRESS`.
 
     A scheduler address wins; else 1 worker runs in this process, and N > 1 (default:
     the number of cores) start a local Dask cluster. Close it (or use `with`) when done.
@@ -337,7 +339,7 @@ def run_jobs(
                 job = in_flight.pop(future)
                 try:
                     results.append((job, _outcome(job, future)))
-                except BackendLost as exc:
+                except BackendLostError as exc:
                     lost = lost or exc
             store.commit(results)  # the results are safe from here on
             for _, result in results:
@@ -374,7 +376,7 @@ def _top_up(backend: Backend, queue: Iterator[Job], in_flight: dict[cf.Future, J
 
 
 def _outcome(job: Job, future: cf.Future) -> RunResult:
-    """The future's result; a run that raised or killed its workers becomes an error result.
+    """Return the future's result; a run that raised or killed its workers becomes an error result.
 
     Infrastructure failures (the executor or scheduler is gone, the future was
     cancelled) are raised: those runs are not the runs' fault and run again on resume.
@@ -383,7 +385,7 @@ def _outcome(job: Job, future: cf.Future) -> RunResult:
         return future.result()
     except (cf.CancelledError, cf.BrokenExecutor, OSError) as exc:
         what = " ".join(str(exc).split())
-        raise BackendLost(f"the executor stopped ({type(exc).__name__}{': ' + what if what else ''})") from exc
+        raise BackendLostError(f"the executor stopped ({type(exc).__name__}{': ' + what if what else ''})") from exc
     except Exception as exc:  # noqa: BLE001
         if type(exc).__name__ == "KilledWorker":
             message = f"KilledWorker: the run killed its worker process on every try ({exc})"

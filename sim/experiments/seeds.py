@@ -30,13 +30,13 @@ Run seeds use two-element spawn keys, so this one-element key never meets them."
 
 
 def root_entropy(spec: Mapping[str, Any]) -> int:
-    """A stable 64-bit root derived from plain data (JSON with sorted keys, SHA-256)."""
+    """Derive a stable 64-bit root from plain data (JSON with sorted keys, SHA-256)."""
     blob = json.dumps(spec, sort_keys=True, separators=(",", ":")).encode()
     return int.from_bytes(hashlib.sha256(blob).digest()[:8], "big")
 
 
 def run_seed(root: int, *key: int) -> int:
-    """The model seed of the run with spawn key `key` (e.g. point, replicate) under `root`."""
+    """Return the model seed of the run with spawn key `key` (e.g. point, replicate) under `root`."""
     if not key or any(k < 0 for k in key):
         raise ValueError(f"a run key is one or more integers >= 0, got {key}")
     state = np.random.SeedSequence(entropy=root, spawn_key=tuple(int(k) for k in key)).generate_state(1, np.uint64)
@@ -44,5 +44,5 @@ def run_seed(root: int, *key: int) -> int:
 
 
 def design_rng(root: int) -> np.random.Generator:
-    """The random generator that places a sampled design's points."""
+    """Return the random generator that places a sampled design's points."""
     return np.random.default_rng(np.random.SeedSequence(entropy=root, spawn_key=(DESIGN_STREAM,)))

@@ -25,17 +25,17 @@ from sim.experiments.seeds import root_entropy, run_seed
 from sim.experiments.store import RunStore, StoreMismatch
 from sim.scenario import load_scenario
 
-__all__ = ["SweepMismatch", "open_sweep_store", "run_id", "run_sweep", "sweep_jobs", "sweep_meta"]
+__all__ = ["SweepMismatchError", "open_sweep_store", "run_id", "run_sweep", "sweep_jobs", "sweep_meta"]
 
 KIND = "sweep"
 
 
-class SweepMismatch(ValueError):
+class SweepMismatchError(ValueError):
     """The output directory holds results of another sweep (one line, says what differs)."""
 
 
 def run_id(point: int, replicate: int) -> str:
-    """The stable name of a run of a sweep."""
+    """Return the stable name of a run of a sweep."""
     return f"p{point:05d}-r{replicate:03d}"
 
 
@@ -59,7 +59,7 @@ def sweep_jobs(sweep: Sweep) -> list[Job]:
 
 
 def sweep_meta(sweep: Sweep) -> dict[str, Any]:
-    """What the store records about the sweep: its spec, base scenario, seed root and size."""
+    """Return what the store records about the sweep: its spec, base scenario, seed root and size."""
     base = load_scenario(sweep.base).model_dump(mode="json")
     return {
         "kind": KIND,
@@ -81,12 +81,12 @@ def fingerprint(meta: Mapping[str, Any]) -> str:
 
 
 def open_sweep_store(sweep: Sweep, out: str | Path, *, force: bool = False) -> RunStore:
-    """Open (or create) the store for `sweep` in `out`; `SweepMismatch` if it holds another sweep."""
+    """Open (or create) the store for `sweep` in `out`; `SweepMismatchError` if it holds another sweep."""
     meta = sweep_meta(sweep)
     try:
         return RunStore(out, fingerprint(meta), meta, force=force)
     except StoreMismatch as exc:
-        raise SweepMismatch(_mismatch_message(exc, meta)) from None
+        raise SweepMismatchError(_mismatch_message(exc, meta)) from None
 
 
 def _mismatch_message(exc: StoreMismatch, meta: Mapping[str, Any]) -> str:

@@ -41,7 +41,7 @@ __all__ = [
     "MIN_REPLICATES",
     "Comparison",
     "ComparisonError",
-    "ComparisonMismatch",
+    "ComparisonMismatchError",
     "ComparisonResults",
     "ScenarioEntry",
     "comparison_jobs",
@@ -81,7 +81,7 @@ class ComparisonError(ValueError):
     """Bad input to a comparison (too few scenarios, R < 2, ...): one line."""
 
 
-class ComparisonMismatch(ValueError):
+class ComparisonMismatchError(ValueError):
     """The output directory holds results of another comparison (one line, says what differs)."""
 
 
@@ -124,7 +124,7 @@ class Comparison:
         return root_entropy({"kind": KIND, "scenarios": contents, "days": self.days, "replicates": self.replicates})
 
     def seed(self, replicate: int) -> int:
-        """The model seed of `replicate`, the same for every scenario."""
+        """Return the model seed of `replicate`, the same for every scenario."""
         return run_seed(self.root, CRN_POINT, replicate)
 
     @property
@@ -133,7 +133,7 @@ class Comparison:
         return len(self.scenarios) * self.replicates
 
     def meta(self) -> dict[str, Any]:
-        """What the store's manifest records: enough to rebuild the report from the directory alone."""
+        """Return what the store's manifest records: enough to rebuild the report from the directory alone."""
         return {
             "kind": KIND,
             "scenarios": [
@@ -179,7 +179,10 @@ def load_comparison(
 
 
 def _labels(names: list[str], stems: list[str]) -> list[str]:
-    """Unique labels: the scenario's name; its file stem beside it if names clash and stems differ; else a number."""
+    """Label the scenarios uniquely.
+
+    A label is the scenario's name; its file stem beside it if names clash and stems differ; else a number.
+    """
     counts = Counter(names)
     stems_of = {n: {s for m, s in zip(names, stems, strict=True) if m == n} for n in counts}
     labels = [n if counts[n] == 1 or len(stems_of[n]) == 1 else f"{n} ({s})" for n, s in zip(names, stems, strict=True)]
@@ -192,7 +195,7 @@ def _labels(names: list[str], stems: list[str]) -> list[str]:
 
 
 def run_id(index: int, stem: str, replicate: int) -> str:
-    """The stable name of a run of a comparison, e.g. `s1-paid_entry-r007`."""
+    """Return the stable name of a run of a comparison, e.g. `s1-paid_entry-r007`."""
     return f"s{index}-{stem}-r{replicate:03d}"
 
 
@@ -216,12 +219,12 @@ def comparison_jobs(comparison: Comparison) -> list[Job]:
 
 
 def open_comparison_store(comparison: Comparison, out: str | Path, *, force: bool = False) -> RunStore:
-    """Open (or create) the store of `comparison` in `out`; `ComparisonMismatch` if it holds other results."""
+    """Open (or create) the store of `comparison` in `out`; `ComparisonMismatchError` if it holds other results."""
     meta = comparison.meta()
     try:
         return RunStore(out, comparison.fingerprint(), meta, force=force)
     except StoreMismatch as exc:
-        raise ComparisonMismatch(_mismatch_message(exc, meta)) from None
+        raise ComparisonMismatchError(_mismatch_message(exc, meta)) from None
 
 
 def _mismatch_message(exc: StoreMismatch, meta: Mapping[str, Any]) -> str:

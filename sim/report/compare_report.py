@@ -171,7 +171,7 @@ def _method(results: ComparisonResults) -> list[str]:
 
 
 def _shown_path(path: str) -> str:
-    """A scenario file as the user would type it: relative to the working directory when under it."""
+    """Show a scenario file as the user would type it: relative to the working directory when under it."""
     try:
         return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
     except ValueError:  # pragma: no cover - another drive on Windows

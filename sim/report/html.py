@@ -102,7 +102,7 @@ def _img(figure: FigureFile) -> str:
 
 
 def render_page(page: ReportPage) -> str:
-    """Return the whole HTML document."""
+    """Render the whole HTML document."""
     colour = {s.label: s.colour for s in page.scenarios}
     parts = [
         "<!DOCTYPE html>",

@@ -166,7 +166,7 @@ def pair_correlation(x: np.ndarray, ref: np.ndarray) -> float:
 
 
 def kpi_names(runs: pd.DataFrame) -> list[str]:
-    """Return the whole-run KPIs present in `runs`, in the order of `sim.metrics.SUMMARY_KEYS` (`days` left out)."""
+    """List the whole-run KPIs present in `runs`, in the order of `sim.metrics.SUMMARY_KEYS` (`days` left out)."""
     return [k for k in SUMMARY_KEYS if k != "days" and k in runs.columns]
 
 

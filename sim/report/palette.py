@@ -26,5 +26,5 @@ PALETTE = (
 
 
 def scenario_colours(n: int) -> list[str]:
-    """The colours of `n` scenarios, in order (hex strings, for matplotlib and HTML alike)."""
+    """Return the colours of `n` scenarios, in order (hex strings, for matplotlib and HTML alike)."""
     return [PALETTE[i % len(PALETTE)] for i in range(n)]

@@ -35,7 +35,7 @@ def flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def activities_text(plans: Sequence[Mapping[str, Any]]) -> str:
-    """The activities calendar in one line: each activity's kind and the fields set away from their default."""
+    """Write the activities calendar in one line: each activity's kind and the fields set away from their default."""
     if not plans:
         return "none"
     defaults = {name: field.default for name, field in ActivityPlan.model_fields.items()}
@@ -47,7 +47,7 @@ def activities_text(plans: Sequence[Mapping[str, Any]]) -> str:
 
 
 def changed_keys(scenarios: Sequence[Mapping[str, Any]], labels: Sequence[str]) -> pd.DataFrame:
-    """The keys whose values are not the same in every scenario: index key, one column per scenario label."""
+    """Tabulate the keys whose values are not the same in every scenario: index key, one column per scenario label."""
     flat = [flatten(s) for s in scenarios]
     keys: list[str] = []
     for f in flat:
@@ -61,7 +61,7 @@ def changed_keys(scenarios: Sequence[Mapping[str, Any]], labels: Sequence[str]) 
 
 
 def format_setting(value: Any) -> str:
-    """A scenario value for the table: numbers without trailing zeros, None as "—"."""
+    """Format a scenario value for the table: numbers without trailing zeros, None as "—"."""
     if value is None:
         return "—"
     if isinstance(value, bool):

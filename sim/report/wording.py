@@ -130,7 +130,7 @@ HEADLINE_KPIS = (
 
 
 def words(kpi: str) -> KpiWords:
-    """The words of `kpi` (a KPI without an entry is spoken of by its name, as a level)."""
+    """Return the words of `kpi` (a KPI without an entry is spoken of by its name, as a level)."""
     return KPI_WORDS.get(kpi) or KpiWords(
         kpi, kpi.replace("_", " "), "level", "", "higher", "lower", relative=False, template="{noun} {dir} by {amount}"
     )
@@ -147,7 +147,7 @@ def _missing(value: Any) -> bool:
 
 
 def format_value(kpi: str, value: Any) -> str:
-    """A KPI value for a table: shares in %, money and large counts with thousands separators."""
+    """Format a KPI value for a table: shares in %, money and large counts with thousands separators."""
     if _missing(value):
         return "—"
     value = float(value)
@@ -164,7 +164,7 @@ def format_value(kpi: str, value: Any) -> str:
 
 
 def format_diff(kpi: str, value: Any) -> str:
-    """A difference for a table: signed; shares in percentage points."""
+    """Format a difference for a table: signed; shares in percentage points."""
     if _missing(value):
         return "—"
     value = float(value)
@@ -200,7 +200,7 @@ def _percent(rel: float) -> str:
 
 
 def change_phrase(kpi: str, diff: float, first_mean: float) -> str:
-    """The change itself, e.g. "41% fewer joins" (no significance)."""
+    """Word the change itself, e.g. "41% fewer joins" (no significance)."""
     w = words(kpi)
     if diff == 0:
         return f"the same {w.noun}"

@@ -4,13 +4,16 @@ A member is a continuous-time Markov chain over engaged (new or active), dormant
 left, with constant hazards within a day. Its exact one-day transition probabilities
 come from the matrix exponential of that chain, so a member may go dormant and come
 back within the same day, and a day-long step does not bias the long-run shares
-(1 - exp(-h) alone would, whenever both directions are possible).
+(1 - exp(-h) alone would, whenever both directions are possible). When the population
+terms of the hazards move within a day, the day is cut into sub-steps with hazards
+constant within each, and the day's transition is the product of theirs (`day_block`).
 
 Written once for one member (floats) or all members (arrays): both engines call it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -48,7 +51,7 @@ def member_hazards(
     active_share: float,
     awaken: float,
 ) -> MemberHazards:
-    """The hazards of one member (or each member) for today.
+    """Return the hazards of one member (or each member) for today.
 
     With feedback off, satisfaction, patience and commitment play no part: the hazards
     are the bare rates of the classic models (irSIR's v * R/N, Ribeiro's g and r + b*a).
@@ -66,36 +69,123 @@ def member_hazards(
     )
 
 
-def day_probabilities(h: MemberHazards, dormant: ArrayLike, exposure: ArrayLike = 1.0) -> tuple[Hazard, Hazard]:
-    """(P(left by the end of the day), P(in the other stage at the end)) for a member.
+class Block(NamedTuple):
+    """The transient block of a member's transition matrix over a stretch of time.
 
-    Exact for constant hazards over `exposure` days: with a = decay + leave_engaged and
-    d = reactivate + leave_dormant, the transient block B = [[-a, decay], [reactivate, -d]]
-    has exp(B t) = e^(m t) (cosh(s t) I + sinh(s t)/s (B - m I)), m = -(a + d)/2,
-    s = sqrt(((a - d)/2)^2 + decay * reactivate), computed from the eigenvalues m +- s.
+    Rows are where the member starts, columns where it ends: `ee` engaged -> engaged,
+    `ed` engaged -> dormant, `de` dormant -> engaged, `dd` dormant -> dormant; what a
+    row lacks to sum to 1 is the probability of having left.
     """
+
+    ee: Hazard
+    ed: Hazard
+    de: Hazard
+    dd: Hazard
+
+
+STILL = Block(1.0, 0.0, 0.0, 1.0)  # no time passed: the identity
+
+
+def _exponential(h: MemberHazards, exposure: ArrayLike) -> tuple[Hazard, Hazard, Hazard]:
+    """(e^(m t) cosh(s t), e^(m t) sinh(s t)/s, (x - y)/2): the pieces of exp(B t) (see `transient_block`)."""
     t = np.asarray(exposure, dtype=float)
     decay, react = np.asarray(h.decay), np.asarray(h.reactivate)
-    a = decay + np.asarray(h.leave_engaged)
-    d = react + np.asarray(h.leave_dormant)
-    half_gap = (a - d) * 0.5
+    x = decay + np.asarray(h.leave_engaged)
+    y = react + np.asarray(h.leave_dormant)
+    half_gap = (x - y) * 0.5
     s = np.sqrt(half_gap * half_gap + decay * react)
-    mean = (a + d) * -0.5
+    mean = (x + y) * -0.5
     # with eigenvalues mean +- s: e^(mean t) cosh(s t) = (e1 + e2)/2, e^(mean t) sinh(s t)/s = (e1 - e2)/(2 s)
     e1, e2 = np.exp((mean + s) * t), np.exp((mean - s) * t)
     cosh = (e1 + e2) * 0.5
     tiny = s * t < 1e-8
     if np.any(tiny):  # sinh(s t)/s -> t as s -> 0
-        sinh = np.asarray((e1 - e2) / (2.0 * np.maximum(s, 1e-300)))
-        sinh[tiny] = np.broadcast_to(t * e1, sinh.shape)[tiny]
+        sinh = np.where(tiny, t * e1, (e1 - e2) / (2.0 * np.maximum(s, 1e-300)))
     else:
         sinh = (e1 - e2) / (2.0 * s)
+    return cosh, sinh, half_gap
+
+
+def transient_block(h: MemberHazards, exposure: ArrayLike = 1.0) -> Block:
+    """exp(B t) for the transient block B = [[-x, decay], [reactivate, -y]] over t = `exposure` days.
+
+    Exact for constant hazards: with x = decay + leave_engaged and y = reactivate +
+    leave_dormant, exp(B t) = e^(m t) (cosh(s t) I + sinh(s t)/s (B - m I)), m = -(x + y)/2,
+    s = sqrt(((x - y)/2)^2 + decay * reactivate), computed from the eigenvalues m +- s.
+    """
+    cosh, sinh, half_gap = _exponential(h, exposure)
+    return Block(
+        cosh - sinh * half_gap, sinh * np.asarray(h.decay), sinh * np.asarray(h.reactivate), cosh + sinh * half_gap
+    )
+
+
+def compose(first: Block, then: Block) -> Block:
+    """Chain `first` then `then`: the matrix product first @ then."""
+    return Block(
+        first.ee * then.ee + first.ed * then.de,
+        first.ee * then.ed + first.ed * then.dd,
+        first.de * then.ee + first.dd * then.de,
+        first.de * then.ed + first.dd * then.dd,
+    )
+
+
+def arrival_block(h: MemberHazards, tau: float) -> Block:
+    """Return the block of a member who arrives at a uniform time within `tau` days of hazards `h`.
+
+    The average of exp(B u) over the remaining time u, by Simpson's rule:
+    (I + 4 exp(B tau/2) + exp(B tau)) / 6 (error of order (h tau)^5).
+    """
+    half, full = transient_block(h, 0.5 * tau), transient_block(h, tau)
+    return Block(
+        (1.0 + 4.0 * half.ee + full.ee) / 6.0,
+        (4.0 * half.ed + full.ed) / 6.0,
+        (4.0 * half.de + full.de) / 6.0,
+        (1.0 + 4.0 * half.dd + full.dd) / 6.0,
+    )
+
+
+def day_block(steps: Sequence[MemberHazards]) -> Block:
+    """Return the day's block of a member when the day is cut into len(steps) equal sub-steps.
+
+    Sub-step k has the constant hazards `steps[k]`; the day's block is the product of the
+    sub-steps' blocks, so a member's move over the day stays one draw.
+    """
+    tau = 1.0 / len(steps)
+    block = transient_block(steps[0], tau)
+    for h in steps[1:]:
+        block = compose(block, transient_block(h, tau))
+    return block
+
+
+def block_probabilities(block: Block, dormant: ArrayLike) -> tuple[Hazard, Hazard]:
+    """(P(left by the end), P(in the other stage at the end)) from a block, for members (not) dormant."""
+    dormant = np.asarray(dormant, dtype=bool)
+    stay = np.where(dormant, block.dd, block.ee)
+    switch = np.where(dormant, block.de, block.ed)
+    return np.clip(1.0 - stay - switch, 0.0, 1.0), switch
+
+
+def day_probabilities(h: MemberHazards, dormant: ArrayLike, exposure: ArrayLike = 1.0) -> tuple[Hazard, Hazard]:
+    """(P(left by the end of the day), P(in the other stage at the end)) for a member.
+
+    The entries of `transient_block` for the member's stage, written out for speed on
+    large arrays.
+    """
+    cosh, sinh, half_gap = _exponential(h, exposure)
+    decay, react = np.asarray(h.decay), np.asarray(h.reactivate)
     # arithmetic blends rather than np.where: several times faster on large arrays
     dormant = np.asarray(dormant, dtype=bool)
     stay = cosh + (2.0 * dormant - 1.0) * sinh * half_gap
     switch = sinh * (decay + dormant * (react - decay))
     left = np.clip(1.0 - stay - switch, 0.0, 1.0)
     return left, switch
+
+
+def substep_probabilities(steps: Sequence[MemberHazards], dormant: ArrayLike) -> tuple[Hazard, Hazard]:
+    """Return `day_probabilities` over a day of len(steps) sub-steps with the hazards of each (`day_block`)."""
+    if len(steps) == 1:
+        return day_probabilities(steps[0], dormant)
+    return block_probabilities(day_block(steps), dormant)
 
 
 def day_move(u: ArrayLike, left: ArrayLike, switch: ArrayLike) -> NDArray[np.int8]:
@@ -106,17 +196,8 @@ def day_move(u: ArrayLike, left: ArrayLike, switch: ArrayLike) -> NDArray[np.int
     return (leave * LEAVE + switch_ * SWITCH).astype(np.int8)
 
 
-def join_day_exposure(feedback: bool) -> float:
-    """Days of the member chain a newcomer lives through on its join day.
-
-    With feedback on, the first-24-hours rule decides instead (0). With feedback off,
-    arrivals are spread over the day, so on average they face half a day of hazard (0.5).
-    """
-    return 0.0 if feedback else 0.5
-
-
 def impression(
     first_value: ArrayLike, welcomed: ArrayLike, ritual: bool, welcome_effect: float, ritual_effect: float
 ) -> Hazard:
-    """A newcomer's first-24-hours impression: the first day's value, the welcome and the ritual."""
+    """Return a newcomer's first-24-hours impression: the first day's value, the welcome and the ritual."""
     return np.asarray(first_value) + welcome_effect * np.asarray(welcomed) + ritual_effect * ritual

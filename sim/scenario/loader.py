@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario.presets import find_scenario, not_a_preset
 from sim.scenario.schema import ActivityPlan, Scenario
 
 
@@ -23,13 +24,19 @@ class ScenarioError(ValueError):
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Load a scenario file, following `extends`, then apply dotted-key overrides.
+    """Load a scenario file or packaged preset, following `extends`, then apply dotted-key overrides.
+
+    `path` is a file, or else the name of a preset (``"baseline"``, see `sim.scenario.presets`);
+    so is the `extends` of a file, looked up relative to that file first.
 
     Overrides map keys such as ``"moderation.ad_policy"`` to values; a string value is
     read as a TOML literal when it is one (``"0.5"`` -> 0.5, ``"true"`` -> True), so values
     from the command line need no quoting.
     """
-    path = Path(path)
+    found = find_scenario(path)
+    if found is None:
+        raise ScenarioError(path, None, f"scenario file not found, {not_a_preset()}")
+    path = found
     data = _read_chain(path, ())
     for key, value in (overrides or {}).items():
         _set_dotted(data, key, _parse_literal(value), source=f"{path} (override)")
@@ -66,9 +73,9 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return data
     if not isinstance(parent, str):
         raise ScenarioError(path, "extends", "must be a file path string")
-    parent_path = path.parent / parent
-    if not parent_path.is_file():
-        raise ScenarioError(path, "extends", f"file '{parent}' not found (looked in {path.parent})")
+    parent_path = find_scenario(parent, near=path.parent)
+    if parent_path is None:
+        raise ScenarioError(path, "extends", f"file '{parent}' not found (looked in {path.parent}), {not_a_preset()}")
     base = _read_chain(parent_path, (*seen, resolved))
     return _merge(base, data)
 

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.network.section import NetworkSection
+
 EntryThreshold = Literal["free", "paid", "invite", "review", "task"]
 AdPolicy = Literal["tolerate", "warn_then_kick", "kick"]
 SplitPolicy = Literal["none", "at_capacity", "dunbar", "low_activity"]
@@ -110,6 +112,12 @@ class Dynamics(Section):
     sensitivity: float = Field(3.0, ge=0, description="how strongly hazards respond to satisfaction")
     reference_satisfaction: float = Field(0.3, description="satisfaction at which hazards equal their base rates")
     initial_satisfaction: float = Field(0.4, description="satisfaction of a member on joining")
+    substeps: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="sub-steps of a day for the population terms of the hazards; 0 = auto, from the largest rate",
+    )
 
 
 class Value(Section):
@@ -266,6 +274,7 @@ class Scenario(Section):
     groups: Groups = Groups()
     activities: list[ActivityPlan] = []
     monetization: Monetization = Monetization()
+    network: NetworkSection = NetworkSection()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -277,4 +286,11 @@ class Scenario(Section):
             )
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")
+        if self.network.source != "well_mixed":
+            # the graph is built and analysed by sim.network, but the member day does not read it yet:
+            # refuse rather than accept a lever that would change nothing
+            raise ValueError(
+                f"network.source = {self.network.source!r} is not yet part of a model run (only 'well_mixed' is); "
+                "build and analyse such graphs with sim.network.build_network"
+            )
         return self

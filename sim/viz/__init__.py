@@ -18,7 +18,7 @@ __all__ = ["LEVERS", "Lever", "VizCommunity", "view"]
 
 
 def view(*args: Any, **kwargs: Any) -> Any:
-    """The SolaraViz element of a scenario, for display in a notebook (see `sim.viz.app.view`)."""
+    """Build the SolaraViz element of a scenario, for display in a notebook (see `sim.viz.app.view`)."""
     from sim.viz.app import view as _view
 
     return _view(*args, **kwargs)

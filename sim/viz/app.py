@@ -38,9 +38,9 @@ __all__ = [
     "ENV_OVERRIDES",
     "ENV_SCENARIO",
     "ENV_SEED",
-    "GroupsPlot",
+    "groups_plot",
     "Page",
-    "RunSummary",
+    "run_summary",
     "model_params",
     "view",
 ]
@@ -71,7 +71,7 @@ CSS = """
 
 
 def _titled(title: str, ylabel: str) -> Any:
-    """A post_process for Mesa's plot components: a title, a y label, a grid, axes from 0."""
+    """Make a post_process for Mesa's plot components: a title, a y label, a grid, axes from 0."""
 
     def post_process(ax: Any) -> None:
         ax.set_title(title)
@@ -85,8 +85,8 @@ def _titled(title: str, ylabel: str) -> Any:
     return post_process
 
 
-def GroupsPlot(model: VizCommunity) -> Any:
-    """Groups over the days (count and largest) and today's members per group (engaged / dormant)."""
+def groups_plot(model: VizCommunity) -> Any:
+    """Plot the groups over the days (count and largest) and today's members per group (engaged / dormant)."""
     df = model.datacollector.get_model_vars_dataframe()
     fig = Figure(figsize=(6.4, 3.6), layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=(1.2, 1))
@@ -119,7 +119,7 @@ def GroupsPlot(model: VizCommunity) -> Any:
     return solara.FigureMatplotlib(fig, format="png")
 
 
-def RunSummary(model: VizCommunity) -> Any:
+def run_summary(model: VizCommunity) -> Any:
     """Today's numbers and the levers the running model was built with (plain HTML, no Markdown/KaTeX)."""
     latest = model._latest
     rows = "".join(
@@ -148,8 +148,8 @@ def _fmt(value: Any) -> str:
 COMPONENTS = [
     make_plot_component(STAGE_COLORS, post_process=_titled("Members by stage", "people")),
     make_plot_component(MESSAGE_COLORS, post_process=_titled("Messages vs ads", "per day")),
-    GroupsPlot,
-    RunSummary,
+    groups_plot,
+    run_summary,
 ]
 """The main area of the view: Mesa plot components over the DataCollector, the groups, the summary."""
 
@@ -202,7 +202,7 @@ def view(
     rng: int | None = None,
     **levers: Any,
 ) -> Any:
-    """The SolaraViz element for a scenario: display it in a notebook, or return it from a Solara page.
+    """Build the SolaraViz element for a scenario: display it in a notebook, or return it from a Solara page.
 
     `overrides` are dotted-key scenario overrides (like ``--set``), `rng` the seed of
     the first run (default: the scenario's ``run.seed``), `levers` starting values of
@@ -213,7 +213,7 @@ def view(
 
 
 @solara.component
-def CommunityView(model: VizCommunity, params: dict[str, Any]) -> Any:
+def CommunityView(model: VizCommunity, params: dict[str, Any]) -> Any:  # noqa: N802 (a Solara component: PascalCase)
     """Mesa's SolaraViz of `model` with our components and controls `params`, and our style."""
     solara.Style(CSS)
     SolaraViz(
@@ -234,8 +234,8 @@ def _start_from_environment() -> dict[str, Any]:
 
 
 @solara.component
-def Page() -> Any:
-    """The Solara app served by `community-sim viz`: one view per browser session."""
+def Page() -> Any:  # noqa: N802 (Solara serves the component named Page)
+    """Serve the Solara app of `community-sim viz`: one view per browser session."""
     start = solara.use_memo(_start_from_environment, [])
     params = solara.use_memo(lambda: model_params(**start), [])
     model = solara.use_memo(

@@ -23,11 +23,12 @@ import numpy as np
 from sim.model import CommunityModel
 from sim.population import STAGE_NAMES
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.presets import presets_dir
 
 __all__ = ["DEFAULT_SCENARIO", "LEVERS", "REPORTERS", "Lever", "VizCommunity", "lever_defaults", "lever_overrides"]
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
-"""The scenario the view starts from when none is given: scenarios/baseline.toml."""
+DEFAULT_SCENARIO = presets_dir() / "baseline.toml"
+"""The scenario the view starts from when none is given: the packaged preset baseline."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _scenario_value(sc: Scenario, key: str) -> Any:
 
 
 def lever_defaults(sc: Scenario) -> dict[str, Any]:
-    """The value of every lever in scenario `sc`, by keyword argument."""
+    """Read the value of every lever in scenario `sc`, by keyword argument."""
     values = {name: _scenario_value(sc, lever.key) for name, lever in LEVERS.items()}
     if values["entry_fee"] <= 0:
         values["entry_fee"] = FALLBACK_FEE
@@ -118,20 +119,20 @@ REPORTERS: dict[str, str] = {
 class VizCommunity(CommunityModel):
     """`CommunityModel` built from a scenario file and lever keyword arguments, with a DataCollector.
 
+    The run stops (``running`` becomes False) after the scenario's ``run.days``.
+
     Parameters
     ----------
-    scenario_path:
-        the scenario file (default: scenarios/baseline.toml).
-    base_overrides:
-        dotted-key overrides applied first, e.g. ``{"population.potential_pool": 3000}``
+    scenario_path : str or Path
+        The scenario file or preset name (default: the preset baseline).
+    base_overrides : dict, optional
+        Dotted-key overrides applied first, e.g. ``{"population.potential_pool": 3000}``
         (the CLI's ``--set``); the levers are applied on top.
-    rng:
-        seed of the run; default: the scenario's ``run.seed``.
-    **levers:
-        any of `LEVERS` (``entry_threshold="paid"``, ``entry_fee=49``, ``admins=2``, ...);
+    rng : int, optional
+        Seed of the run; default: the scenario's ``run.seed``.
+    **levers
+        Any of `LEVERS` (``entry_threshold="paid"``, ``entry_fee=49``, ``admins=2``, ...);
         a lever left out (or None) keeps the scenario's value.
-
-    The run stops (``running`` becomes False) after the scenario's ``run.days``.
     """
 
     def __init__(
@@ -220,7 +221,7 @@ class VizCommunity(CommunityModel):
 
 
 def _reporter(name: str) -> Any:
-    """A model reporter reading measure `name` from the model's latest observation."""
+    """Make a model reporter reading measure `name` from the model's latest observation."""
 
     def report(model: VizCommunity) -> float:
         return model._latest[name]
