@@ -65,9 +65,9 @@ def measure(members: int, days: int, engine: str) -> dict[str, float]:
     }
 
 
-def in_subprocess(members: int, days: int, engine: str) -> dict[str, float]:
+def in_subprocess(members: int, days: int, engine: str, script: Path | str = __file__) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(members), str(days), engine],
+        [sys.executable, str(script), "--child", str(members), str(days), engine],
         check=True,
         capture_output=True,
         text=True,
@@ -75,15 +75,40 @@ def in_subprocess(members: int, days: int, engine: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def side_by_side(old: Path, out: Path, members: int = 100_000, days: int = 365, rounds: int = 3) -> None:
+    """Time this code and the checkout `old` in alternating fresh processes; the best of `rounds` each."""
+    times: dict[str, list[float]] = {"now": [], "before": []}
+    for _ in range(rounds):
+        times["now"].append(in_subprocess(members, days, "vectorized")["run_seconds"])
+        times["before"].append(
+            in_subprocess(members, days, "vectorized", old / "benchmarks" / "bench_engine.py")["run_seconds"]
+        )
+    result = {
+        "members": members,
+        "days": days,
+        "before_code": str(old),
+        "seconds": times,
+        "ratio_now_over_before": min(times["now"]) / min(times["before"]),
+    }
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer days (a smoke run)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--against", type=Path, default=None, help="a checkout of older code: time 100k members x 365 days side by side"
+    )
     args = parser.parse_args()
     if args.child:
         members, days, engine = int(args.child[0]), int(args.child[1]), args.child[2]
         print(json.dumps(measure(members, days, engine)))
+        return
+    if args.against:
+        side_by_side(args.against, args.out.with_name("side_by_side.json"))
         return
 
     if args.quick:

@@ -12,26 +12,14 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from sim.population import ACTIVE, DORMANT, INITIAL, LEFT, NEW, SOURCE_NAMES, STAGE_NAMES
-from sim.rules import ads as ad_rules
+from sim.engines import member_day
+from sim.population import DORMANT, NEW, SOURCE_NAMES, STAGE_NAMES
 from sim.rules import kol as kol_rules
-from sim.rules import value as V
-from sim.rules.entry import first_day_leave_probability
 from sim.rules.hazards import step_probability
-from sim.rules.lifecycle import (
-    LEAVE,
-    SWITCH,
-    block_probabilities,
-    day_move,
-    impression,
-    member_hazards,
-    substep_probabilities,
-)
-from sim.rules.money import purchase_hazard, renews
 
 if TYPE_CHECKING:
     from sim.engines.day import DayContext
-    from sim.model import CommunityModel
+    from sim.world import Community
 
 
 def _column(name: str, doc: str) -> property:
@@ -61,7 +49,7 @@ class Member(mesa.Agent):
     join_day = _column("join_day", "day the member joined (0 = founding member)")
     purchases = _column("purchases", "products bought")
 
-    def __init__(self, model: CommunityModel, row: int) -> None:
+    def __init__(self, model: Community, row: int) -> None:
         super().__init__(model)
         self.row = row
 
@@ -87,161 +75,16 @@ class Member(mesa.Agent):
 
     # ------------------------------------------------------------ behaviour (agents engine)
     def post(self, ctx: DayContext) -> None:
-        """Write today's messages (engaged members) or ads (spammers)."""
-        model, i = self.model, self.row
-        P, sc = model.people, model.params
-        g = P.group[i]
-        if P.spammer[i]:
-            ads = int(model.rng.poisson(sc.ads.ads_per_day))
-            ctx.ads_g[g] += ads
-            ctx.ads_log.append((i, ads))
-        elif P.stage[i] in (NEW, ACTIVE):
-            rate = float(P.propensity[i] * self._multiplier(P.satisfaction[i]) * (1.0 + ctx.lift))
-            ctx.messages_g[g] += model.rng.poisson(rate)
-            ctx.posts_log.append((i, rate))
+        """Write today's messages (engaged members) or ads (spammers): the member-day pipeline on this row."""
+        ctx.posts_log.append(member_day.post(self.model, ctx, np.array([self.row])))
 
     def live(self, ctx: DayContext) -> None:
         """Take the day's value, then move: first-day exit, leave, decay or reactivate, renew, spam, buy."""
-        model, i = self.model, self.row
-        P, sc, rng = model.people, model.params, model.rng
-        if not NEW <= P.stage[i] <= DORMANT:
-            return
-        g, val = P.group[i], sc.value
-        engaged = P.stage[i] in (NEW, ACTIVE)
-        value_today = float(
-            V.daily_value(
-                P.interest[i],
-                ctx.content_g[g],
-                ctx.chat_g[g],
-                P.ties[i],
-                model.groups.culture[g],
-                P.novelty[i],
-                ctx.annoyance_g[g],
-                1.0 if engaged else sc.activity.dormant_exposure,
-                (val.content_weight, val.chat_weight, val.ties_weight),
-                sc.activity.novelty_floor,
-                val.ties_saturation,
-            )
-        )
-        P.satisfaction[i] = V.update_satisfaction(P.satisfaction[i], value_today, sc.dynamics.satisfaction_memory)
-        mult = self._multiplier(P.satisfaction[i])
-        P.novelty[i] = V.decay_novelty(P.novelty[i], sc.activity.novelty_decay, ctx.novelty_refresh * engaged)
-        if engaged:
-            P.ties[i] = V.grow_ties(P.ties[i], min(mult, 3.0), ctx.tie_rate_g[g], ctx.crowd_g[g], ctx.activity_ties)
-        else:
-            P.ties[i] *= 1.0 - val.tie_decay
-        fb = sc.dynamics.value_feedback
-        newcomer = P.join_day[i] == ctx.day
-        if newcomer and fb and sc.onboarding.first_day_leave > 0:  # the first 24 hours
-            first = impression(
-                value_today,
-                i in ctx.welcomed_rows,
-                sc.onboarding.ritual,
-                sc.onboarding.welcome_effect,
-                sc.onboarding.ritual_effect,
-            )
-            if rng.random() < first_day_leave_probability(
-                sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale
-            ):
-                self._leave(ctx)
-                ctx.first_day_left += 1
-                return
-        dormant = P.stage[i] == DORMANT
-        if not fb:  # every member of a stage shares the day plan's transition
-            plan = model.trend.plan
-            assert plan is not None  # planned when the day opened (DayContext.start)
-            probabilities = block_probabilities(plan.newcomer if newcomer else plan.member, dormant)
-        elif newcomer:  # the first-day rule decided instead
-            probabilities = (0.0, 0.0)
-        else:  # the member's hazards in each sub-step of the day
-            steps = [
-                member_hazards(
-                    mult,
-                    P.patience[i],
-                    P.commitment[i] + ctx.identity_g[g],
-                    feedback=fb,
-                    base_rate=sc.churn.base_rate,
-                    peer_rate=sc.churn.peer_rate,
-                    left_share=left_share,
-                    dormant_multiplier=sc.churn.dormant_multiplier,
-                    decay_rate=sc.activity.decay_rate,
-                    reactivation_rate=sc.activity.reactivation_rate,
-                    peer_reactivation_rate=sc.activity.peer_reactivation_rate,
-                    active_share=active_share,
-                    awaken=ctx.awaken,
-                )
-                for left_share, active_share in zip(ctx.left_shares, ctx.active_shares, strict=True)
-            ]
-            probabilities = substep_probabilities(steps, dormant)
-        outcome = day_move(rng.random(), *probabilities)
-        if outcome == LEAVE:
-            self._leave(ctx)
-            return
-        if outcome == SWITCH and dormant:
-            P.stage[i] = ACTIVE
-            P.novelty[i] = max(P.novelty[i], ctx.novelty_refresh)
-            ctx.dormant_to_active += 1
-        elif outcome == SWITCH:
-            P.stage[i] = DORMANT
-            ctx.active_to_dormant += 1
-        elif P.stage[i] == NEW and ctx.day - P.join_day[i] >= sc.onboarding.new_days:
-            P.stage[i] = ACTIVE
-            ctx.new_to_active += 1
-        if not self._renew(ctx):
-            return
-        if fb and not P.spammer[i] and P.satisfaction[i] < sc.ads.spam_satisfaction:
-            stake = P.commitment[i] + V.saturating(P.ties[i], val.ties_saturation)
-            fear = ad_rules.kick_fear(
-                ad_rules.POLICY_THREAT[sc.moderation.ad_policy], ctx.enforcement[g], stake, sc.ads.kick_fear
-            )
-            h = ad_rules.spam_hazard(P.satisfaction[i], fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
-            if rng.random() < step_probability(h):
-                P.spammer[i] = True
-                ctx.new_spammers += 1
-        self._buy(ctx)
-
-    def _multiplier(self, satisfaction: float) -> float:
-        return float(self.model._multiplier(np.asarray(satisfaction)))
-
-    def _leave(self, ctx: DayContext) -> None:
-        self.model._exit(np.array([self.row]), LEFT, ctx.day)
-        ctx.left_today += 1
-
-    def _renew(self, ctx: DayContext) -> bool:
-        """Pay a due periodic fee or leave; False if the member left."""
-        P, e, i = self.model.people, self.model.params.entry, self.row
-        if e.threshold != "paid" or e.fee_period_days <= 0 or P.source[i] == INITIAL:
-            return True
-        age = ctx.day - P.join_day[i]
-        if age <= 0 or age % e.fee_period_days:
-            return True
-        if renews(P.satisfaction[i], P.wtp[i], P.interest[i], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction):
-            ctx.fee_revenue += e.fee
-            return True
-        self._leave(ctx)
-        return False
-
-    def _buy(self, ctx: DayContext) -> None:
-        P, mon, i = self.model.people, self.model.params.monetization, self.row
-        if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0):
-            return
-        if P.spammer[i] or P.stage[i] not in (NEW, ACTIVE):
-            return
-        h = purchase_hazard(
-            P.purchases[i] > 0,
-            self._multiplier(P.satisfaction[i]),
-            P.interest[i],
-            P.wtp[i],
-            price=mon.product_price,
-            conversion=mon.buyer_conversion,
-            repurchase=mon.repurchase_rate,
-        )
-        if self.model.rng.random() < step_probability(h):
-            P.purchases[i] += 1
-            ctx.purchases += 1
-            ctx.product_revenue += mon.product_price
+        if NEW <= self.model.people.stage[self.row] <= DORMANT:
+            member_day.live(self.model, ctx, np.array([self.row]))
 
     def __repr__(self) -> str:
+        """Show the row, stage, group and satisfaction."""
         return f"Member(row={self.row}, stage={self.stage}, group={self.group}, satisfaction={self.satisfaction:.2f})"
 
 
@@ -252,8 +95,9 @@ class KOL(mesa.Agent):
     overload; below the burnout threshold the KOL may quit.
     """
 
-    def __init__(self, model: CommunityModel, groups: list[int], from_member: int | None = None) -> None:
+    def __init__(self, model: Community, groups: list[int], from_member: int | None = None) -> None:
         super().__init__(model)
+        self.serial = model.new_serial("kol")  # this KOL's identity in keyed draws: the n-th KOL of the run
         self.groups = list(groups)
         self.from_member = from_member
         self.motivation = 0.8
@@ -267,13 +111,15 @@ class KOL(mesa.Agent):
         Posts are planned on a cadence (`output.regularity`), scaled by motivation, and
         cut to what the budget leaves after helping admins and running activities.
         """
-        sc, rng = self.model.params, self.model.rng
+        sc, draws = self.model.params, self.model.draws
         self.posts_today, self.minutes_worked, self.overload = 0, 0.0, 0.0
         if not self.groups:
             return
         budget = sc.roles.kol_hours_per_day * 60.0
-        planned = sc.output.kol_posts_per_day if rng.random() < sc.output.regularity else 0.0
-        posts = int(rng.poisson(planned * kol_rules.output_factor(self.motivation)))
+        on_cadence = draws.one("output.kol_cadence", ctx.day, self.serial) < sc.output.regularity
+        planned = sc.output.kol_posts_per_day if on_cadence else 0.0
+        lam = planned * kol_rules.output_factor(self.motivation)
+        posts = draws.poisson_one("output.kol_posts", ctx.day, self.serial, lam)
         activity = sum(ctx.kol_activity_g[g] for g in self.groups)
         fixed = len(self.groups) * sc.kol.moderation_minutes + activity
         need = kol_rules.planned_minutes(posts, sc.kol.minutes_per_post, len(self.groups), sc.kol.moderation_minutes)
@@ -299,12 +145,13 @@ class KOL(mesa.Agent):
             self.motivation, rec, self.overload, sc.motivation_memory, sc.overload_fatigue
         )
         h = kol_rules.quit_hazard(self.motivation, sc.burnout_threshold, sc.quit_rate)
-        if h > 0 and self.model.rng.random() < step_probability(h):
+        if h > 0 and self.model.draws.one("roles.kol_quit", ctx.day, self.serial) < step_probability(h):
             self.model.kols_lost += 1
             ctx.kols_quit += 1
             self.remove()
 
     def __repr__(self) -> str:
+        """Show the id, groups and motivation."""
         return f"KOL(id={self.unique_id}, groups={self.groups}, motivation={self.motivation:.2f})"
 
 
@@ -315,8 +162,9 @@ class Admin(mesa.Agent):
     ("one person cannot manage N groups", seed 002).
     """
 
-    def __init__(self, model: CommunityModel, groups: list[int], minutes_per_day: float) -> None:
+    def __init__(self, model: Community, groups: list[int], minutes_per_day: float) -> None:
         super().__init__(model)
+        self.serial = model.new_serial("admin")  # this admin's identity in keyed draws
         self.groups = list(groups)
         self.minutes_per_day = minutes_per_day
 
@@ -326,11 +174,14 @@ class Admin(mesa.Agent):
         if not self.groups:
             return
         share = self.minutes_per_day / len(self.groups)
-        posts = self.model.rng.poisson(sc.output.admin_posts_per_day * sc.output.regularity, size=len(self.groups))
-        for g, n in zip(self.groups, posts.tolist(), strict=True):
+        lam = sc.output.admin_posts_per_day * sc.output.regularity
+        draws = self.model.draws
+        for g in self.groups:
+            n = draws.poisson_one("output.admin_posts", ctx.day, g, lam, slot=self.serial)
             ctx.admin_capacity[g] += share
             ctx.quality_posts[g] += n * sc.output.quality
             ctx.content_posts[g] += n
 
     def __repr__(self) -> str:
+        """Show the id and groups."""
         return f"Admin(id={self.unique_id}, groups={self.groups})"

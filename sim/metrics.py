@@ -23,7 +23,7 @@ from sim.population import (
 
 if TYPE_CHECKING:
     from sim.engines.day import DayContext
-    from sim.model import CommunityModel
+    from sim.world import Community
 
 #: the daily columns, in order, with their meaning
 DAILY_COLUMNS: dict[str, str] = {
@@ -84,17 +84,19 @@ DAILY_COLUMNS: dict[str, str] = {
 }
 
 
-def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
+def record_day(model: Community, ctx: DayContext) -> dict[str, float]:
     """One row of daily metrics, read off the model at the end of the day."""
-    P, sc = model.people, model.params
-    counts = [int(np.count_nonzero(P.stage == k)) for k in range(len(STAGE_NAMES))]
-    rows = P.members()
-    sizes = np.bincount(P.group[rows], minlength=model.groups.count)
+    people, sc = model.people, model.params
+    counts = [int(np.count_nonzero(people.stage == k)) for k in range(len(STAGE_NAMES))]
+    rows = people.members()
+    sizes = np.bincount(people.group[rows], minlength=model.groups.count)
     start_members = ctx.member_rows.size
     admins, kols = model.admins, model.kols
     admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
     kol_hours = sum(k.minutes_worked for k in kols) / 60.0
-    revenue = ctx.fee_revenue + ctx.product_revenue
+    fee_revenue = sc.entry.fee * ctx.fees_paid
+    product_revenue = sc.monetization.product_price * ctx.purchases
+    revenue = fee_revenue + product_revenue
     cost = (
         admin_hours * sc.monetization.admin_hourly_cost
         + kol_hours * sc.monetization.kol_hourly_cost
@@ -129,7 +131,7 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
         "ad_messages": int(ctx.ads_g.sum()),
         "ads_removed": int(ctx.ads_removed_g.sum()),
         "off_topic_removed": ctx.off_topic_removed,
-        "spammers": int(np.count_nonzero(P.spammer[rows])),
+        "spammers": int(np.count_nonzero(people.spammer[rows])),
         "new_spammers": ctx.new_spammers,
         "went_dormant": ctx.active_to_dormant,
         "reactivated": ctx.dormant_to_active,
@@ -139,14 +141,14 @@ def record_day(model: CommunityModel, ctx: DayContext) -> dict[str, float]:
         "groups": int(np.count_nonzero(sizes)),
         "groups_opened": ctx.groups_opened + ctx.splits,
         "max_group_size": int(sizes.max()) if sizes.size else 0,
-        "mean_satisfaction": float(P.satisfaction[rows].mean()) if rows.size else math.nan,
-        "mean_ties": float(P.ties[rows].mean()) if rows.size else math.nan,
+        "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
+        "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
         "kols": len(kols),
         "admins": len(admins),
         "moderation_coverage": coverage,
         "activity_lift": ctx.lift,
-        "fee_revenue": ctx.fee_revenue,
-        "product_revenue": ctx.product_revenue,
+        "fee_revenue": fee_revenue,
+        "product_revenue": product_revenue,
         "revenue": revenue,
         "purchases": ctx.purchases,
         "admin_hours": admin_hours,
@@ -164,7 +166,7 @@ def _ratio(num: float, den: float) -> float:
 
 
 def frame(records: list[dict[str, float]]) -> pd.DataFrame:
-    """The daily records as a DataFrame with the columns of DAILY_COLUMNS."""
+    """Return the daily records as a DataFrame with the columns of DAILY_COLUMNS."""
     df = pd.DataFrame.from_records(records, columns=[c for c in DAILY_COLUMNS if c != "cumulative_revenue"])
     df.insert(df.columns.get_loc("revenue") + 1, "cumulative_revenue", df["revenue"].cumsum())
     return df

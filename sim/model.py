@@ -28,7 +28,9 @@ from sim import metrics
 from sim.agents import KOL, Admin, Member
 from sim.engines import agents as agent_engine
 from sim.engines import vectorized
-from sim.engines.day import DayContext, Trend
+from sim.engines.day import DayContext
+from sim.engines.member_day import engagement
+from sim.engines.trend import Trend
 from sim.groups import GroupTable, groups_to_split, inherited_culture, route_newcomers
 from sim.memory import reuse_freed_memory
 from sim.population import (
@@ -44,11 +46,12 @@ from sim.population import (
     REFERRAL,
     draw_people,
 )
+from sim.random import Draws, seed_integer
 from sim.rules import activities as activity_rules
 from sim.rules import ads as ad_rules
 from sim.rules.entry import commitment as threshold_commitment
 from sim.rules.entry import pass_probability
-from sim.rules.hazards import join_hazard, satisfaction_multiplier, step_probability
+from sim.rules.hazards import join_hazard, step_probability
 from sim.scenario.schema import Scenario
 
 ENGINES = {"vectorized": vectorized, "agents": agent_engine}
@@ -73,11 +76,18 @@ class CommunityModel(mesa.Model):
         if engine not in ENGINES:
             raise ValueError(f"engine: unknown engine {engine!r}; allowed values: {', '.join(ENGINES)}")
         reuse_freed_memory()
-        super().__init__(rng=scenario.run.seed if rng is None else rng)
+        seed = scenario.run.seed if rng is None else rng
+        self.draws = Draws(seed_integer(seed))  # every draw of the run, keyed (sim.random)
+        super().__init__(rng=seed)
         self.params = scenario
         self.engine = engine
         self._engine = ENGINES[engine]
-        self.people = draw_people(scenario.population, self.rng)
+        self._serials: dict[str, int] = {}
+        self.people = draw_people(scenario.population, self.draws.generator("population"))
+        # acquisition by exponential clocks: a potential person arrives on the day the
+        # cumulative join hazard (the same for every potential person) passes their clock
+        self.cumulative_join_hazard = 0.0
+        self.arrival_clock = -np.log1p(-self.draws.uniform("acquisition.clock", 0, np.arange(self.people.size)))
         self.groups = GroupTable()
         self.commitment_on_entry = threshold_commitment(scenario.entry.threshold, scenario.entry.commitment)
         self.records: list[dict[str, float]] = []
@@ -112,13 +122,14 @@ class CommunityModel(mesa.Model):
         for _ in range(n_groups):
             self.groups.open(sc.groups.initial_culture, 0)
         n_left = sc.population.initial_left
-        rows = self.rng.choice(self.people.size, size=n0 + n_left, replace=False)
+        rows = self.draws.generator("founding").choice(self.people.size, size=n0 + n_left, replace=False)
+        self.arrival_clock[rows] = np.inf
         rows, former = rows[:n0], rows[n0:]
         self._admit(rows, np.arange(n0, dtype=np.int32) % n_groups, day=0, source=INITIAL)
         self.people.stage[rows] = ACTIVE
         self.people.source[former] = INITIAL
         self.people.join_day[former] = 0
-        self._exit(former, LEFT, 0)
+        self.people.exit(former, LEFT, 0)
         self.trend.gone = n_left
         for groups in _share_out(n_groups, sc.roles.admins):
             Admin(self, groups, sc.roles.admin_minutes_per_day)
@@ -146,22 +157,35 @@ class CommunityModel(mesa.Model):
         self.activity_until[index] = self.steps + duration  # runs on days steps+1 .. steps+duration
 
     def _all_kols_leave(self) -> None:
-        """The planned loss of every KOL (kol.leave_day); counted in tomorrow's kols_quit."""
+        """Remove every KOL: the planned loss (kol.leave_day); counted in tomorrow's kols_quit."""
         for kol in list(self.kols):
             self.kols_lost += 1
             self._kols_left_overnight += 1
             kol.remove()
 
+    def new_serial(self, kind: str) -> int:
+        """Return the next serial number of an agent of `kind` ("kol", "admin"): its identity in keyed draws.
+
+        Mesa's `unique_id` would not do: Member views, made on demand, take ids too.
+        """
+        serial = self._serials.get(kind, 0)
+        self._serials[kind] = serial + 1
+        return serial
+
     # ---------------------------------------------------------------- Mesa API
+    def _roles(self, kind: type) -> mesa.agent.AgentSet | None:
+        """Return the agents of a role type (KOL, Admin), without bringing Member views up to date."""
+        return super().agents_by_type.get(kind)
+
     @property
     def kols(self) -> list[KOL]:
         """The KOL agents currently in the community."""
-        return list(self._agents_by_type.get(KOL, []))
+        return list(self._roles(KOL) or [])
 
     @property
     def admins(self) -> list[Admin]:
         """The admin agents currently in the community."""
-        return list(self._agents_by_type.get(Admin, []))
+        return list(self._roles(Admin) or [])
 
     @property
     def agents(self) -> mesa.agent.AgentSet:
@@ -179,7 +203,7 @@ class CommunityModel(mesa.Model):
     def members(self) -> mesa.agent.AgentSet:
         """The current members (new, active, dormant) as Mesa agents viewing the people table."""
         self._sync_member_views()
-        return self._agents_by_type.get(Member) or mesa.agent.AgentSet([], random=self.random)
+        return super().agents_by_type.get(Member) or mesa.agent.AgentSet([], random=self.random)
 
     def _sync_member_views(self) -> None:
         """Create Member views for rows that became members, remove views of those gone.
@@ -208,7 +232,10 @@ class CommunityModel(mesa.Model):
     def step(self) -> None:
         """One day of the community."""
         day = self.steps
-        ctx = DayContext.start(self, day)
+        ctx = DayContext.start(self.people, self.activity_until, self.effects, day)
+        engaged, trend = ctx.engaged_rows.size, self.trend
+        potential = int(np.count_nonzero(self.people.stage == POTENTIAL)) if trend.plans_today else 0
+        trend.begin(potential, engaged, ctx.member_rows.size - engaged, ctx.awaken)
         ctx.kols_quit, self._kols_left_overnight = self._kols_left_overnight, 0
         self._acquire(ctx)
         self._produce_content(ctx)
@@ -222,27 +249,27 @@ class CommunityModel(mesa.Model):
         self.trend.update(self.records[-1], ctx)
 
     def metrics(self) -> pd.DataFrame:
-        """The daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""
+        """Return the daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""
         return metrics.frame(self.records)
 
     def group_table(self) -> pd.DataFrame:
-        """The groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""
-        P = self.people
-        rows = P.members()
-        G = self.groups.count
-        st = P.stage[rows]
+        """Return the groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""
+        people = self.people
+        rows = people.members()
+        n_groups = self.groups.count
+        st = people.stage[rows]
         engaged = (st == NEW) | (st == ACTIVE)
-        admins = np.zeros(G, dtype=int)
-        kols = np.zeros(G, dtype=int)
+        admins = np.zeros(n_groups, dtype=int)
+        kols = np.zeros(n_groups, dtype=int)
         for agent in self.admins:
             np.add.at(admins, agent.groups, 1)
         for agent in self.kols:
             np.add.at(kols, agent.groups, 1)
         return pd.DataFrame(
             {
-                "group": np.arange(G),
-                "members": np.bincount(P.group[rows], minlength=G),
-                "engaged": np.bincount(P.group[rows][engaged], minlength=G),
+                "group": np.arange(n_groups),
+                "members": np.bincount(people.group[rows], minlength=n_groups),
+                "engaged": np.bincount(people.group[rows][engaged], minlength=n_groups),
                 "culture": self.groups.culture,
                 "opened_day": self.groups.opened_day,
                 "admins": admins,
@@ -260,40 +287,46 @@ class CommunityModel(mesa.Model):
 
         Each potential person joins with hazard p + channel/M + q * A / M, where A counts
         active members weighted by how willing they are to refer (Bass 1969 with
-        feedback off), taken at mid-day (see `Trend`). Each arrival is attributed to referral, channel or organic
-        (p) in proportion to the three terms, then faces the entry threshold.
+        feedback off), taken at mid-day (see `Trend`). The hazard is the same for every
+        potential person, so a person arrives on the day the cumulative hazard passes
+        their exponential clock (drawn once, keyed by their row): the same chance per
+        day as a coin per person, and a lever that changes the hazard shifts arrivals
+        a little instead of redrawing them. Each arrival is attributed to referral,
+        channel or organic (p) in proportion to the three terms, then faces the entry
+        threshold; one turned away gets a fresh clock.
         """
-        sc, P = self.params, self.people
-        pool = P.size
-        potential = np.flatnonzero(P.stage == POTENTIAL)
-        if potential.size == 0:
+        sc, people, draws, day = self.params, self.people, self.draws, ctx.day
+        pool = people.size
+        n_potential = int(np.count_nonzero(people.stage == POTENTIAL))
+        if n_potential == 0:
             return
         engaged = ctx.engaged_rows
-        weights = self._multiplier(P.satisfaction[engaged]) * ~P.spammer[engaged]
+        weights = engagement(sc.dynamics, people.satisfaction[engaged]) * ~people.spammer[engaged]
         q = sc.acquisition.referral_rate * (1.0 + sc.acquisition.referral_incentive)
         channel = sc.acquisition.channel_inflow_per_day / pool
         referrers = float(weights.sum())
         start_hazard = join_hazard(sc.acquisition.external_rate + channel, q, referrers, pool)
-        expected_joins = potential.size * step_probability(start_hazard) * self.trend.pass_share
+        expected_joins = n_potential * step_probability(start_hazard) * self.trend.pass_share
         # referrers at mid-day: today's joins refer too (a newcomer weighs as one who just joined)
-        newcomer_weight = float(self._multiplier(np.array([sc.dynamics.initial_satisfaction]))[0])
+        newcomer_weight = float(engagement(sc.dynamics, np.array([sc.dynamics.initial_satisfaction]))[0])
         per_referrer = referrers / engaged.size if engaged.size else newcomer_weight
         referrers += per_referrer * (self.trend.midday_engaged(engaged.size, expected_joins) - engaged.size)
         referral_part = join_hazard(0.0, q, referrers, pool)
         hazard = sc.acquisition.external_rate + channel + referral_part
         if hazard <= 0:
             return
-        n = self.rng.binomial(potential.size, step_probability(hazard))
+        self.cumulative_join_hazard += hazard
+        arrivals = np.flatnonzero(self.arrival_clock <= self.cumulative_join_hazard)
+        n = arrivals.size
         if n == 0:
             return
-        arrivals = self.rng.choice(potential, size=n, replace=False)
-        u = self.rng.random(n)
+        u = draws.uniform("acquisition.source", day, arrivals)
         referred = u < referral_part / hazard
         organic = ~referred & (u >= (referral_part + channel) / hazard)
-        passed = self.rng.random(n) < pass_probability(
+        passed = draws.uniform("entry.pass", day, arrivals) < pass_probability(
             sc.entry.threshold,
-            P.interest[arrivals],
-            P.wtp[arrivals],
+            people.interest[arrivals],
+            people.wtp[arrivals],
             referred,
             fee=sc.entry.fee,
             invite_code_share=sc.entry.invite_code_share,
@@ -302,36 +335,38 @@ class CommunityModel(mesa.Model):
         )
         ctx.applicants = n
         ctx.refused_threshold = int(n - passed.sum())
+        self._rearm(arrivals[~passed], day)
         arrivals, referred, organic = arrivals[passed], referred[passed], organic[passed]
         inviters = np.full(arrivals.size, -1, dtype=np.int32)
         if referred.any() and engaged.size:
-            p = weights / weights.sum()
-            inviters[referred] = self.rng.choice(engaged, size=int(referred.sum()), p=p)
-        preferred = np.where(inviters >= 0, P.group[np.maximum(inviters, 0)], -1).astype(np.int32)
+            cumulative = np.cumsum(weights)
+            pick = draws.uniform("acquisition.inviter", day, arrivals[referred]) * cumulative[-1]
+            inviters[referred] = engaged[np.minimum(np.searchsorted(cumulative, pick, side="right"), engaged.size - 1)]
+        preferred = np.where(inviters >= 0, people.group[np.maximum(inviters, 0)], -1).astype(np.int32)
         groups = self._place(preferred, ctx)
         placed = groups >= 0
         ctx.refused_full = int((~placed).sum())
+        self._rearm(arrivals[~placed], day)
         arrivals, referred, inviters, groups = arrivals[placed], referred[placed], inviters[placed], groups[placed]
         organic = organic[placed]
-        self._admit(arrivals, groups, ctx.day, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL))
-        P.invited_by[arrivals] = inviters
+        self._admit(arrivals, groups, day, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL))
+        people.invited_by[arrivals] = inviters
         has_inviter = inviters >= 0
-        P.ties[arrivals[has_inviter]] += 1.0  # a referred newcomer knows its inviter
+        people.ties[arrivals[has_inviter]] += 1.0  # a referred newcomer knows its inviter
         ctx.joined_rows = arrivals
         ctx.joined_referral = int(referred.sum())
         ctx.joined_organic = int(organic.sum())
         ctx.joined_channel = int(arrivals.size - ctx.joined_referral - ctx.joined_organic)
         if sc.entry.threshold == "paid":
-            ctx.fee_revenue += sc.entry.fee * arrivals.size
+            ctx.fees_paid += arrivals.size
         ctx.operator_money += sc.acquisition.referral_reward * ctx.joined_referral
         ctx.review_minutes = sc.entry.review_minutes * n if sc.entry.threshold == "review" else 0.0
 
-    def _multiplier(self, satisfaction: np.ndarray) -> np.ndarray:
-        """How much more engaged than reference members with this satisfaction are (1 with feedback off)."""
-        d = self.params.dynamics
-        if not d.value_feedback:
-            return np.ones_like(satisfaction, dtype=float)
-        return satisfaction_multiplier(satisfaction, d.reference_satisfaction, d.sensitivity)
+    def _rearm(self, rows: np.ndarray, day: int) -> None:
+        """Arrivals turned away stay potential, with a fresh exponential clock from today's cumulative hazard."""
+        if rows.size:
+            fresh = -np.log1p(-self.draws.uniform("acquisition.rearm", day, rows))
+            self.arrival_clock[rows] = self.cumulative_join_hazard + fresh
 
     def _place(self, preferred: np.ndarray, ctx: DayContext) -> np.ndarray:
         """Route newcomers to groups; open new groups (copies) when all are full, unless policy is none."""
@@ -350,14 +385,15 @@ class CommunityModel(mesa.Model):
 
     def _admit(self, rows: np.ndarray, groups: np.ndarray, day: int, source: Any) -> None:
         """Make `rows` members of `groups` today."""
-        P, sc = self.people, self.params
-        P.stage[rows] = NEW
-        P.group[rows] = groups
-        P.satisfaction[rows] = sc.dynamics.initial_satisfaction
-        P.novelty[rows] = 1.0
-        P.commitment[rows] = self.commitment_on_entry if day > 0 else 0.0
-        P.join_day[rows] = day
-        P.source[rows] = source
+        people, sc = self.people, self.params
+        self.arrival_clock[rows] = np.inf
+        people.stage[rows] = NEW
+        people.group[rows] = groups
+        people.satisfaction[rows] = sc.dynamics.initial_satisfaction
+        people.novelty[rows] = 1.0
+        people.commitment[rows] = self.commitment_on_entry if day > 0 else 0.0
+        people.join_day[rows] = day
+        people.source[rows] = source
 
     def _open_group(self, parent: int, day: int) -> int:
         """Open a group copied from `parent`: culture partly inherited, core team if seeded."""
@@ -385,24 +421,26 @@ class CommunityModel(mesa.Model):
         admin minutes from each occupied group's attention, KOL minutes shared among the
         KOLs serving the group, money per occupied group.
         """
-        G = self.groups.count
-        ctx.quality_posts, ctx.content_posts = np.zeros(G), np.zeros(G)
-        ctx.admin_capacity, ctx.kol_help = np.zeros(G), np.zeros(G)
-        sizes = ctx.sizes if ctx.sizes is not None else np.bincount(self.people.group[ctx.member_rows], minlength=G)
+        n_groups = self.groups.count
+        ctx.quality_posts, ctx.content_posts = np.zeros(n_groups), np.zeros(n_groups)
+        ctx.admin_capacity, ctx.kol_help = np.zeros(n_groups), np.zeros(n_groups)
+        sizes = (
+            ctx.sizes if ctx.sizes is not None else np.bincount(self.people.group[ctx.member_rows], minlength=n_groups)
+        )
         ctx.occupied = sizes > 0
         running = [self.effects[i] for i in ctx.activities]
         kols = self.kols
         if running and kols:
-            serving = np.zeros(G)
+            serving = np.zeros(n_groups)
             for kol in kols:
                 serving[kol.groups] += 1
             per_group = sum(e.kol_minutes / e.duration for e in running)
-            ctx.kol_activity_g = np.divide(per_group, serving, out=np.zeros(G), where=serving > 0).tolist()
+            ctx.kol_activity_g = np.divide(per_group, serving, out=np.zeros(n_groups), where=serving > 0).tolist()
         else:
-            ctx.kol_activity_g = [0.0] * G
+            ctx.kol_activity_g = [0.0] * n_groups
         for kind, method in ((Admin, "work"), (KOL, "write")):
-            if kind in self._agents_by_type:
-                self._agents_by_type[kind].shuffle_do(method, ctx)
+            if (agents := self._roles(kind)) is not None:
+                agents.shuffle_do(method, ctx)
         admin_activity = sum(e.admin_minutes / e.duration for e in running)
         staffed = ctx.admin_capacity > 0
         ctx.admin_capacity = np.maximum(0.0, ctx.admin_capacity - admin_activity * (ctx.occupied & staffed))
@@ -419,10 +457,14 @@ class CommunityModel(mesa.Model):
         remove it. Strictness scales what they catch, ads and innocent messages alike
         (newcomers, who do not know the norms yet, are flagged more often).
         """
-        sc, P = self.params, self.people
+        sc, people = self.params, self.people
         mod = sc.moderation
-        G = self.groups.count
-        joined_g = np.bincount(P.group[ctx.joined_rows], minlength=G) if ctx.joined_rows.size else np.zeros(G)
+        n_groups = self.groups.count
+        joined_g = (
+            np.bincount(people.group[ctx.joined_rows], minlength=n_groups)
+            if ctx.joined_rows.size
+            else np.zeros(n_groups)
+        )
         off_topic = sc.value.off_topic_share * ctx.messages_g
         review = ctx.review_minutes / max(1, int(ctx.occupied.sum())) * ctx.occupied
         need = mod.minutes_per_ad * ctx.ads_g + review + mod.minutes_per_off_topic * mod.off_topic_removal * off_topic
@@ -434,72 +476,67 @@ class CommunityModel(mesa.Model):
         ctx.off_topic_removed = int((off_topic * ctx.focus).sum())
         p_detect = ad_rules.detection_probability(mod.ad_policy, ctx.enforcement)
         rows, ads = ctx.spam_rows, ctx.spam_ads
-        caught = self.rng.binomial(ads, p_detect[P.group[rows]]) if rows.size else np.zeros(0, dtype=np.int64)
-        ctx.ads_removed_g = np.bincount(P.group[rows], weights=caught, minlength=G)
+        caught = self.draws.binomial("moderation.catch", ctx.day, rows, ads, p_detect[people.group[rows]])
+        ctx.ads_removed_g = np.bincount(people.group[rows], weights=caught, minlength=n_groups)
         flagged = rows[caught > 0]
         if mod.false_positive_rate > 0 and mod.ad_policy != "tolerate" and ctx.poster_rows.size:
-            g = P.group[ctx.poster_rows]
-            newcomer = P.stage[ctx.poster_rows] == NEW
+            g = people.group[ctx.poster_rows]
+            newcomer = people.stage[ctx.poster_rows] == NEW
             flag_rate = mod.false_positive_rate * (1.0 + (mod.newcomer_flag_multiplier - 1.0) * newcomer)
             p_flag = step_probability(flag_rate * ctx.enforcement[g] * ctx.poster_rates)
-            wrongly = ctx.poster_rows[self.rng.random(ctx.poster_rows.size) < p_flag]
-            P.satisfaction[wrongly] -= mod.wrongful_warning_hurt
+            wrongly = ctx.poster_rows[self.draws.uniform("moderation.flag", ctx.day, ctx.poster_rows) < p_flag]
+            people.satisfaction[wrongly] -= mod.wrongful_warning_hurt
             ctx.false_flags = int(wrongly.size)
             flagged = np.concatenate([flagged, wrongly])
         if mod.ad_policy != "tolerate" and flagged.size:
-            P.warnings[flagged] += 1
-            kick = ad_rules.sanction(mod.ad_policy, P.warnings[flagged], mod.warnings_before_kick)
+            people.warnings[flagged] += 1
+            kick = ad_rules.sanction(mod.ad_policy, people.warnings[flagged], mod.warnings_before_kick)
             kicked = flagged[kick]
-            self._exit(kicked, KICKED, ctx.day)
+            people.exit(kicked, KICKED, ctx.day)
             ctx.kicked_today = int(kicked.size)
             warned = flagged[~kick]
             ctx.warnings_today = int(warned.size)
-            stop = warned[P.spammer[warned] & (self.rng.random(warned.size) < mod.warn_deterrence)]
-            P.spammer[stop] = False
-        ctx.welcomed = np.zeros(0, dtype=bool)
+            deterred = self.draws.uniform("moderation.deterrence", ctx.day, warned) < mod.warn_deterrence
+            stop = warned[people.spammer[warned] & deterred]
+            people.spammer[stop] = False
         if sc.onboarding.welcome and ctx.joined_rows.size:
-            p_welcome = ctx.coverage[P.group[ctx.joined_rows]] * (ctx.admin_capacity[P.group[ctx.joined_rows]] > 0)
-            ctx.welcomed = self.rng.random(ctx.joined_rows.size) < p_welcome
-
-    def _exit(self, rows: np.ndarray, stage: int, day: int) -> None:
-        """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED)."""
-        P = self.people
-        P.stage[rows] = stage
-        P.exit_day[rows] = day
-        P.group[rows] = -1
-        P.spammer[rows] = False
+            joined, g = ctx.joined_rows, people.group[ctx.joined_rows]
+            p_welcome = ctx.coverage[g] * (ctx.admin_capacity[g] > 0)
+            ctx.welcomed_rows = joined[self.draws.uniform("moderation.welcome", ctx.day, joined) < p_welcome]
 
     # ---------------------------------------------------------------- KOLs
     def _kol_day(self, ctx: DayContext) -> None:
         ctx.engaged_list = ctx.engaged_g.tolist()
-        if KOL in self._agents_by_type:
-            self._agents_by_type[KOL].shuffle_do("reflect", ctx)
+        if (kols := self._roles(KOL)) is not None:
+            kols.shuffle_do("reflect", ctx)
 
     def _cultivate(self, ctx: DayContext) -> None:
-        """The operator turns a highly satisfied, active member into a KOL for their group."""
-        sc, P = self.params, self.people
+        """Let the operator turn a highly satisfied, active member into a KOL for their group."""
+        sc, people = self.params, self.people
         if sc.kol.cultivation_rate <= 0 or len(self.kols) >= sc.kol.max_kols:
             return
-        if self.rng.random() >= step_probability(sc.kol.cultivation_rate):
+        if self.draws.one("roles.cultivation", ctx.day) >= step_probability(sc.kol.cultivation_rate):
             return
-        rows = P.members()
+        rows = people.members()
         eligible = rows[
-            (P.stage[rows] == ACTIVE) & ~P.spammer[rows] & (P.satisfaction[rows] >= sc.kol.cultivation_min_satisfaction)
+            (people.stage[rows] == ACTIVE)
+            & ~people.spammer[rows]
+            & (people.satisfaction[rows] >= sc.kol.cultivation_min_satisfaction)
         ]
         if eligible.size == 0:
             return
-        best = int(eligible[np.argmax(P.satisfaction[eligible] * P.propensity[eligible])])
-        group = int(P.group[best])
-        self._exit(np.array([best]), PROMOTED, ctx.day)
+        best = int(eligible[np.argmax(people.satisfaction[eligible] * people.propensity[eligible])])
+        group = int(people.group[best])
+        people.exit(np.array([best]), PROMOTED, ctx.day)
         KOL(self, [group], from_member=best)
         ctx.kols_cultivated += 1
 
     # ---------------------------------------------------------------- groups
     def _split_groups(self, ctx: DayContext) -> None:
         """Split groups in two per the split policy (dunbar, low_activity)."""
-        sc, P = self.params.groups, self.people
-        rows = P.members()
-        sizes = np.bincount(P.group[rows], minlength=self.groups.count)
+        sc, people = self.params.groups, self.people
+        rows = people.members()
+        sizes = np.bincount(people.group[rows], minlength=self.groups.count)
         split = groups_to_split(
             sc.split_policy,
             sizes,
@@ -512,19 +549,22 @@ class CommunityModel(mesa.Model):
             cooldown=sc.split_cooldown,
         )
         for parent in split.tolist():
-            in_group = rows[P.group[rows] == parent]
-            movers = self.rng.choice(in_group, size=in_group.size // 2, replace=False)
+            in_group = rows[people.group[rows] == parent]
+            u = self.draws.uniform("groups.split", ctx.day, in_group)
+            movers = in_group[np.argsort(u)[: in_group.size // 2]]
             child = self._open_group(parent, ctx.day)
-            P.group[movers] = child
-            P.ties[in_group] *= 0.5  # half of one's partners are now in the other group
+            people.group[movers] = child
+            people.ties[in_group] *= 0.5  # half of one's partners are now in the other group
             self.groups.last_split[[parent, child]] = ctx.day
             self.groups.chat_per_member[child] = self.groups.chat_per_member[parent]
             ctx.splits += 1
 
 
 def _share_out(n_groups: int, n_agents: int) -> list[list[int]]:
-    """Groups served by each of `n_agents` founding KOLs or admins: every group gets at least
-    one when there are enough agents, otherwise the groups are dealt out in turn.
+    """Return the groups served by each of `n_agents` founding KOLs or admins.
+
+    Every group gets at least one when there are enough agents, otherwise the groups
+    are dealt out in turn.
     """
     if n_agents >= n_groups:
         return [[k % n_groups] for k in range(n_agents)]

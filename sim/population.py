@@ -53,6 +53,13 @@ class PeopleTable:
         """Rows of current members (new, active or dormant)."""
         return np.flatnonzero((self.stage >= NEW) & (self.stage <= DORMANT))
 
+    def exit(self, rows: np.ndarray, stage: int, day: int) -> None:
+        """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED) on `day`."""
+        self.stage[rows] = stage
+        self.exit_day[rows] = day
+        self.group[rows] = -1
+        self.spammer[rows] = False
+
     def columns(self) -> list[str]:
         """Names of all columns."""
         return [f.name for f in fields(self)]
@@ -63,7 +70,10 @@ def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTab
 
     interest ~ Beta(mean * c, (1 - mean) * c); propensity and willingness to pay are
     lognormal with the given means; patience ~ Gamma(shape, mean / shape). With
-    `homogeneous`, every trait sits at its mean (the classic special cases).
+    `homogeneous`, every trait sits at its mean (the classic special cases). The traits
+    are drawn once, before any lever acts, from a Generator keyed by the run seed and
+    the population mechanism (`Draws.generator`), so every scenario run with the same
+    seed and population has the same people.
     """
     n = params.potential_pool
     if params.homogeneous:

@@ -8,7 +8,7 @@ from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 
 from sim import CommunityModel, load_scenario
-from sim.engines.day import Trend
+from sim.engines.trend import Trend
 from sim.meanfield import Rates, derivatives
 from sim.rules import daystep, lifecycle
 from sim.rules.daystep import ChainRates, auto_substeps, plan_day

@@ -208,12 +208,17 @@ def _p_cell(row: pd.Series) -> str:
     return "&lt; 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _r_cell(row: pd.Series) -> str:
+    r = row.get("correlation", math.nan)
+    return f"{r:.2f}" if isinstance(r, float) and math.isfinite(r) else ""
+
+
 def _kpi_table(kpis: pd.DataFrame, shown: Sequence[str], colour: dict[str, str], labels: Sequence[str]) -> str:
     first = labels[0]
     out = [
         (
             "<table><tr><th>outcome</th><th>scenario</th><th>mean</th><th>90% interval</th>"
-            f"<th>difference from {_e(first)} [95% CI]</th><th>p</th><th>sig.</th><th>in words</th></tr>"
+            f"<th>difference from {_e(first)} [95% CI]</th><th>p</th><th>sig.</th><th>pair r</th><th>in words</th></tr>"
         )
     ]
     for kpi in shown:
@@ -237,6 +242,7 @@ def _kpi_table(kpis: pd.DataFrame, shown: Sequence[str], colour: dict[str, str],
                 f'<td class="num">{_e(_diff_cell(kpi, row))}</td>'
                 f'<td class="num">{_p_cell(row)}</td>'
                 f'<td class="{mark_class}">{"" if mark == REFERENCE else _e(mark)}</td>'
+                f'<td class="num">{_r_cell(row)}</td>'
                 f"<td>{_e(words)}</td></tr>"
             )
     out.append("</table>")
@@ -248,6 +254,7 @@ def _legend_note(first: str) -> str:
         '<p class="note">mean: over the runs where the outcome is defined; 90% interval: the 5th to 95th '
         "percentile of the runs (where nine runs in ten end up); difference: the mean of the differences from "
         f"{_e(first)} run by run (same seed), with its 95% paired t confidence interval; p: paired t-test; "
-        "** p &lt; 0.01, * p &lt; 0.05, n.s. not significant; shares are in % and their differences in "
+        "** p &lt; 0.01, * p &lt; 0.05, n.s. not significant; pair r: the correlation of the paired runs "
+        "(near 1, common random numbers cancel the luck the two runs share); shares are in % and their differences in "
         "percentage points (pts).</p>"
     )

@@ -76,6 +76,7 @@ CSV_COLUMNS = (
     "diff_ci_low",
     "diff_ci_high",
     "significance",
+    "correlation",
 )
 """Columns of kpis.csv: ci_low/ci_high are the 90% interval of the replicates; diff_ci_* the 95% CI of the diff."""
 
@@ -102,6 +103,7 @@ class Difference:
     ci_high: float
     p_value: float
     identical: bool = False
+    correlation: float = math.nan  # Pearson r of the pairs: how much the common random numbers share
 
     @property
     def mark(self) -> str:
@@ -140,15 +142,27 @@ def paired_difference(values: Sequence[float] | np.ndarray, reference: Sequence[
         return Difference(0, math.nan, math.nan, math.nan, math.nan)
     mean = float(d.mean())
     if np.all(d == 0):
-        return Difference(n, 0.0, 0.0, 0.0, 1.0, identical=True)
+        return Difference(n, 0.0, 0.0, 0.0, 1.0, identical=True, correlation=1.0 if n > 1 else math.nan)
     if n < 2:
         return Difference(n, mean, math.nan, math.nan, math.nan)
+    r = pair_correlation(x, ref)
     scale = max(float(np.abs(x).max()), float(np.abs(ref).max()), 1.0)
     if float(d.std(ddof=1)) <= _TINY * scale:  # the same difference in every pair: no noise at all
-        return Difference(n, mean, mean, mean, 0.0)
+        return Difference(n, mean, mean, mean, 0.0, correlation=r)
     result = stats.ttest_rel(x, ref)
     ci = result.confidence_interval(CONFIDENCE)
-    return Difference(n, mean, float(ci.low), float(ci.high), float(result.pvalue))
+    return Difference(n, mean, float(ci.low), float(ci.high), float(result.pvalue), correlation=r)
+
+
+def pair_correlation(x: np.ndarray, ref: np.ndarray) -> float:
+    """Return the Pearson correlation of paired runs (NaN with fewer than 3 pairs or a constant side).
+
+    Near 1, the pairs share their luck and the paired difference is much less noisy
+    than either scenario; near 0, pairing buys nothing.
+    """
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(ref) == 0:
+        return math.nan
+    return float(stats.pearsonr(x, ref).statistic)
 
 
 def kpi_names(runs: pd.DataFrame) -> list[str]:
@@ -183,6 +197,7 @@ def kpi_table(runs: pd.DataFrame, labels: Sequence[str], kpis: Sequence[str] | N
                     diff_ci_low=math.nan,
                     diff_ci_high=math.nan,
                     significance=REFERENCE,
+                    correlation=math.nan,
                     first_mean=s.mean,
                 )
             else:
@@ -196,6 +211,7 @@ def kpi_table(runs: pd.DataFrame, labels: Sequence[str], kpis: Sequence[str] | N
                     diff_ci_low=d.ci_low,
                     diff_ci_high=d.ci_high,
                     significance=d.mark,
+                    correlation=d.correlation,
                     first_mean=first_mean,
                 )
             rows.append(row)

@@ -1,0 +1,311 @@
+"""The member day, written once: the rule calls of a member's day over an array of rows.
+
+Both engines run these functions. The vectorized engine passes every member's row at
+once; the agents engine passes one row at a time, member by member in Mesa's shuffled
+order (`shuffle_do`), through `Member.post` and `Member.live`. Nothing a member does
+here reads what another member did earlier in the same phase (members meet only
+through the group terms, fixed before the phase), every draw is keyed by the member's
+row (`sim.random.Draws`), and what the phase adds up is counted in integers, so the
+two engines give identical results for the same seed.
+
+A day of the members has two phases, split by moderation:
+
+- `post`: engaged members write messages at their rate, spammers post ads; then
+  `count_messages` draws each group's message count from the summed rates;
+- `live`: after the group terms (`group_terms`), each member takes the day's value,
+  updates satisfaction, novelty and ties, and moves: first-day exit, the member chain
+  (leave, go dormant, come back), graduation, fee renewal, turning spammer, buying;
+  then `update_groups` grows culture and the groups' message averages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.groups import grow_culture
+from sim.population import ACTIVE, DORMANT, INITIAL, LEFT, NEW
+from sim.random import poisson_inverse
+from sim.rules import ads as ad_rules
+from sim.rules import value
+from sim.rules.entry import first_day_leave_probability
+from sim.rules.hazards import satisfaction_multiplier, step_probability
+from sim.rules.lifecycle import (
+    LEAVE,
+    STAY,
+    SWITCH,
+    block_probabilities,
+    day_move,
+    impression,
+    member_hazards,
+    substep_probabilities,
+)
+from sim.rules.money import purchase_hazard, renews
+
+if TYPE_CHECKING:
+    from sim.engines.day import DayContext
+    from sim.scenario.schema import Dynamics
+    from sim.world import Community
+
+
+def engagement(dynamics: Dynamics, satisfaction: np.ndarray) -> np.ndarray:
+    """How much more engaged than reference members with this satisfaction are (1 with feedback off)."""
+    if not dynamics.value_feedback:
+        return np.ones_like(satisfaction, dtype=float)
+    return satisfaction_multiplier(satisfaction, dynamics.reference_satisfaction, dynamics.sensitivity)
+
+
+# ---------------------------------------------------------------- posting
+def post(model: Community, ctx: DayContext, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Members in `rows` write today: engaged ones at their message rate, spammers their ads.
+
+    Returns (poster rows, their message rates, spammer rows, their ad counts), for
+    `close_posting` once every member has posted.
+    """
+    people, sc = model.people, model.params
+    st = people.stage[rows]
+    spam = people.spammer[rows]
+    posters = rows[((st == NEW) | (st == ACTIVE)) & ~spam]
+    rates = people.propensity[posters] * engagement(sc.dynamics, people.satisfaction[posters]) * (1.0 + ctx.lift)
+    spammers = rows[spam]
+    ads = model.draws.poisson("member.ads", ctx.day, spammers, sc.ads.ads_per_day)
+    return posters, rates, spammers, ads
+
+
+def close_posting(
+    model: Community,
+    ctx: DayContext,
+    posters: np.ndarray,
+    rates: np.ndarray,
+    spammers: np.ndarray,
+    ads: np.ndarray,
+) -> None:
+    """Publish the day's posting (rows sorted): group message counts and ads per group.
+
+    A group's messages are Poisson with the sum of its posters' rates, drawn by
+    inversion from a uniform keyed by the group, so a small change of the rates changes
+    the count little.
+    """
+    people, n_groups = model.people, model.groups.count
+    ctx.poster_rows, ctx.poster_rates = posters, rates
+    ctx.spam_rows, ctx.spam_ads = spammers, ads
+    rate_g = np.bincount(people.group[posters], weights=rates, minlength=n_groups)
+    u = model.draws.uniform("member.messages", ctx.day, np.arange(n_groups))
+    ctx.messages_g = poisson_inverse(u, rate_g).astype(float)
+    ctx.ads_g = np.bincount(people.group[spammers], weights=ads, minlength=n_groups).astype(float)
+
+
+# ---------------------------------------------------------------- group terms
+def group_terms(model: Community, ctx: DayContext) -> None:
+    """Compute the day's per-group value terms, after today's joins and kicks.
+
+    Also draws which messages are replies (a message is a reply with probability equal
+    to how lively the conversation is), and places the population terms of the hazards
+    (active share a, left share R/N) at mid-day.
+    """
+    people, sc = model.people, model.params
+    val = sc.value
+    n_groups = model.groups.count
+    rows = people.members()
+    g = people.group[rows]
+    size = np.bincount(g, minlength=n_groups)
+    ctx.size_g, ctx.engaged_g = size, np.bincount(g[people.stage[rows] != DORMANT], minlength=n_groups)
+    ctx.content_g = value.content_value(ctx.quality_posts, val.content_saturation)
+    visible_messages = ctx.messages_g * (1.0 - val.off_topic_share * ctx.focus)
+    ctx.chat_g = value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size)
+    ctx.tie_rate_g = val.tie_rate * (1.0 - val.off_topic_share * ctx.focus)  # off-topic chatter builds ties
+    ctx.identity_g = sc.moderation.focus_commitment * ctx.focus  # a focused group binds to its topic
+    replies = model.draws.binomial(
+        "groups.replies", ctx.day, np.arange(n_groups), ctx.messages_g.astype(np.int64), np.clip(ctx.chat_g, 0, 1)
+    )
+    ctx.replies = int(replies.sum())
+    visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
+    ctx.annoyance_g = value.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)
+    ctx.crowd_g = value.crowd_factor(size, val.crowd_size)
+    ctx.active_shares, ctx.left_shares = model.trend.terms(
+        ctx.member_rows.size, ctx.engaged_rows.size, ctx.joined_rows.size
+    )
+
+
+def update_groups(model: Community, ctx: DayContext) -> None:
+    """Culture grows with participation; the 7-day mean of messages per member is updated."""
+    n_groups = model.groups.count
+    size, sc = ctx.size_g, model.params
+    participation = np.divide(ctx.engaged_g, size, out=np.zeros(n_groups), where=size > 0)
+    model.groups.culture = grow_culture(model.groups.culture, participation, sc.groups.culture_growth)
+    per_member = np.divide(ctx.messages_g, size, out=np.zeros(n_groups), where=size > 0)
+    ema = model.groups.chat_per_member
+    seen = np.isfinite(ema)
+    ema[seen] += (per_member[seen] - ema[seen]) / 7.0
+    ema[~seen] = per_member[~seen]
+
+
+# ---------------------------------------------------------------- living
+def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
+    """Members in `rows` take the day's value and move between stages.
+
+    Written for speed on all members at once: each column is gathered once, and each
+    member gets one keyed uniform for its stage move.
+    """
+    people, sc, draws, day = model.people, model.params, model.draws, ctx.day
+    fb, val = sc.dynamics.value_feedback, sc.value
+    g = people.group[rows]
+    st = people.stage[rows]
+    engaged = st != DORMANT
+
+    # --- value, satisfaction, novelty, ties
+    ties = people.ties[rows]
+    value_today = value.daily_value(
+        people.interest[rows],
+        ctx.content_g[g],
+        ctx.chat_g[g],
+        ties,
+        model.groups.culture[g],
+        people.novelty[rows],
+        ctx.annoyance_g[g],
+        np.where(engaged, 1.0, sc.activity.dormant_exposure),
+        (val.content_weight, val.chat_weight, val.ties_weight),
+        sc.activity.novelty_floor,
+        val.ties_saturation,
+    )
+    sat = value.update_satisfaction(people.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory)
+    people.satisfaction[rows] = sat
+    mult = engagement(sc.dynamics, sat)
+    people.novelty[rows] = value.decay_novelty(
+        people.novelty[rows], sc.activity.novelty_decay, ctx.novelty_refresh * engaged
+    )
+    ties = np.where(
+        engaged,
+        value.grow_ties(ties, np.minimum(mult, 3.0), ctx.tie_rate_g[g], ctx.crowd_g[g], ctx.activity_ties),
+        ties * (1.0 - val.tie_decay),
+    )
+    people.ties[rows] = ties
+
+    # --- stage moves: the first-24-hours rule for newcomers, the member chain for everybody
+    join_day = people.join_day[rows]
+    newcomer = join_day == day
+    stayed = np.ones(rows.size, dtype=bool)
+    if fb and sc.onboarding.first_day_leave > 0 and newcomer.any():
+        idx = np.flatnonzero(newcomer)
+        welcomed = _sorted_contains(ctx.welcomed_rows, rows[idx])
+        first = impression(
+            value_today[idx], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect, sc.onboarding.ritual_effect
+        )
+        p_leave = first_day_leave_probability(sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale)
+        stayed[idx[draws.uniform("member.first_day", day, rows[idx]) < p_leave]] = False
+        ctx.first_day_left += int(idx.size - stayed[idx].sum())
+    dormant = ~engaged
+    u = draws.uniform("member.move", day, rows)
+    if fb:  # hazards member by member, in each sub-step; newcomers faced the first-day rule instead
+        steps = [
+            member_hazards(
+                mult,
+                people.patience[rows],
+                people.commitment[rows] + ctx.identity_g[g],
+                feedback=fb,
+                base_rate=sc.churn.base_rate,
+                peer_rate=sc.churn.peer_rate,
+                left_share=left_share,
+                dormant_multiplier=sc.churn.dormant_multiplier,
+                decay_rate=sc.activity.decay_rate,
+                reactivation_rate=sc.activity.reactivation_rate,
+                peer_reactivation_rate=sc.activity.peer_reactivation_rate,
+                active_share=active_share,
+                awaken=ctx.awaken,
+            )
+            for left_share, active_share in zip(ctx.left_shares, ctx.active_shares, strict=True)
+        ]
+        outcome = day_move(u, *substep_probabilities(steps, dormant))
+        outcome[newcomer] = STAY
+    else:  # every member of a stage shares the day plan's transition
+        plan = model.trend.plan
+        assert plan is not None  # planned when the day opened
+        left, switch = block_probabilities(plan.member, dormant)
+        join_left, join_switch = block_probabilities(plan.newcomer, False)
+        left, switch = np.where(newcomer, join_left, left), np.where(newcomer, join_switch, switch)
+        outcome = day_move(u, left, switch)
+    stayed &= outcome != LEAVE
+    to_active = (outcome == SWITCH) & dormant
+    to_dormant = (outcome == SWITCH) & engaged
+    graduate = stayed & (outcome == STAY) & (st == NEW) & (day - join_day >= sc.onboarding.new_days)
+    people.exit(rows[~stayed], LEFT, day)
+    ctx.left_today += int(rows.size - stayed.sum())
+    people.stage[rows[to_dormant]] = DORMANT
+    people.stage[rows[to_active | graduate]] = ACTIVE
+    people.novelty[rows[to_active]] = np.maximum(people.novelty[rows[to_active]], ctx.novelty_refresh)
+    ctx.active_to_dormant += int(to_dormant.sum())
+    ctx.dormant_to_active += int(to_active.sum())
+    ctx.new_to_active += int(graduate.sum())
+
+    engaged = (engaged & ~to_dormant) | to_active
+    stayed &= _renew(model, ctx, rows, join_day, sat, stayed)
+    if fb:
+        cand = np.flatnonzero(stayed & (sat < sc.ads.spam_satisfaction))
+        _turn_spammer(model, ctx, rows[cand], sat[cand], ties[cand], g[cand])
+    buyers = np.flatnonzero(stayed & engaged & ~people.spammer[rows])
+    _buy(model, ctx, rows[buyers], mult[buyers])
+
+
+def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Return True where `rows` are in `sorted_rows` (sorted ascending)."""
+    if sorted_rows.size == 0:
+        return np.zeros(rows.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_rows, rows), sorted_rows.size - 1)
+    return sorted_rows[at] == rows
+
+
+def _renew(
+    model: Community, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray, member: np.ndarray
+) -> np.ndarray | bool:
+    """Periodic fees: members renew when satisfied and willing to pay, else leave. False where one left."""
+    people, e = model.people, model.params.entry
+    if e.threshold != "paid" or e.fee_period_days <= 0:
+        return True
+    age = ctx.day - join_day
+    due = np.flatnonzero(member & (age > 0) & (age % e.fee_period_days == 0) & (people.source[rows] != INITIAL))
+    d = rows[due]
+    renew = renews(sat[due], people.wtp[d], people.interest[d], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction)
+    ctx.fees_paid += int(renew.sum())
+    people.exit(d[~renew], LEFT, ctx.day)
+    ctx.left_today += int((~renew).sum())
+    out = np.ones(rows.size, dtype=bool)
+    out[due[~renew]] = False
+    return out
+
+
+def _turn_spammer(
+    model: Community, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray, g: np.ndarray
+) -> None:
+    """Disaffected members (below the spam floor) who no longer fear a kick start posting ads."""
+    people, sc = model.people, model.params
+    fresh = ~people.spammer[rows]
+    rows, sat, ties, g = rows[fresh], sat[fresh], ties[fresh], g[fresh]
+    if rows.size == 0:
+        return
+    threat = ad_rules.POLICY_THREAT[sc.moderation.ad_policy]
+    stake = people.commitment[rows] + value.saturating(ties, sc.value.ties_saturation)
+    fear = ad_rules.kick_fear(threat, ctx.enforcement[g], stake, sc.ads.kick_fear)
+    h = ad_rules.spam_hazard(sat, fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
+    turned = rows[model.draws.uniform("member.spam", ctx.day, rows) < step_probability(h)]
+    people.spammer[turned] = True
+    ctx.new_spammers += int(turned.size)
+
+
+def _buy(model: Community, ctx: DayContext, rows: np.ndarray, mult: np.ndarray) -> None:
+    """Engaged members (not spammers) able to pay buy the product; satisfied buyers buy again."""
+    people, mon = model.people, model.params.monetization
+    if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0) or rows.size == 0:
+        return
+    h = purchase_hazard(
+        people.purchases[rows] > 0,
+        mult,
+        people.interest[rows],
+        people.wtp[rows],
+        price=mon.product_price,
+        conversion=mon.buyer_conversion,
+        repurchase=mon.repurchase_rate,
+    )
+    buyers = rows[model.draws.uniform("member.buy", ctx.day, rows) < step_probability(h)]
+    people.purchases[buyers] += 1
+    ctx.purchases += int(buyers.size)

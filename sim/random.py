@@ -1,0 +1,259 @@
+"""Keyed random numbers: every draw is a pure function of (run seed, mechanism, day, identity).
+
+With one shared random stream, a lever that changes one early draw (one more KOL post,
+one more kick) shifts every later draw of the run, so two scenarios run with the same
+seed diverge from day 2 and their comparison pairs nothing. Here a draw is not taken
+from a stream but computed: a counter-based hash (splitmix64: the identity times the
+golden ratio plus a key, through splitmix64's finaliser) of the run seed, the
+mechanism's name, the day, the identity of who draws (a person's row, a group id, a
+KOL's serial number) and a slot for several draws of the
+same kind. A person whom a lever does not reach makes exactly the same draws in both
+scenarios, whatever happened to anybody else; and the result of a draw does not
+depend on the order in which members are visited, so the vectorized and the
+agent-by-agent engines draw the same numbers.
+
+This is the common-random-numbers construction of Klein, Abeysuriya, Stuart & Kerr
+(2024), "Noise-free comparison of stochastic agent-based simulations using common
+random numbers" (arXiv:2409.02086), as starsim implements it with per-agent slots.
+Non-uniform draws are made by inversion from keyed uniforms (Poisson and binomial by
+exact discrete inversion; normal by its quantile function), so a small change of a
+rate changes a count little, and only for the identity whose rate changed.
+
+    draws = Draws(seed=7)
+    u = draws.uniform("member.move", day, rows)          # one uniform per row
+    k = draws.poisson("member.messages", day, rows, lam)  # one count per row
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_MASK = (1 << 64) - 1
+_TO_UNIT = 2.0**-53
+
+
+def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """splitmix64's finaliser (Steele, Lea & Flood 2014), in place on a fresh uint64 array."""
+    x ^= x >> np.uint64(30)
+    x *= _M1
+    x ^= x >> np.uint64(27)
+    x *= _M2
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _mix_int(x: int) -> int:
+    """splitmix64's finaliser on one Python int (for keys)."""
+    x &= _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def mechanism_key(name: str) -> int:
+    """Return a stable 64-bit key for a mechanism's name (the same in every process and Python)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
+
+
+def seed_integer(rng: object) -> int:
+    """Return the integer run seed behind `rng`: an int, a numpy SeedSequence, or a Generator.
+
+    A Generator is not consumed: its bit generator's seed sequence is read when it has
+    one, otherwise its current state is hashed.
+    """
+    if isinstance(rng, bool):
+        raise TypeError("rng must be an int, a SeedSequence or a numpy Generator, not a bool")
+    if isinstance(rng, int | np.integer):
+        return int(rng) & _MASK
+    if isinstance(rng, np.random.Generator):
+        rng = rng.bit_generator.seed_seq
+    if isinstance(rng, np.random.SeedSequence):
+        a, b = rng.generate_state(2, np.uint64).tolist()
+        return (a ^ _mix_int(b)) & _MASK
+    raise TypeError(f"rng must be an int, a SeedSequence or a numpy Generator, got {type(rng).__name__}")
+
+
+class Draws:
+    """The keyed random numbers of one run.
+
+    Parameters
+    ----------
+    seed:
+        the run seed (an integer; see `seed_integer` for other forms).
+
+    Every method takes a `mechanism` name (e.g. ``"member.move"``), the `day`, the
+    identities `ids` (non-negative integers: rows, group ids, agent serials) and an
+    optional `slot` (0, 1, ... for several draws of one kind by one identity on one
+    day), and returns one value per identity, in the order of `ids`.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = int(seed) & _MASK
+        self._seed_key = _mix_int(self.seed ^ 0x5851F42D4C957F2D)
+        self._keys: dict[str, int] = {}
+
+    def _key(self, mechanism: str, day: int, slot: int) -> int:
+        mech = self._keys.get(mechanism)
+        if mech is None:
+            mech = self._keys[mechanism] = mechanism_key(mechanism)
+        k = _mix_int(self._seed_key ^ mech)
+        k = _mix_int(k ^ ((int(day) + 1) * 0xD1B54A32D192ED03))
+        return _mix_int(k ^ ((int(slot) + 1) * 0x8CB92BA72F3D8DD7))
+
+    def bits(self, mechanism: str, day: int, ids: ArrayLike, slot: int = 0) -> NDArray[np.uint64]:
+        """64 random bits per identity."""
+        x = np.asarray(ids).astype(np.uint64)
+        x *= _GOLDEN
+        x += np.uint64(self._key(mechanism, day, slot))
+        return _mix(x)
+
+    def uniform(self, mechanism: str, day: int, ids: ArrayLike, slot: int = 0) -> NDArray[np.float64]:
+        """One uniform number in [0, 1) per identity (53 random bits)."""
+        return (self.bits(mechanism, day, ids, slot) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+
+    def one(self, mechanism: str, day: int, id_: int = 0, slot: int = 0) -> float:
+        """One uniform number in [0, 1) for one identity (the scalar form of `uniform`)."""
+        x = _mix_int(int(id_) * 0x9E3779B97F4A7C15 + self._key(mechanism, day, slot))
+        return (x >> 11) * _TO_UNIT
+
+    def normal(self, mechanism: str, day: int, ids: ArrayLike, slot: int = 0) -> NDArray[np.float64]:
+        """One standard normal number per identity, by inversion."""
+        u = self.uniform(mechanism, day, ids, slot)
+        return special.ndtri(np.maximum(u, _TO_UNIT))
+
+    def poisson(self, mechanism: str, day: int, ids: ArrayLike, lam: ArrayLike, slot: int = 0) -> NDArray[np.int64]:
+        """One Poisson count per identity with mean `lam` (broadcast), by exact inversion."""
+        return poisson_inverse(self.uniform(mechanism, day, ids, slot), lam)
+
+    def poisson_one(self, mechanism: str, day: int, id_: int, lam: float, slot: int = 0) -> int:
+        """One Poisson count with mean `lam` for one identity (the scalar form of `poisson`, without numpy)."""
+        return poisson_quantile(self.one(mechanism, day, id_, slot), lam)
+
+    def binomial(
+        self, mechanism: str, day: int, ids: ArrayLike, n: ArrayLike, p: ArrayLike, slot: int = 0
+    ) -> NDArray[np.int64]:
+        """One binomial count per identity of `n` trials with probability `p` (broadcast), by inversion."""
+        return binomial_inverse(self.uniform(mechanism, day, ids, slot), n, p)
+
+    def random(self, mechanism: str, day: int) -> random.Random:
+        """Return a Python `random.Random` keyed by (mechanism, day), e.g. for Mesa's `shuffle_do` order."""
+        return random.Random(self._key(mechanism, day, 0))
+
+    def generator(self, mechanism: str) -> np.random.Generator:
+        """Return a numpy Generator keyed by the mechanism alone, for draws made once per run (traits)."""
+        return np.random.default_rng([self.seed, mechanism_key(mechanism)])
+
+
+def poisson_inverse(u: ArrayLike, lam: ArrayLike) -> NDArray[np.int64]:
+    """Return the Poisson quantile of `u`: the smallest k with P(X <= k) > u for X ~ Poisson(lam).
+
+    Sequential search up the cumulative distribution, continued only for the entries
+    not yet placed, so the cost is about one pass per unit of the largest count.
+    Above lam = 200 the search starts near the mean (from the normal approximation),
+    stepping down or up from there, so it stays exact.
+    """
+    u = np.asarray(u, dtype=float)
+    lam = np.broadcast_to(np.asarray(lam, dtype=float), u.shape)
+    out = np.zeros(u.shape, dtype=np.int64)
+    if u.size == 0:
+        return out
+    flat_u, flat_lam, flat_out = u.ravel(), lam.ravel(), out.ravel()
+    big = flat_lam > 200.0
+    if big.any():
+        idx = np.flatnonzero(big)
+        flat_out[idx] = _poisson_inverse_large(flat_u[idx], flat_lam[idx])
+    idx = np.flatnonzero(~big & (flat_lam > 0))
+    if idx.size == 0:
+        return out
+    uu, ll = flat_u[idx], flat_lam[idx]
+    # the first few terms over every entry at once (most counts are small), then only the rest
+    p = np.exp(-ll)
+    cdf = p.copy()
+    count = np.zeros(idx.size, dtype=np.int64)
+    for k in range(1, 4):
+        count += uu >= cdf
+        p *= ll
+        p /= k
+        cdf += p
+    flat_out[idx] = count
+    todo = np.flatnonzero(uu >= cdf)
+    k = 3
+    while todo.size:
+        k += 1
+        ll, uu, idx, p, cdf = ll[todo], uu[todo], idx[todo], p[todo], cdf[todo]
+        flat_out[idx] = k
+        p = p * ll / k
+        cdf = cdf + p
+        todo = np.flatnonzero((uu >= cdf) & (p > 0))
+    return out
+
+
+def poisson_quantile(u: float, lam: float) -> int:
+    """Return the Poisson quantile of one `u`: the same result as `poisson_inverse`, in plain Python.
+
+    For the few agents (KOLs, admins) that draw one count each, where numpy's overhead
+    per call would cost more than the search.
+    """
+    if lam <= 0.0:
+        return 0
+    if lam > 200.0:
+        return int(poisson_inverse(np.array([u]), lam)[0])
+    p = math.exp(-lam)
+    cdf, k = p, 0
+    while u >= cdf and p > 0.0:
+        k += 1
+        p = p * lam
+        p = p / k
+        cdf += p
+    return k
+
+
+def _poisson_inverse_large(u: NDArray[np.float64], lam: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Exact Poisson quantiles for large means: start near the answer, then correct with the CDF."""
+    k = np.floor(lam + np.sqrt(lam) * special.ndtri(np.clip(u, 1e-300, 1 - 1e-16)))
+    k = np.maximum(k, 0.0)
+    for _ in range(64):
+        down = (k > 0) & (special.pdtr(k - 1, lam) > u)
+        up = special.pdtr(k, lam) <= u
+        if not (down.any() or up.any()):
+            break
+        k = k - down + up
+    return k.astype(np.int64)
+
+
+def binomial_inverse(u: ArrayLike, n: ArrayLike, p: ArrayLike) -> NDArray[np.int64]:
+    """Return the binomial quantile of `u`: the smallest k with P(X <= k) > u, X ~ Binomial(n, p)."""
+    u = np.asarray(u, dtype=float)
+    n = np.broadcast_to(np.asarray(n, dtype=np.int64), u.shape)
+    p = np.broadcast_to(np.clip(np.asarray(p, dtype=float), 0.0, 1.0), u.shape)
+    out = np.zeros(u.shape, dtype=np.int64)
+    if u.size == 0:
+        return out
+    live = (n > 0) & (p > 0)
+    full = live & (p >= 1.0)
+    out[full] = n[full]
+    idx = np.flatnonzero((live & ~full).ravel())
+    if idx.size == 0:
+        return out
+    uu, nn, pp = u.ravel()[idx], n.ravel()[idx], p.ravel()[idx]
+    # bdtr(k, n, p) = P(X <= k); bisection over k in [0, n] is exact and needs log2(n) steps
+    lo, hi = np.zeros(idx.size), nn.astype(float)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            break
+        mid = np.floor((lo + hi) / 2)
+        above = special.bdtr(mid, nn, pp) > uu
+        hi = np.where(open_ & above, mid, hi)
+        lo = np.where(open_ & ~above, mid + 1, lo)
+    out.ravel()[idx] = lo.astype(np.int64)
+    return out

@@ -1,0 +1,57 @@
+"""What a mechanism sees of the model: the `Community` protocol.
+
+Mechanisms (the member day, the agents, the metrics) are typed against this protocol
+rather than against `CommunityModel`, so they do not import the model that imports
+them: the package's import graph has no cycle (tests/test_imports.py). The model
+satisfies it; so would a test double.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import random
+
+    import mesa
+
+    from sim.engines.trend import Trend
+    from sim.groups import GroupTable
+    from sim.population import PeopleTable
+    from sim.random import Draws
+    from sim.rules.activities import ActivityEffect
+    from sim.scenario.schema import Scenario
+
+
+class Community(Protocol):
+    """The state a day's mechanisms read and write."""
+
+    params: Scenario  # the scenario's levers
+    people: PeopleTable  # every person of the pool, one row each
+    groups: GroupTable  # per-group state
+    draws: Draws  # the run's keyed random numbers
+    trend: Trend  # yesterday's flows, for mid-day population terms
+    effects: list[ActivityEffect]  # the activities' effects, by index
+    activity_until: dict[int, int]  # last day each running activity runs
+    kols_lost: int  # KOLs who quit or left, all days so far
+    random: random.Random  # Mesa's Python random (the role agents' shuffle order)
+    steps: int  # days simulated so far
+
+    @property
+    def members(self) -> mesa.agent.AgentSet:
+        """The current members as Mesa agents."""
+        ...
+
+    @property
+    def kols(self) -> list[Any]:
+        """The KOL agents."""
+        ...
+
+    @property
+    def admins(self) -> list[Any]:
+        """The admin agents."""
+        ...
+
+    def new_serial(self, kind: str) -> int:
+        """Return the next serial number of an agent of `kind`: its identity in keyed draws."""
+        ...
