@@ -3,8 +3,8 @@
 A scenario is a TOML file in sections; each section below is one table. Every field has
 a default, a one-line meaning (`description`), a finite range (`ge`/`gt`/`le`/`lt`) and,
 in `json_schema_extra`, its unit and source, so a file only states what differs from the
-baseline. `sim.scenario.keys.key_table` lists them (`community-sim keys`); docs/ODD.md §8
-documents the same keys at more length.
+baseline. `sim.scenario.keys.key_table` lists them (`community-sim keys`), and docs/ODD.md §8's
+tables are generated from them: better wording belongs here, not in ODD.md.
 """
 
 from __future__ import annotations
