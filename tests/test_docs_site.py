@@ -12,7 +12,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from pydantic import BaseModel, Field
+
+from sim.scenario.schema import Run
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"
@@ -37,28 +38,28 @@ def test_every_section_of_the_schema_has_a_marked_table(hooks: ModuleType) -> No
     assert sorted(marked) == sorted(hooks.sections())
 
 
-class Example(BaseModel):
-    share: float | None = Field(None, ge=0, le=1, description="a share")
-    days: int = Field(14, ge=1, description="a duration")
-    policy: str = "x"
+def test_cells_are_the_key_table_rows_in_markdown(hooks: ModuleType) -> None:
+    cells = {row.key: hooks.markdown_cells(row) for row in hooks.section_rows("run")}
+    assert cells["run.seed"]["default"] == "`0`" and cells["run.seed"]["range"] == "integer ≥ 0 and ≤ 2**63 - 1"
+    assert cells["run.days"]["unit"] == "days" and cells["run.days"]["source"] == "technical"
+    leave_day = next(r for r in hooks.section_rows("kol") if r.key == "kol.leave_day")
+    assert hooks.markdown_cells(leave_day)["default"] == "`none`"
+    assert hooks.markdown_cells(leave_day)["range"].endswith(", or `none`")
+    policy = next(r for r in hooks.section_rows("moderation") if r.key == "moderation.ad_policy")
+    assert hooks.markdown_cells(policy)["range"] == "`tolerate`, `warn_then_kick`, `kick`"
+    assert [r.key for r in hooks.section_rows("top-level")] == ["name", "description"]
 
 
-def test_defaults_and_ranges_are_read_from_the_fields(hooks: ModuleType) -> None:
-    share, days = Example.model_fields["share"], Example.model_fields["days"]
-    assert hooks.toml_default(share) == "`none`" and hooks.value_range(share) == "real ≥ 0 and ≤ 1, or `none`"
-    assert hooks.toml_default(days) == "`14`" and hooks.value_range(days) == "integer ≥ 1"
-    assert hooks.toml_default(Example.model_fields["policy"]) == '`"x"`'
-
-
-def test_a_row_keeps_its_prose_and_takes_default_and_range_from_the_schema(hooks: ModuleType) -> None:
+def test_the_schema_overrides_written_prose_and_non_schema_rows_stay(hooks: ModuleType) -> None:
     written = (
         "| key | meaning | unit | default | range | source |\n|---|---|---|---|---|---|\n"
-        "| `run.days` | days simulated | days | `999` | integer ≥ 7 | technical |\n"
+        "| `run.days` | days simulated | weeks | `999` | integer ≥ 7 | hand-typed |\n"
         "| `run.old_key` | gone from the schema | — | `1` | — | — |\n"
     )
     table = hooks.parameter_table("run", written)
-    assert "| `run.days` | days simulated | days | `180` | integer ≥ 1 and ≤ 36500 | technical |" in table
-    assert "| `run.seed` | seed of every random draw (SeedSequence root) | — | `0` | integer ≥ 0 and ≤ 9223372036854775807 | — |" in table
+    days = Run.model_fields["days"]
+    assert f"| `run.days` | {days.description} | days | `180` | integer ≥ 1 and ≤ 36500 | technical |" in table
+    assert "hand-typed" not in table and "weeks" not in table
     assert "`run.old_key`" in table, "rows the schema does not know stay as written (test_docs flags stale keys)"
 
 

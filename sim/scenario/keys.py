@@ -2,7 +2,7 @@
 
 `key_table()` is the one place that turns the schema's field metadata into rows: the
 `community-sim keys` command prints them, error messages quote their ranges, and
-docs/ODD.md §8 documents the same keys.
+docs/hooks.py writes them as the parameter tables of docs/ODD.md §8.
 """
 
 from __future__ import annotations

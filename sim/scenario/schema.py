@@ -3,8 +3,8 @@
 A scenario is a TOML file in sections; each section below is one table. Every field has
 a default, a one-line meaning (`description`), a finite range (`ge`/`gt`/`le`/`lt`) and,
 in `json_schema_extra`, its unit and source, so a file only states what differs from the
-baseline. `sim.scenario.keys.key_table` lists them (`community-sim keys`); docs/ODD.md §8
-documents the same keys at more length.
+baseline. `sim.scenario.keys.key_table` lists them (`community-sim keys`), and docs/ODD.md §8's
+tables are generated from them: better wording belongs here, not in ODD.md.
 """
 
 from __future__ import annotations
@@ -43,14 +43,17 @@ class Run(Section):
         0,
         ge=0,
         le=MAX_SEED,
-        description="seed of every random draw (SeedSequence root)",
+        description=(
+            "root seed of the one numpy Generator every draw comes from (`numpy.random.default_rng(seed)`, i.e. a "
+            "SeedSequence root); `CommunityModel(rng=...)` overrides it"
+        ),
         json_schema_extra={"unit": "—", "source": "technical"},
     )
     days: int = Field(
         180,
         ge=1,
         le=MAX_DAYS,
-        description="simulated days (one step = one day)",
+        description="days simulated by `run()` / the CLI; one step = one day",
         json_schema_extra={"unit": "days", "source": "technical"},
     )
 
@@ -62,14 +65,17 @@ class Population(Section):
         20000,
         ge=1,
         le=1_000_000_000,
-        description="people who could ever join (M), members included",
+        description=(
+            "M: everyone who could ever join, founders included; one row of the people table each; also the "
+            "denominator of the Bass and irSIR terms"
+        ),
         json_schema_extra={"unit": "people", "source": "Bass 1969 (market potential m); value: calibration"},
     )
     initial_members: int = Field(
         100,
         ge=0,
         le=1_000_000_000,
-        description="members on day 0",
+        description="founding members on day 0, drawn uniformly from the pool, stage active",
         json_schema_extra={
             "unit": "people",
             "source": "seed 002 §2.2 (the first members shape the group); value: calibration",
@@ -79,14 +85,14 @@ class Population(Section):
         0,
         ge=0,
         le=1_000_000_000,
-        description="people who had already left by day 0 (irSIR's R(0))",
+        description="people marked as having left on day 0 (irSIR's R(0)); they count in R and in `left`",
         json_schema_extra={"unit": "people", "source": "Cannarella & Spechler 2014 (R(0) > 0); default 0"},
     )
     interest_mean: float = Field(
         0.5,
         ge=0.001,
         le=0.99,
-        description="mean interest match to the topic (beta), 0..1",
+        description="mean interest match to the topic; interest ~ Beta(mean·c, (1−mean)·c)",
         json_schema_extra={
             "unit": "0..1",
             "source": "seed 002 §2.1 (同好), seed 000; Ren & Kraut 2014 (topical fit); value: calibration",
@@ -96,14 +102,16 @@ class Population(Section):
         4.0,
         ge=0.1,
         le=1000.0,
-        description="beta concentration a+b; higher = more alike",
+        description="c = a+b of the interest Beta; higher = members more alike",
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     propensity_mean: float = Field(
         1.0,
         ge=0.001,
         le=1000.0,
-        description="messages/day of an engaged member (lognormal mean)",
+        description=(
+            "arithmetic mean of the lognormal propensity: messages/day of an engaged member at multiplier 1 and no lift"
+        ),
         json_schema_extra={
             "unit": "messages/day",
             "source": "calibration (heavy-tailed participation, Kraut & Resnick 2012)",
@@ -113,28 +121,30 @@ class Population(Section):
         0.8,
         ge=0,
         le=5.0,
-        description="lognormal sigma of activity propensity",
+        description="σ of the lognormal propensity (0 = all equal)",
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     patience_mean: float = Field(
         1.0,
         ge=0.01,
         le=100.0,
-        description="mean patience (gamma), scales leave hazard down",
+        description="mean patience; patience ~ Gamma(shape, mean/shape); divides the leave hazard",
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     patience_shape: float = Field(
         4.0,
         ge=0.5,
         le=1000.0,
-        description="gamma shape of patience; larger = less spread",
+        description=(
+            "Gamma shape of patience; variance = mean²/shape, so a *large* shape means nearly homogeneous patience"
+        ),
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     wtp_mean: float = Field(
         60.0,
         ge=0,
         le=1000000.0,
-        description="mean willingness to pay, currency (lognormal)",
+        description="arithmetic mean of the lognormal willingness to pay",
         json_schema_extra={
             "unit": "currency",
             "source": "seed 003 §money (membership and product paths); value: calibration",
@@ -144,12 +154,12 @@ class Population(Section):
         0.8,
         ge=0,
         le=5.0,
-        description="lognormal sigma of willingness to pay",
+        description="σ of the lognormal willingness to pay",
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     homogeneous: bool = Field(
         False,
-        description="all traits at their means (for the classic special cases)",
+        description="every trait at its mean (no Beta/lognormal/Gamma draws): the classic aggregate models",
         json_schema_extra={"unit": "bool", "source": "Bass 1969; Cannarella & Spechler 2014; Ribeiro 2014"},
     )
 
@@ -159,14 +169,14 @@ class Entry(Section):
 
     threshold: EntryThreshold = Field(
         "free",
-        description="entry threshold applied to every arrival",
+        description="entry threshold (门槛) every arrival faces: `free`, `paid`, `invite`, `review`, `task` (§7.5)",
         json_schema_extra={"unit": "—", "source": "seed 003 §rules (thresholds list); seed 002 §2.2 (加入原则), §4.2"},
     )
     fee: float = Field(
         0.0,
         ge=0,
         le=1000000.0,
-        description="entry fee, currency (paid threshold)",
+        description="entry fee (paid threshold); also the renewal fee",
         json_schema_extra={
             "unit": "currency",
             "source": "seed 002 §4.2 (付费: yearly or permanent); value: calibration",
@@ -176,42 +186,44 @@ class Entry(Section):
         0,
         ge=0,
         le=36500,
-        description="renewal period in days; 0 = one-off fee",
+        description="renewal period of a paid membership; 0 = one-off fee",
         json_schema_extra={"unit": "days", "source": "seed 002 §4.2 (年费或者永久)"},
     )
     renewal_min_satisfaction: float = Field(
         0.2,
         ge=-5.0,
         le=5.0,
-        description="satisfaction needed to renew a paid membership",
+        description="satisfaction a member needs to renew (besides being able to pay)",
         json_schema_extra={"unit": "value units", "source": "calibration"},
     )
     invite_code_share: float = Field(
         0.1,
         ge=0,
         le=1,
-        description="share of channel arrivals holding an invite code",
+        description="share of non-referred arrivals holding an invite code (invite threshold)",
         json_schema_extra={"unit": "0..1", "source": "seed 003 §rules (方向邀请, invite code); value: calibration"},
     )
     review_min_interest: float = Field(
         0.55,
         ge=0,
         le=1,
-        description="interest a reviewer accepts (review)",
+        description="interest the reviewer accepts (review threshold)",
         json_schema_extra={"unit": "0..1", "source": "seed 003 §rules (条件过滤); value: calibration"},
     )
     review_minutes: float = Field(
         1.0,
         ge=0,
         le=1440.0,
-        description="admin minutes per reviewed applicant",
+        description="admin minutes per reviewed applicant (every applicant, accepted or not)",
         json_schema_extra={"unit": "minutes", "source": "calibration"},
     )
     task_effort: float = Field(
         0.3,
         ge=0,
         le=0.99,
-        description="interest below which nobody does the entry task",
+        description=(
+            "interest below which nobody does the entry task; pass probability (interest − effort)/(1 − effort)"
+        ),
         json_schema_extra={
             "unit": "0..1",
             "source": "seed 002 §4.2 (转发海报, 问卷); seed 003 §rules (完成任务); value: calibration",
@@ -221,7 +233,10 @@ class Entry(Section):
         None,
         ge=0,
         le=100.0,
-        description="commitment of a member who passed; default by threshold",
+        description=(
+            "commitment of a member who passed the threshold; `none` = by threshold: free 0, paid 1, invite 0.3, "
+            "review 0.5, task 0.2"
+        ),
         json_schema_extra={
             "unit": "—",
             "source": 'seed 002 §2.2, §4.2 ("if I paid, I cherish it"); '
@@ -237,7 +252,10 @@ class Acquisition(Section):
         20.0,
         ge=0,
         le=10000000.0,
-        description="people/day reached by public channels at full pool",
+        description=(
+            "people/day reached by public channels (Douyin, Kuaishou, Weibo, official accounts) while the whole pool "
+            "is still potential; enters as a hazard channel/M per potential person"
+        ),
         json_schema_extra={
             "unit": "people/day",
             "source": "seed 003 §steps (step 4: public domain → private pool); value: calibration",
@@ -247,14 +265,14 @@ class Acquisition(Section):
         0.0,
         ge=0,
         le=10.0,
-        description="Bass p: extra external join hazard per potential person/day",
+        description="Bass p: extra external join hazard of each potential person (joins counted as `organic`)",
         json_schema_extra={"unit": "1/day", "source": "Bass 1969 (p); default 0"},
     )
     referral_rate: float = Field(
         0.02,
         ge=0,
         le=10.0,
-        description="Bass q: referral joins per active member/day at full pool",
+        description="Bass q: referral (fission 裂变) joins per active member per day at full pool",
         json_schema_extra={
             "unit": "1/day",
             "source": "Bass 1969 (q); Cannarella & Spechler 2014 (β); "
@@ -265,14 +283,14 @@ class Acquisition(Section):
         0.0,
         ge=0,
         le=100.0,
-        description="relative boost of referrals by an incentive (0.5 = +50%)",
+        description="relative boost of q by a referral incentive: q·(1 + incentive)",
         json_schema_extra={"unit": "—", "source": "seed 003 §conversion (主动裂变); value: calibration"},
     )
     referral_reward: float = Field(
         0.0,
         ge=0,
         le=1000000.0,
-        description="currency paid per successful referral",
+        description="money paid by the operator per referral join",
         json_schema_extra={"unit": "currency/join", "source": "calibration"},
     )
 
@@ -284,7 +302,7 @@ class Activity(Section):
         0.02,
         ge=0,
         le=10.0,
-        description="g: active -> dormant hazard/day at reference satisfaction",
+        description="g: active/new → dormant hazard at multiplier 1",
         json_schema_extra={
             "unit": "1/day",
             "source": "Ribeiro 2014 (activity decay); seed 002 §2.3 (活跃度下降); value: calibration",
@@ -294,14 +312,14 @@ class Activity(Section):
         0.02,
         ge=0,
         le=10.0,
-        description="r: dormant -> active hazard/day, spontaneous",
+        description="r: spontaneous dormant → active hazard at multiplier 1",
         json_schema_extra={"unit": "1/day", "source": "Ribeiro 2014; seed 003 §data (觉醒率); value: calibration"},
     )
     peer_reactivation_rate: float = Field(
         0.05,
         ge=0,
         le=10.0,
-        description="b: dormant -> active hazard/day per active share",
+        description="b: dormant → active hazard per unit of active share a (active members pull dormant ones back)",
         json_schema_extra={"unit": "1/day", "source": "Ribeiro 2014 (word of mouth among members); value: calibration"},
     )
     novelty_decay: float = Field(
@@ -318,14 +336,14 @@ class Activity(Section):
         0.4,
         ge=0,
         le=1,
-        description="value multiplier once novelty is gone",
+        description="value multiplier left once novelty is gone (floor + (1 − floor)·novelty)",
         json_schema_extra={"unit": "—", "source": "calibration"},
     )
     dormant_exposure: float = Field(
         0.3,
         ge=0,
         le=1,
-        description="share of the group a dormant member still sees",
+        description="exposure of a dormant (muted, lurking) member to the group's value and annoyance",
         json_schema_extra={"unit": "0..1", "source": "seed 002 §2.2 (屏蔽: muting); value: calibration"},
     )
 
@@ -337,7 +355,7 @@ class Churn(Section):
         0.003,
         ge=0,
         le=10.0,
-        description="leave hazard/day of a member at reference satisfaction",
+        description="leave hazard of an active member at multiplier 1, patience 1, commitment 0",
         json_schema_extra={
             "unit": "1/day",
             "source": "seed 002 §2.3 (退群); Cannarella & Spechler 2014 (SIR recovery γ); value: calibration",
@@ -347,14 +365,14 @@ class Churn(Section):
         0.0,
         ge=0,
         le=10.0,
-        description="v: contagious leave hazard/day per share of people who left",
+        description="v: contagious leave hazard per unit of the share R/M of people who left or were kicked",
         json_schema_extra={"unit": "1/day", "source": "Cannarella & Spechler 2014 (irSIR ν); default 0"},
     )
     dormant_multiplier: float = Field(
         3.0,
         ge=0,
         le=100.0,
-        description="leave hazard of a dormant member relative to active",
+        description="leave hazard of a dormant member relative to an active one",
         json_schema_extra={"unit": "×", "source": "calibration"},
     )
 
@@ -366,12 +384,12 @@ class Onboarding(Section):
         7,
         ge=1,
         le=3650,
-        description="days a member counts as new",
+        description="days a member stays in the new stage before graduating to active",
         json_schema_extra={"unit": "days", "source": "seed 003 §data (new users); value: calibration"},
     )
     welcome: bool = Field(
         True,
-        description="admins welcome newcomers (needs admin minutes)",
+        description="admins welcome newcomers (costs `moderation.minutes_per_welcome` each)",
         json_schema_extra={
             "unit": "bool",
             "source": "seed 003 §rules (群公告和欢迎词); Kraut & Resnick 2012 (socialisation of newcomers)",
@@ -379,14 +397,16 @@ class Onboarding(Section):
     )
     ritual: bool = Field(
         False,
-        description="onboarding ritual: rules, self-introduction, welcome gift",
+        description=(
+            "onboarding ritual (rules, self-introduction, welcome gift) for every newcomer; costs no admin time"
+        ),
         json_schema_extra={"unit": "bool", "source": "seed 002 §2.4 (仪式感), §4.3 (进群的自我介绍)"},
     )
     first_day_leave: float = Field(
         0.5,
         ge=0,
         le=1,
-        description="first-24h leave probability with zero impression",
+        description="first-24-hours leave probability of a newcomer with zero impression",
         json_schema_extra={
             "unit": "probability",
             "source": "seed 003 §rules (first 24 hours decide, primacy effect); value: calibration",
@@ -403,14 +423,14 @@ class Onboarding(Section):
         0.5,
         ge=0,
         le=5.0,
-        description="impression added by the onboarding ritual",
+        description="impression added by the ritual",
         json_schema_extra={"unit": "value units", "source": "calibration"},
     )
     impression_scale: float = Field(
         0.5,
         ge=0.001,
         le=5.0,
-        description="impression that divides first-day leaving by e",
+        description="impression that divides the first-day leave probability by e",
         json_schema_extra={"unit": "value units", "source": "calibration"},
     )
 
@@ -420,43 +440,49 @@ class Dynamics(Section):
 
     value_feedback: bool = Field(
         True,
-        description="false = hazards ignore value (the classic special cases)",
+        description=(
+            "`false` turns off every effect of satisfaction on behaviour (multiplier ≡ 1, no first-day rule, no spam "
+            "turning, no patience/commitment in leaving): the classic special cases"
+        ),
         json_schema_extra={"unit": "bool", "source": "Bass 1969; Cannarella & Spechler 2014; Ribeiro 2014"},
     )
     satisfaction_memory: float = Field(
         10.0,
         ge=1,
         le=3650.0,
-        description="days of memory of satisfaction (EMA horizon)",
+        description="EMA horizon of satisfaction: s ← s + (value − s)/memory",
         json_schema_extra={"unit": "days", "source": "calibration"},
     )
     sensitivity: float = Field(
         3.0,
         ge=0,
         le=20.0,
-        description="how strongly hazards respond to satisfaction",
+        description="κ: how strongly hazards respond to satisfaction, multiplier = exp(κ(s − s_ref))",
         json_schema_extra={"unit": "1/value unit", "source": "calibration"},
     )
     reference_satisfaction: float = Field(
         0.3,
         ge=-5.0,
         le=5.0,
-        description="satisfaction at which hazards equal their base rates",
+        description="s_ref: satisfaction at which every hazard equals its base rate",
         json_schema_extra={"unit": "value units", "source": "calibration"},
     )
     initial_satisfaction: float = Field(
         0.4,
         ge=-5.0,
         le=5.0,
-        description="satisfaction of a member on joining",
+        description="satisfaction of a member on joining (founders included)",
         json_schema_extra={"unit": "value units", "source": "calibration"},
     )
     substeps: int = Field(
         0,
         ge=0,
         le=100,
-        description="sub-steps of a day for the population terms of the hazards; 0 = auto, from the largest rate",
-        json_schema_extra={"unit": "sub-steps/day", "source": "technical"},
+        description=(
+            "sub-steps a day is cut into for the population terms of the hazards (§7.2); 0 = automatic: ⌈largest rate"
+            " / 0.05⌉ with feedback off, 1 with feedback on"
+        ),
+        json_schema_extra={"unit": "count", "source": "numerics (explicit midpoint per sub-step); default: automatic"},
     )
 
 
@@ -467,7 +493,7 @@ class Value(Section):
         0.8,
         ge=0,
         le=5.0,
-        description="weight of KOL/admin content in daily value",
+        description="w_c: weight of KOL/admin content in daily value",
         json_schema_extra={
             "unit": "value units",
             "source": "seed 002 §2.3 (output decides value); seed 001; value: calibration",
@@ -477,7 +503,7 @@ class Value(Section):
         0.4,
         ge=0,
         le=5.0,
-        description="weight of members' conversation in daily value",
+        description="w_m: weight of members' conversation in daily value",
         json_schema_extra={
             "unit": "value units",
             "source": "seed 002 §2.3 (全员开花); seed 000 key point 2; value: calibration",
@@ -487,7 +513,7 @@ class Value(Section):
         0.4,
         ge=0,
         le=5.0,
-        description="weight of ties to other members in daily value",
+        description="w_t: weight of ties to other members in daily value",
         json_schema_extra={
             "unit": "value units",
             "source": "seed 002 §1 ch. 3.7 (强关系), §2.4 (归属感); value: calibration",
@@ -497,14 +523,14 @@ class Value(Section):
         2.0,
         ge=0.001,
         le=1000.0,
-        description="quality-weighted posts/day giving 63% of content value",
+        description="quality-weighted content posts/day in a group giving 63% of the content value",
         json_schema_extra={"unit": "posts/day", "source": "calibration"},
     )
     chat_saturation: float = Field(
         0.5,
         ge=0.001,
         le=1000.0,
-        description="messages/member/day giving 63% of chat value",
+        description="member messages per member per day giving 63% of the chat value",
         json_schema_extra={
             "unit": "messages/member/day",
             "source": "Butler 2001 (communication as a resource); value: calibration",
@@ -514,7 +540,9 @@ class Value(Section):
         300.0,
         ge=0.001,
         le=10000000.0,
-        description="group size at which crowding halves chat value and tie formation",
+        description=(
+            "group size at which crowding halves chat value and tie formation: crowd = 1/(1 + size/crowd_size)"
+        ),
         json_schema_extra={
             "unit": "members",
             "source": "Butler 2001 (size costs); seed 002 §2.5 (bigger → feeling splits); value: calibration",
@@ -524,14 +552,17 @@ class Value(Section):
         5.0,
         ge=0.001,
         le=1000.0,
-        description="ties giving 63% of tie value",
+        description="ties giving 63% of the tie value (and of the tie part of the kick stake)",
         json_schema_extra={"unit": "ties", "source": "calibration"},
     )
     off_topic_share: float = Field(
         0.3,
         ge=0,
         le=1,
-        description="share of member messages that are off-topic chatter",
+        description=(
+            "share of member messages that are off-topic chatter; deleted off-topic messages give no chat value and "
+            "build no ties"
+        ),
         json_schema_extra={
             "unit": "0..1",
             "source": "Ren & Kraut 2014 (off-topic discussion and its moderation); value: calibration",
@@ -541,7 +572,7 @@ class Value(Section):
         0.05,
         ge=0,
         le=100.0,
-        description="ties formed/day by an engaged member in a small group",
+        description="ties formed per day by an engaged member at multiplier 1 in a tiny group",
         json_schema_extra={"unit": "ties/day", "source": "calibration"},
     )
     tie_decay: float = Field(
@@ -555,7 +586,7 @@ class Value(Section):
         0.5,
         ge=0,
         le=5.0,
-        description="value lost at saturating ad exposure",
+        description="value lost at saturating visible-ad exposure",
         json_schema_extra={
             "unit": "value units",
             "source": "seed 002 §2.2 (广告与灌水 → 屏蔽), §2.3; value: calibration",
@@ -565,7 +596,7 @@ class Value(Section):
         20.0,
         ge=0.001,
         le=10000.0,
-        description="visible ads/day giving 63% of the annoyance",
+        description="visible ads/day in a group giving 63% of the annoyance",
         json_schema_extra={"unit": "ads/day", "source": "calibration"},
     )
 
@@ -577,7 +608,7 @@ class Output(Section):
         2.0,
         ge=0,
         le=100.0,
-        description="content posts/day planned by each KOL",
+        description="content posts planned per KOL per posting day (Poisson mean before motivation and time limits)",
         json_schema_extra={
             "unit": "posts/day",
             "source": "seed 002 §2.3 (daily voice message, regular 干货 sharing); value: calibration",
@@ -587,21 +618,23 @@ class Output(Section):
         0.2,
         ge=0,
         le=100.0,
-        description="content posts/day by each admin per managed group",
+        description=(
+            "content posts by each admin in each group it manages (Poisson mean × regularity); costs no admin minutes"
+        ),
         json_schema_extra={"unit": "posts/day/group", "source": "seed 002 §2.3; value: calibration"},
     )
     quality: float = Field(
         0.7,
         ge=0,
         le=1,
-        description="quality of each content post, 0..1",
+        description="quality of every content post (deterministic; multiplies the post count)",
         json_schema_extra={"unit": "0..1", "source": "seed 002 §2.3 (稳定的服务输出); value: calibration"},
     )
     regularity: float = Field(
         0.9,
         ge=0,
         le=1,
-        description="probability a planned posting day happens",
+        description="probability a KOL's planned posting day happens; admins post at rate × regularity",
         json_schema_extra={"unit": "probability", "source": "seed 002 §2.3 (steady output); value: calibration"},
     )
 
@@ -613,21 +646,21 @@ class Roles(Section):
         2,
         ge=0,
         le=100000,
-        description="KOLs on day 0",
+        description="KOLs on day 0, each serving every founding group",
         json_schema_extra={"unit": "agents", "source": "seed 000 step 2; seed 002 §4.4; value: calibration"},
     )
     admins: int = Field(
         1,
         ge=0,
         le=100000,
-        description="admins on day 0",
+        description="admins on day 0, each managing every founding group",
         json_schema_extra={"unit": "agents", "source": "seed 002 §2.2 (设立管理员)"},
     )
     admin_minutes_per_day: float = Field(
         120.0,
         ge=0,
         le=1440.0,
-        description="attention of one admin, minutes/day",
+        description="attention of one admin, split evenly over its groups; all of it is paid for",
         json_schema_extra={
             "unit": "minutes/day",
             "source": "seed 002 §4.4 (one person cannot manage N groups); value: calibration",
@@ -637,7 +670,7 @@ class Roles(Section):
         1.5,
         ge=0,
         le=24.0,
-        description="time budget of one KOL, hours/day",
+        description="time budget of one KOL (posts, helping admins, activities)",
         json_schema_extra={"unit": "hours/day", "source": "calibration"},
     )
 
@@ -656,7 +689,7 @@ class Kol(Section):
         10.0,
         ge=0,
         le=1440.0,
-        description="KOL minutes/day helping admins per group served",
+        description="KOL minutes/day helping admins in each group served (added to that group's moderation capacity)",
         json_schema_extra={
             "unit": "minutes/day/group",
             "source": "seed 002 §4.4 (KOLs assist or replace the owner in management); value: calibration",
@@ -666,28 +699,28 @@ class Kol(Section):
         0.3,
         ge=0,
         le=1,
-        description="public praise and private thanks by the operator, 0..1",
+        description="public praise and private thanks by the operator",
         json_schema_extra={"unit": "0..1", "source": "seed 003 §farming (当众公开表扬, 私下感恩)"},
     )
     reward_per_post: float = Field(
         0.0,
         ge=0,
         le=1000000.0,
-        description="money paid to a KOL per post, currency",
+        description="money paid to a KOL per post",
         json_schema_extra={"unit": "currency/post", "source": "seed 003 §farming (真金白银的感恩); default 0"},
     )
     reward_scale: float = Field(
         50.0,
         ge=0.001,
         le=1000000.0,
-        description="reward/post, currency, giving 63% of the money recognition",
+        description="reward/post giving 63% of the money part of recognition",
         json_schema_extra={"unit": "currency/post", "source": "calibration"},
     )
     audience_scale: float = Field(
         50.0,
         ge=0.001,
         le=10000000.0,
-        description="engaged members whose replies give 63% of reply recognition",
+        description="engaged members in the groups served whose replies give 63% of the reply part of recognition",
         json_schema_extra={"unit": "members", "source": "calibration"},
     )
     motivation_memory: float = Field(
@@ -701,7 +734,7 @@ class Kol(Section):
         0.05,
         ge=0,
         le=10.0,
-        description="motivation lost/day per unit of overload",
+        description="motivation lost per day per unit of overload (need/budget − 1)",
         json_schema_extra={"unit": "1/day", "source": "calibration"},
     )
     burnout_threshold: float = Field(
@@ -715,21 +748,24 @@ class Kol(Section):
         0.05,
         ge=0,
         le=10.0,
-        description="quit hazard/day of a burnt-out KOL",
+        description="quit hazard of a KOL below the burnout threshold",
         json_schema_extra={"unit": "1/day", "source": "seed 002 §4.4 (激励和淘汰制度); value: calibration"},
     )
     leave_day: int | None = Field(
         None,
         ge=1,
         le=36500,
-        description="day every KOL leaves at once (KOL loss); none = never",
+        description="day on which every KOL present leaves at once (KOL-loss experiment); `none` = never",
         json_schema_extra={"unit": "day", "source": "DOMAIN.md (KOL dependence); scenario lever"},
     )
     cultivation_rate: float = Field(
         0.01,
         ge=0,
         le=10.0,
-        description="hazard/day the operator turns a top member into a KOL",
+        description=(
+            "hazard/day (whole community, at most one per day) that the operator promotes the best eligible member to"
+            " KOL"
+        ),
         json_schema_extra={
             "unit": "1/day",
             "source": "seed 003 §farming (培养意见领袖), seed 002 §4.4 (额外培养); value: calibration",
@@ -739,14 +775,14 @@ class Kol(Section):
         0.35,
         ge=-5.0,
         le=5.0,
-        description="satisfaction a member needs to be cultivated",
+        description="satisfaction an active member needs to be cultivated",
         json_schema_extra={"unit": "value units", "source": "calibration"},
     )
     max_kols: int = Field(
         10,
         ge=0,
         le=100000,
-        description="cultivation stops at this many KOLs",
+        description="cultivation stops at this many KOLs (seeded cores of new groups ignore it)",
         json_schema_extra={"unit": "agents", "source": "calibration"},
     )
 
@@ -756,7 +792,9 @@ class Moderation(Section):
 
     ad_policy: AdPolicy = Field(
         "warn_then_kick",
-        description="what admins do with a detected ad",
+        description=(
+            "what admins do with a detected ad: `tolerate`, `warn_then_kick`, `kick`; sets the kick threat 0, 0.6, 1"
+        ),
         json_schema_extra={
             "unit": "—",
             "source": "seed 002 §2.2 (管理规范), §4.3; "
@@ -781,21 +819,21 @@ class Moderation(Section):
         1,
         ge=0,
         le=1000,
-        description="warnings before a kick (warn_then_kick)",
+        description="warnings before a kick under `warn_then_kick` (kick when warnings > this)",
         json_schema_extra={"unit": "warnings", "source": "calibration"},
     )
     warn_deterrence: float = Field(
         0.5,
         ge=0,
         le=1,
-        description="probability a warned spammer stops",
+        description="probability a warned spammer stops posting ads",
         json_schema_extra={"unit": "probability", "source": "calibration"},
     )
     false_positive_rate: float = Field(
         0.0,
         ge=0,
         le=1,
-        description="share of normal messages wrongly flagged",
+        description="hazard per expected message that a normal poster is wrongly flagged (scaled by coverage)",
         json_schema_extra={
             "unit": "1/message",
             "source": "Halfaker et al. 2013 (quality control rejecting good-faith newcomers); default 0",
@@ -805,22 +843,24 @@ class Moderation(Section):
         0.1,
         ge=0,
         le=1,
-        description="share of a removed ad's annoyance still felt",
+        description="share of a removed ad's annoyance still felt (seen before removal)",
         json_schema_extra={"unit": "0..1", "source": "calibration"},
     )
     wrongful_warning_hurt: float = Field(
         0.5,
         ge=0,
         le=5.0,
-        description="satisfaction lost by a member wrongly flagged",
+        description="satisfaction lost by a wrongly flagged member",
         json_schema_extra={"unit": "value units", "source": "Halfaker et al. 2013; value: calibration"},
     )
     strictness: float = Field(
         1.0,
         ge=0,
         le=1,
-        description="how readily admins flag: scales ads caught, false flags, "
-        "off-topic deletion and the kick threat spammers feel",
+        description=(
+            "how readily admins act on what they see: enforcement = coverage × strictness scales ads caught, false "
+            "flags, off-topic deletion and the kick threat"
+        ),
         json_schema_extra={
             "unit": "0..1",
             "source": "Halfaker et al. 2013 (strict quality control); value: calibration",
@@ -830,7 +870,9 @@ class Moderation(Section):
         3.0,
         ge=0,
         le=100.0,
-        description="how much likelier a newcomer's message is flagged",
+        description=(
+            "how much likelier a *new* member's normal message is wrongly flagged (newcomers do not know the norms yet)"
+        ),
         json_schema_extra={
             "unit": "×",
             "source": "Halfaker et al. 2013 (newcomers' good-faith contributions rejected); value: calibration",
@@ -840,7 +882,7 @@ class Moderation(Section):
         0.0,
         ge=0,
         le=1,
-        description="share of off-topic messages admins delete",
+        description="share of off-topic messages admins delete at full enforcement",
         json_schema_extra={
             "unit": "0..1",
             "source": "Ren & Kraut 2014 (discussion moderation); seed 003 §farming (引导正面话题); default 0",
@@ -857,7 +899,10 @@ class Moderation(Section):
         1.0,
         ge=0,
         le=100.0,
-        description="commitment a fully on-topic group adds (identity)",
+        description=(
+            "commitment added to every member of a group whose off-topic chatter is fully removed (identity with the "
+            "topic): identity = focus_commitment × focus"
+        ),
         json_schema_extra={
             "unit": "—",
             "source": "Ren & Kraut 2014 (identity- vs bond-based commitment); value: calibration",
@@ -872,7 +917,7 @@ class Ads(Section):
         0.02,
         ge=0,
         le=10.0,
-        description="hazard/day a disaffected, fearless member turns spammer",
+        description="hazard of turning spammer for a member below `spam_satisfaction` who has no fear of a kick",
         json_schema_extra={
             "unit": "1/day",
             "source": "seed 002 §2.3 (members who get no value post ads); value: calibration",
@@ -889,14 +934,14 @@ class Ads(Section):
         2.0,
         ge=0,
         le=1000.0,
-        description="ad messages/day of a spammer",
+        description="ad messages per day of a spammer (Poisson mean)",
         json_schema_extra={"unit": "ads/day", "source": "calibration"},
     )
     kick_fear: float = Field(
         2.0,
         ge=0,
         le=100.0,
-        description="how much a credible kick threat deters spam",
+        description="weight of a credible kick threat in the fear 1 − exp(−weight·threat·coverage·(1+stake))",
         json_schema_extra={"unit": "—", "source": "seed 002 §2.3 (不在乎会不会被踢出); value: calibration"},
     )
 
@@ -913,47 +958,47 @@ class Groups(Section):
     )
     split_policy: SplitPolicy = Field(
         "at_capacity",
-        description="when the operator opens or splits groups",
+        description="copy/split policy: `none`, `at_capacity`, `dunbar`, `low_activity` (§7.11)",
         json_schema_extra={"unit": "—", "source": "seed 002 §2.5 (复制); DOMAIN.md"},
     )
     dunbar_size: int = Field(
         150,
         ge=2,
         le=10_000_000,
-        description="size above which the dunbar policy splits a group",
+        description="size above which the `dunbar` policy splits a group in two",
         json_schema_extra={"unit": "members", "source": "Dunbar 1992 (≈150)"},
     )
     low_activity_messages: float = Field(
         0.2,
         ge=0,
         le=1000.0,
-        description="messages/member/day below which low_activity splits",
+        description="7-day EMA of messages per member per day below which `low_activity` splits",
         json_schema_extra={"unit": "messages/member/day", "source": "calibration"},
     )
     low_activity_min_size: int = Field(
         100,
         ge=4,
         le=10_000_000,
-        description="smallest group the low_activity policy splits",
+        description="smallest group the `low_activity` policy splits",
         json_schema_extra={"unit": "members", "source": "calibration"},
     )
     split_cooldown: int = Field(
         14,
         ge=1,
         le=36500,
-        description="days before a group may split again",
+        description="days before a group may split again (`low_activity` only)",
         json_schema_extra={"unit": "days", "source": "calibration"},
     )
     seed_core: bool = Field(
         True,
-        description="a new group gets a core team: a new admin and a new KOL of its own",
+        description="a new group gets its own new admin and new KOL; otherwise it shares the parent's admins and KOLs",
         json_schema_extra={"unit": "bool", "source": "seed 002 §2.5 question 2 (核心群)"},
     )
     initial_culture: float = Field(
         0.5,
         ge=0,
         le=1,
-        description="shared subculture of the first group, 0..1",
+        description="shared subculture of the founding groups",
         json_schema_extra={
             "unit": "0..1",
             "source": "seed 002 §2.5 question 3 (亚文化); seed 000 step 4; value: calibration",
@@ -963,7 +1008,7 @@ class Groups(Section):
         0.5,
         ge=0,
         le=1,
-        description="share of culture a new group inherits",
+        description="share of the parent's culture a new group inherits without a seeded core",
         json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5; value: calibration"},
     )
     core_culture_inheritance: float = Field(
@@ -977,7 +1022,7 @@ class Groups(Section):
         0.02,
         ge=0,
         le=10.0,
-        description="culture growth/day at full participation",
+        description="culture growth per day at full participation: culture += rate·participation·(1 − culture)",
         json_schema_extra={"unit": "1/day", "source": "seed 002 §2.4 (four senses); value: calibration"},
     )
 
@@ -993,7 +1038,7 @@ class ActivityPlan(Section):
         None,
         ge=1,
         le=36500,
-        description="days between occurrences; default by kind",
+        description="days between occurrences; `none` = the kind's default",
         json_schema_extra={"unit": "days", "source": "per-kind defaults: calibration"},
     )
     start: int = Field(
@@ -1003,63 +1048,63 @@ class ActivityPlan(Section):
         None,
         ge=1,
         le=36500,
-        description="last day it may happen; none = run end",
+        description="last day an occurrence may start; `none` = run end",
         json_schema_extra={"unit": "day", "source": "—"},
     )
     lift: float | None = Field(
         None,
         ge=0,
         le=100.0,
-        description="relative lift of participation while it runs",
+        description="relative lift of every engaged member's message rate on each day it runs",
         json_schema_extra={"unit": "×", "source": "seed 002 §2.4 (参与感); per-kind defaults: calibration"},
     )
     duration: int | None = Field(
         None,
         ge=1,
         le=36500,
-        description="days each occurrence lasts",
+        description="days each occurrence runs",
         json_schema_extra={"unit": "days", "source": "calibration"},
     )
     admin_minutes: float | None = Field(
         None,
         ge=0,
         le=1440.0,
-        description="admin minutes per group per occurrence",
+        description="admin minutes taken from each managed group's attention on each running day",
         json_schema_extra={"unit": "minutes/group/day", "source": "calibration"},
     )
     kol_minutes: float | None = Field(
         None,
         ge=0,
         le=1440.0,
-        description="KOL minutes per occurrence",
+        description="minutes taken from *every* KOL's budget on each running day",
         json_schema_extra={"unit": "minutes/KOL/day", "source": "calibration"},
     )
     money: float | None = Field(
         None,
         ge=0,
         le=1000000.0,
-        description="cash per group per occurrence (red packets, venue)",
+        description="cash spent per group (every group ever opened) on each running day (red packets, venue)",
         json_schema_extra={"unit": "currency/group/day", "source": "calibration"},
     )
     novelty: float | None = Field(
         None,
         ge=0,
         le=1,
-        description="novelty restored to participants",
+        description="share of lost novelty restored to engaged members on each running day",
         json_schema_extra={"unit": "0..1", "source": "calibration"},
     )
     ties: float | None = Field(
         None,
         ge=0,
         le=100.0,
-        description="ties each participant forms",
+        description="ties each engaged member forms per occurrence (spread over its days)",
         json_schema_extra={"unit": "ties", "source": "seed 002 §1 ch. 3.7–3.8, §2.4 (归属感); calibration"},
     )
     awaken: float | None = Field(
         None,
         ge=0,
         le=1,
-        description="probability a dormant member is reactivated",
+        description="probability/day that a dormant member is woken while it runs (as extra hazard −ln(1 − awaken))",
         json_schema_extra={"unit": "probability", "source": "seed 003 §data (觉醒); calibration"},
     )
 
@@ -1077,7 +1122,7 @@ class Monetization(Section):
         100.0,
         ge=0,
         le=1000000.0,
-        description="price of the product or service, currency",
+        description="price of the product or service",
         json_schema_extra={
             "unit": "currency",
             "source": "seed 003 §money (产品和服务); seed 000 step 7; value: calibration",
@@ -1087,28 +1132,28 @@ class Monetization(Section):
         0.005,
         ge=0,
         le=10.0,
-        description="purchase hazard/day of an engaged able-to-pay member",
+        description="first-purchase hazard of an engaged member at multiplier 1, interest 1, able to pay",
         json_schema_extra={"unit": "1/day", "source": "seed 003 §data (转化率); value: calibration"},
     )
     repurchase_rate: float = Field(
         0.003,
         ge=0,
         le=10.0,
-        description="repurchase hazard/day of a satisfied buyer",
+        description="repurchase hazard of a buyer at multiplier 1",
         json_schema_extra={"unit": "1/day", "source": "seed 003 §money (鼓励回购); value: calibration"},
     )
     admin_hourly_cost: float = Field(
         30.0,
         ge=0,
         le=10000.0,
-        description="cost of one admin hour, currency",
+        description="cost of one admin hour",
         json_schema_extra={"unit": "currency/hour", "source": "seed 003 §money (人工成本高昂); value: calibration"},
     )
     kol_hourly_cost: float = Field(
         60.0,
         ge=0,
         le=10000.0,
-        description="opportunity cost of one KOL hour, currency",
+        description="opportunity cost of one KOL hour worked",
         json_schema_extra={"unit": "currency/hour", "source": "calibration"},
     )
 
