@@ -17,13 +17,11 @@ wrong is a bug and propagates with its normal traceback.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
-import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
@@ -31,6 +29,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import sim
+from sim.kpis import format_kpi, jsonable
 from sim.model import ENGINES
 from sim.report import atomic_output
 from sim.resources import MAX_REPLICATES, MAX_WORKERS, ResourceError, check_memory, run_memory
@@ -213,53 +212,6 @@ def check_run_memory(scenario: Any, engine: str, days: int, max_memory: str | No
         )
     except (ResourceError, ValueError) as exc:
         fail(str(exc))
-
-
-def jsonable(value: Any) -> Any:
-    """Convert KPI values to plain JSON: numpy scalars to Python, NaN/inf/NA to None.
-
-    JSON has no NaN, and a KPI that is undefined for a run (say, no half-life
-    because activity never halved) is better read back as null than as a number.
-    """
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return value
-
-
-FRACTION_WORDS = ("share", "retention", "rate", "fraction")
-MONEY_WORDS = ("revenue", "cost", "fee", "profit")
-
-
-def format_kpi(name: str, value: Any) -> str:
-    """Format one KPI for the terminal: shares and rates as %, money with 2 decimals."""
-    value = jsonable(value)
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if any(word in name for word in FRACTION_WORDS):
-            return f"{value:.1%}"
-        if any(word in name for word in MONEY_WORDS):
-            return f"{value:,.2f}"
-        if value.is_integer():
-            return f"{value:,.0f}"
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
-    return str(value)
 
 
 def kpi_table(kpis: Mapping[str, Any], title: str) -> Table:
@@ -959,6 +911,12 @@ def _click_exception_type() -> type[Exception]:
 _ClickException = _click_exception_type()
 
 
+def _click_message(exc: Exception) -> str:
+    """Return a click exception's own message (its `format_message`), else the exception's text."""
+    format_message = getattr(exc, "format_message", None)
+    return str(format_message()) if callable(format_message) else str(exc)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console entry point: run the app, turning usage errors into one-line errors.
 
@@ -972,10 +930,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except _ClickException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `community-sim`: show help
             # With rich, building the error already printed the help; else it is the message.
-            if text := exc.format_message().strip():
+            if text := _click_message(exc).strip():
                 typer.echo(text)
             raise SystemExit(getattr(exc, "exit_code", USAGE_ERROR)) from None
-        message = " ".join(exc.format_message().split())
+        message = " ".join(_click_message(exc).split())
         typer.echo(f"error: {message}", err=True)
         raise SystemExit(getattr(exc, "exit_code", USAGE_ERROR)) from None
     except (typer.Abort, KeyboardInterrupt):

@@ -77,11 +77,11 @@ def groups_to_split(
 
 
 def route_newcomers(preferred: np.ndarray, sizes: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray]:
-    """Place newcomers in groups with room: the preferred group (an inviter's) if it has
-    room, else the open group with the fewest members.
+    """Place newcomers in groups with room.
 
-    `preferred` holds a group id or -1 per newcomer. Returns (assigned group or -1 for
-    those who found no room, the new sizes).
+    A newcomer goes to the preferred group (an inviter's) if it has room, else to the
+    open group with the fewest members. `preferred` holds a group id or -1 per newcomer.
+    Returns (assigned group or -1 for those who found no room, the new sizes).
     """
     sizes = sizes.astype(np.int64, copy=True)
     out = np.full(preferred.size, -1, dtype=np.int32)

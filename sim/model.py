@@ -310,7 +310,7 @@ class CommunityModel(mesa.Model):
         # referrers at mid-day: today's joins refer too (a newcomer weighs as one who just joined)
         newcomer_weight = float(engagement(sc.dynamics, np.array([sc.dynamics.initial_satisfaction]))[0])
         per_referrer = referrers / engaged.size if engaged.size else newcomer_weight
-        referrers += per_referrer * (self.trend.midday_engaged(engaged.size, expected_joins) - engaged.size)
+        referrers += per_referrer * (self.trend.midday_engaged(engaged.size, float(expected_joins)) - engaged.size)
         referral_part = join_hazard(0.0, q, referrers, pool)
         hazard = sc.acquisition.external_rate + channel + referral_part
         if hazard <= 0:
@@ -408,7 +408,8 @@ class CommunityModel(mesa.Model):
             Admin(self, [gid], self.params.roles.admin_minutes_per_day)
             KOL(self, [gid])
         else:
-            for agent in [*self.admins, *self.kols]:
+            staff: list[Admin | KOL] = [*self.admins, *self.kols]
+            for agent in staff:
                 if parent in agent.groups:
                     agent.groups.append(gid)
         return gid

@@ -53,7 +53,7 @@ def engagement(dynamics: Dynamics, satisfaction: np.ndarray) -> np.ndarray:
     """How much more engaged than reference members with this satisfaction are (1 with feedback off)."""
     if not dynamics.value_feedback:
         return np.ones_like(satisfaction, dtype=float)
-    return satisfaction_multiplier(satisfaction, dynamics.reference_satisfaction, dynamics.sensitivity)
+    return np.asarray(satisfaction_multiplier(satisfaction, dynamics.reference_satisfaction, dynamics.sensitivity))
 
 
 # ---------------------------------------------------------------- posting
@@ -111,9 +111,9 @@ def group_terms(model: Community, ctx: DayContext) -> None:
     g = people.group[rows]
     size = np.bincount(g, minlength=n_groups)
     ctx.size_g, ctx.engaged_g = size, np.bincount(g[people.stage[rows] != DORMANT], minlength=n_groups)
-    ctx.content_g = value.content_value(ctx.quality_posts, val.content_saturation)
+    ctx.content_g = np.asarray(value.content_value(ctx.quality_posts, val.content_saturation))
     visible_messages = ctx.messages_g * (1.0 - val.off_topic_share * ctx.focus)
-    ctx.chat_g = value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size)
+    ctx.chat_g = np.asarray(value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size))
     ctx.tie_rate_g = val.tie_rate * (1.0 - val.off_topic_share * ctx.focus)  # off-topic chatter builds ties
     ctx.identity_g = sc.moderation.focus_commitment * ctx.focus  # a focused group binds to its topic
     replies = model.draws.binomial(
@@ -121,8 +121,8 @@ def group_terms(model: Community, ctx: DayContext) -> None:
     )
     ctx.replies = int(replies.sum())
     visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
-    ctx.annoyance_g = value.annoyance(visible, size, val.ad_annoyance, val.ad_saturation)
-    ctx.crowd_g = value.crowd_factor(size, val.crowd_size)
+    ctx.annoyance_g = np.asarray(value.annoyance(visible, size, val.ad_annoyance, val.ad_saturation))
+    ctx.crowd_g = np.asarray(value.crowd_factor(size, val.crowd_size))
     ctx.active_shares, ctx.left_shares = model.trend.terms(
         ctx.member_rows.size, ctx.engaged_rows.size, ctx.joined_rows.size
     )
@@ -156,20 +156,22 @@ def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
 
     # --- value, satisfaction, novelty, ties
     ties = people.ties[rows]
-    value_today = value.daily_value(
-        people.interest[rows],
-        ctx.content_g[g],
-        ctx.chat_g[g],
-        ties,
-        model.groups.culture[g],
-        people.novelty[rows],
-        ctx.annoyance_g[g],
-        np.where(engaged, 1.0, sc.activity.dormant_exposure),
-        (val.content_weight, val.chat_weight, val.ties_weight),
-        sc.activity.novelty_floor,
-        val.ties_saturation,
+    value_today = np.asarray(
+        value.daily_value(
+            people.interest[rows],
+            ctx.content_g[g],
+            ctx.chat_g[g],
+            ties,
+            model.groups.culture[g],
+            people.novelty[rows],
+            ctx.annoyance_g[g],
+            np.where(engaged, 1.0, sc.activity.dormant_exposure),
+            (val.content_weight, val.chat_weight, val.ties_weight),
+            sc.activity.novelty_floor,
+            val.ties_saturation,
+        )
     )
-    sat = value.update_satisfaction(people.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory)
+    sat = np.asarray(value.update_satisfaction(people.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory))
     people.satisfaction[rows] = sat
     mult = engagement(sc.dynamics, sat)
     people.novelty[rows] = value.decay_novelty(
@@ -265,7 +267,9 @@ def _renew(
     age = ctx.day - join_day
     due = np.flatnonzero(member & (age > 0) & (age % e.fee_period_days == 0) & (people.source[rows] != INITIAL))
     d = rows[due]
-    renew = renews(sat[due], people.wtp[d], people.interest[d], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction)
+    renew = np.asarray(
+        renews(sat[due], people.wtp[d], people.interest[d], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction)
+    )
     ctx.fees_paid += int(renew.sum())
     people.exit(d[~renew], LEFT, ctx.day)
     ctx.left_today += int((~renew).sum())

@@ -36,6 +36,7 @@ from scipy import stats
 
 from sim.experiments.design import MORRIS_LEVELS, sample_unit_hypercube
 from sim.experiments.store import RUNS_FILE, read_manifest, read_runs_table
+from sim.kpis import format_kpi
 from sim.metrics import SUMMARY_KEYS
 from sim.report import atomic_output
 
@@ -186,8 +187,6 @@ def _fmt_conf(conf: float) -> str:
 
 def _fmt_kpi(kpi: str, value: Any) -> str:
     """Return a KPI value as `community-sim run` prints it: shares and rates in %, money with 2 decimals."""
-    from sim.cli import format_kpi
-
     return format_kpi(kpi, value)
 
 

@@ -57,7 +57,7 @@ DEFAULTS: dict[str, ActivityEffect] = {
 
 
 def effect(kind: str, **overrides: float | int | None) -> ActivityEffect:
-    """The effect of `kind` with the scenario's explicit values replacing the defaults."""
+    """Return the effect of `kind` with the scenario's explicit values replacing the defaults."""
     base = DEFAULTS[kind]
     given = {k: v for k, v in overrides.items() if v is not None and hasattr(base, k)}
     return ActivityEffect(**{**base.__dict__, **given})

@@ -47,7 +47,7 @@ def detection_probability(policy: str, enforcement: ArrayLike) -> NDArray[np.flo
 
 
 def sanction(policy: str, warnings: ArrayLike, warnings_before_kick: int) -> NDArray[np.bool_]:
-    """True where a caught poster is kicked (their warning count already includes this catch)."""
+    """Mark where a caught poster is kicked (their warning count already includes this catch)."""
     w = np.asarray(warnings)
     if policy == "kick":
         return np.ones(w.shape, dtype=bool)

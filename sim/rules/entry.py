@@ -50,7 +50,7 @@ def pass_probability(
 
 
 def commitment(threshold: str, configured: float | None) -> float:
-    """Commitment of a member who passed `threshold` (the configured value wins)."""
+    """Return the commitment of a member who passed `threshold` (the configured value wins)."""
     return DEFAULT_COMMITMENT[threshold] if configured is None else configured
 
 

@@ -16,7 +16,9 @@ def purchase_hazard(
     conversion: float,
     repurchase: float,
 ) -> NDArray[np.float64] | float:
-    """Hazard/day of buying: first purchase conversion * multiplier * interest * min(1, wtp/price);
+    """Return the hazard/day of buying.
+
+    A first purchase has hazard conversion * multiplier * interest * min(1, wtp/price);
     a satisfied buyer buys again at repurchase * multiplier.
     """
     first = conversion * np.asarray(multiplier) * np.asarray(interest) * np.minimum(1.0, np.asarray(wtp) / price)
@@ -27,7 +29,9 @@ def purchase_hazard(
 def renews(
     satisfaction: ArrayLike, wtp: ArrayLike, interest: ArrayLike, *, fee: float, min_satisfaction: float
 ) -> NDArray[np.bool_] | bool:
-    """A member renews a periodic fee when satisfied enough and still willing to pay it
-    (the same willingness test as at entry: wtp * (0.5 + interest) >= fee).
+    """Decide whether a member renews a periodic fee.
+
+    They renew when satisfied enough and still willing to pay it (the same willingness
+    test as at entry: wtp * (0.5 + interest) >= fee).
     """
     return (np.asarray(satisfaction) >= min_satisfaction) & (np.asarray(wtp) * (0.5 + np.asarray(interest)) >= fee)

@@ -37,7 +37,7 @@ def chat_value(messages: ArrayLike, size: ArrayLike, saturation: float, crowd_si
 
 def annoyance(visible_ads: ArrayLike, size: ArrayLike, weight: float, saturation: float) -> Array | float:
     """Value lost to ads: each member sees every unremoved ad posted in the group today."""
-    return weight * saturating(visible_ads, saturation) * (np.asarray(size) > 0)
+    return np.asarray(weight * saturating(visible_ads, saturation) * (np.asarray(size) > 0), dtype=np.float64)
 
 
 def daily_value(
@@ -53,7 +53,7 @@ def daily_value(
     novelty_floor: float,
     ties_saturation: float,
 ) -> Array | float:
-    """The value one member (or each member) takes from the group today.
+    """Return the value one member (or each member) takes from the group today.
 
     value = exposure * (interest * (w_c*content + w_m*chat + w_t*tievalue) * (0.5 + culture)
             * (floor + (1 - floor) * novelty) - annoyance)
