@@ -42,11 +42,12 @@ CHECK_PY = if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.v
   echo "$(NEED_PY_MSG)" >&2; exit 1; fi
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint docs bench clean chromium fonts
+.PHONY: help demo test test-all lint docs bench clean chromium fonts
 
 help:
 	@echo "make demo   run baseline, paid_entry and no_moderation, then compare them in results/compare/report.html"
 	@echo "make test   lint (ruff, mypy), build the docs, run the test suite and the notebooks ($(WORKERS) xdist workers)"
+	@echo "make test-all  the same with the slow tests (verify grids, the wheel installed in a clean venv)"
 	@echo "make lint   ruff check, ruff format --check and mypy on sim/"
 	@echo "make docs   build the documentation site into site/ (mkdocs --strict)"
 	@echo "make bench  engine and sweep benchmarks (benchmarks/*.json) and the README's figures from them"
@@ -133,8 +134,13 @@ lint: $(VENV)/.installed-test
 docs: $(VENV)/.installed-test
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
-# lint, the docs site, then tests/ (with the notebooks: tests/test_notebooks.py)
+# lint, the docs site, then tests/ (with the notebooks: tests/test_notebooks.py). The default
+# run leaves out tests marked slow (the verify grids, the wheel install) to stay within
+# 10 minutes on 2 cores; `make test-all` runs them too.
 test: $(VENV)/.installed-test chromium fonts lint docs
+	$(VPY) -m pytest -n $(WORKERS) -m "not slow"
+
+test-all: $(VENV)/.installed-test chromium fonts lint docs
 	$(VPY) -m pytest -n $(WORKERS)
 
 # The venv is only needed when there is something to run.
