@@ -234,10 +234,10 @@ class CommunityModel(mesa.Model):
         day = self.steps
         ctx = DayContext.start(self.people, self.activity_until, self.effects, day)
         engaged, trend = ctx.engaged_rows.size, self.trend
-        potential = int(np.count_nonzero(self.people.stage == POTENTIAL)) if trend.plans_today else 0
-        trend.begin(potential, engaged, ctx.member_rows.size - engaged, ctx.awaken)
+        potential = int(np.count_nonzero(self.people.stage == POTENTIAL))
+        trend.begin(potential if trend.plans_today else 0, engaged, ctx.member_rows.size - engaged, ctx.awaken)
         ctx.kols_quit, self._kols_left_overnight = self._kols_left_overnight, 0
-        self._acquire(ctx)
+        self._acquire(ctx, potential)
         self._produce_content(ctx)
         self._engine.post(self, ctx)
         self._moderate(ctx)
@@ -282,8 +282,8 @@ class CommunityModel(mesa.Model):
         return metrics.summarize(self.metrics(), self.people, self.steps)
 
     # ---------------------------------------------------------------- acquisition
-    def _acquire(self, ctx: DayContext) -> None:
-        """External inflow and referral (fission), filtered by the entry threshold.
+    def _acquire(self, ctx: DayContext, n_potential: int) -> None:
+        """External inflow and referral (fission) among the `n_potential` people not yet in, filtered by the threshold.
 
         Each potential person joins with hazard p + channel/M + q * A / M, where A counts
         active members weighted by how willing they are to refer (Bass 1969 with
@@ -297,7 +297,6 @@ class CommunityModel(mesa.Model):
         """
         sc, people, draws, day = self.params, self.people, self.draws, ctx.day
         pool = people.size
-        n_potential = int(np.count_nonzero(people.stage == POTENTIAL))
         if n_potential == 0:
             return
         engaged = ctx.engaged_rows
