@@ -82,16 +82,27 @@ class Kpi:
         return f"{self.label} ({self.unit})" if self.unit else self.label
 
 
-def _daily(name: str, definition: str, unit: str, kind: Kind = "count", rollup: Rollup = "last") -> Kpi:
-    return Kpi(name, definition, unit, kind, "daily", rollup=rollup)
+BETTER: Direction = "higher is better"
+WORSE: Direction = "lower is better"
 
 
-def _flow(name: str, definition: str, unit: str, kind: Kind = "count") -> Kpi:
-    return _daily(name, definition, unit, kind, rollup="sum")
+def _daily(
+    name: str,
+    definition: str,
+    unit: str,
+    kind: Kind = "count",
+    direction: Direction = "neutral",
+    rollup: Rollup = "last",
+) -> Kpi:
+    return Kpi(name, definition, unit, kind, "daily", direction=direction, rollup=rollup)
 
 
-def _mean(name: str, definition: str, unit: str, kind: Kind = "level") -> Kpi:
-    return _daily(name, definition, unit, kind, rollup="mean")
+def _flow(name: str, definition: str, unit: str, kind: Kind = "count", direction: Direction = "neutral") -> Kpi:
+    return _daily(name, definition, unit, kind, direction, rollup="sum")
+
+
+def _mean(name: str, definition: str, unit: str, kind: Kind = "level", direction: Direction = "neutral") -> Kpi:
+    return _daily(name, definition, unit, kind, direction, rollup="mean")
 
 
 def _count(name: str, definition: str, unit: str, label: str, noun: str = "", **more: Any) -> Kpi:
@@ -103,81 +114,98 @@ DAILY: tuple[Kpi, ...] = (
     _daily("day", "simulated day (1 = first step)", "day", "days"),
     _daily("potential", "people who have not joined (potential stage)", "people"),
     _daily("new", "members in their first onboarding.new_days days", "members"),
-    _daily("active", "active members past onboarding", "members"),
+    _daily("active", "active members past onboarding", "members", "count", BETTER),
     _daily("dormant", "dormant members (lurking, muted)", "members"),
     _daily("left", "people who have left, cumulative", "people"),
     _daily("kicked", "people kicked by admins, cumulative", "people"),
     _daily("promoted", "members turned into KOLs, cumulative", "people"),
-    _daily("members", "new + active + dormant", "members"),
-    _flow("joined", "people who joined today", "people"),
-    _flow("joined_channel", "joined today from public channels", "people"),
-    _flow("joined_referral", "joined today by referral (fission)", "people"),
+    _daily("members", "new + active + dormant", "members", "count", BETTER),
+    _flow("joined", "people who joined today", "people", "count", BETTER),
+    _flow("joined_channel", "joined today from public channels", "people", "count", BETTER),
+    _flow("joined_referral", "joined today by referral (fission)", "people", "count", BETTER),
     _flow(
         "joined_organic",
         "joined today on their own (word of mouth outside the group, acquisition.external_rate)",
         "people",
+        "count",
+        BETTER,
     ),
-    _flow("refused", "arrivals who failed the entry threshold or found no group with room", "people"),
-    _flow("left_today", "members who left today (first-day exits included)", "members"),
-    _flow("first_day_left", "newcomers who left within their first 24 hours", "members"),
+    _flow("refused", "arrivals who failed the entry threshold or found no group with room", "people", "count", WORSE),
+    _flow("left_today", "members who left today (first-day exits included)", "members", "count", WORSE),
+    _flow("first_day_left", "newcomers who left within their first 24 hours", "members", "count", WORSE),
     _flow("kicked_today", "members kicked today", "members"),
     _flow("warnings", "warnings given today", "warnings"),
-    _flow("false_flags", "members' normal messages wrongly flagged as ads today", "messages"),
-    _flow("messages", "member messages today", "messages"),
-    _flow("replies", "member messages today that are replies", "messages"),
+    _flow("false_flags", "members' normal messages wrongly flagged as ads today", "messages", "count", WORSE),
+    _flow("messages", "member messages today", "messages", "count", BETTER),
+    _flow("replies", "member messages today that are replies", "messages", "count", BETTER),
     _flow("content_posts", "KOL and admin content posts today", "posts"),
     _flow("kol_posts", "KOL content posts today", "posts"),
-    _flow("ad_messages", "ad messages posted today", "messages"),
+    _flow("ad_messages", "ad messages posted today", "messages", "count", WORSE),
     _flow("ads_removed", "ad messages removed by admins today", "messages"),
     _flow("off_topic_removed", "off-topic member messages deleted by admins today", "messages"),
-    _daily("spammers", "members posting ads", "members"),
-    _flow("new_spammers", "members who turned spammer today", "members"),
-    _flow("went_dormant", "new or active members who went dormant today", "members"),
-    _flow("reactivated", "dormant members who became active today (awakening)", "members"),
+    _daily("spammers", "members posting ads", "members", "count", WORSE),
+    _flow("new_spammers", "members who turned spammer today", "members", "count", WORSE),
+    _flow("went_dormant", "new or active members who went dormant today", "members", "count", WORSE),
+    _flow("reactivated", "dormant members who became active today (awakening)", "members", "count", BETTER),
     _flow("applicants", "potential people who arrived today (before the entry threshold)", "people"),
-    _flow("kols_quit", "KOLs who quit today (burnout or planned departure)", "KOLs"),
+    _flow("kols_quit", "KOLs who quit today (burnout or planned departure)", "KOLs", "count", WORSE),
     _flow("kols_cultivated", "members turned into KOLs today", "KOLs"),
     _daily("groups", "groups with at least one member", "groups"),
     _flow("groups_opened", "groups opened or split off today", "groups"),
     _daily("max_group_size", "members in the largest group", "members"),
-    _mean("mean_satisfaction", "mean satisfaction of members", "value units"),
-    _mean("mean_ties", "mean ties per member", "ties"),
+    _mean("mean_satisfaction", "mean satisfaction of members", "value units", "level", BETTER),
+    _mean("mean_ties", "mean ties per member", "ties", "level", BETTER),
     _daily("kols", "KOLs", "KOLs"),
     _daily("admins", "admins", "admins"),
     _mean(
-        "moderation_coverage", "share of moderation work done (member-weighted mean over groups)", "% of work", "share"
+        "moderation_coverage",
+        "share of moderation work done (member-weighted mean over groups)",
+        "% of work",
+        "share",
+        BETTER,
     ),
     _mean("activity_lift", "participation lift from today's activities (0.1: members post 10% more)", "fraction"),
-    _flow("fee_revenue", "entry and renewal fees today", "currency", "money"),
-    _flow("product_revenue", "product sales today", "currency", "money"),
-    _flow("revenue", "fee_revenue + product_revenue", "currency", "money"),
-    _daily("cumulative_revenue", "revenue summed from day 1", "currency", "money"),
-    _flow("purchases", "product purchases today", "purchases"),
+    _flow("fee_revenue", "entry and renewal fees today", "currency", "money", BETTER),
+    _flow("product_revenue", "product sales today", "currency", "money", BETTER),
+    _flow("revenue", "fee_revenue + product_revenue", "currency", "money", BETTER),
+    _daily("cumulative_revenue", "revenue summed from day 1", "currency", "money", BETTER),
+    _flow("purchases", "product purchases today", "purchases", "count", BETTER),
     _flow("admin_hours", "admin hours today", "hours", "level"),
     _flow("kol_hours", "KOL hours today", "hours", "level"),
-    _flow("operator_cost", "admin and KOL hours at their rates plus rewards and activity money", "currency", "money"),
-    _mean("new_rate", "joined / members at the start of the day (新增率)", "% of members", "share"),
-    _mean("conversion_rate", "new members who became active today / new members (转化率)", "% of new members", "share"),
+    _flow(
+        "operator_cost",
+        "admin and KOL hours at their rates plus rewards and activity money",
+        "currency",
+        "money",
+        WORSE,
+    ),
+    _mean("new_rate", "joined / members at the start of the day (新增率)", "% of members", "share", BETTER),
+    _mean(
+        "conversion_rate",
+        "new members who became active today / new members (转化率)",
+        "% of new members",
+        "share",
+        BETTER,
+    ),
     _mean(
         "churn_rate",
         "members who left or were kicked today / (members at the start of the day + joined) (流失率)",
         "% of members",
         "share",
+        WORSE,
     ),
     _mean(
         "reactivation_rate",
         "dormant members reactivated today / dormant at the start of the day (觉醒率)",
         "% of dormant members",
         "share",
+        BETTER,
     ),
 )
 """The daily columns of `model.metrics()`, in order."""
 
-BETTER: Direction = "higher is better"
-WORSE: Direction = "lower is better"
-
 SUMMARY: tuple[Kpi, ...] = (
-    Kpi("days", "days simulated", "days", "days", "run", label="Days simulated", template="{amount} {dir}"),
+    Kpi("days", "days simulated", "days", "days", "run", label="Days simulated"),
     _count(
         "peak_members",
         "largest number of members on any day",
