@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from mesa.time import Priority, Schedule
 
 from sim.rules import activities as activity_rules
+from sim.rules.activities import habituate, recover
 
 if TYPE_CHECKING:
     import mesa
@@ -39,10 +40,16 @@ class ActivityCalendar:
                 novelty=a.novelty,
                 ties=a.ties,
                 awaken=a.awaken,
+                money_scale=a.money_scale,
+                habituation=a.habituation,
+                recovery_days=a.recovery_days,
             )
             for a in scenario.activities
         ]
         self.until: dict[int, int] = {}  # activity index -> last day it runs
+        self.strength: dict[int, float] = {}  # activity index -> strength of its current occurrence
+        self._habituated: dict[int, float] = {}  # activity index -> habituation after its last occurrence
+        self._last_start: dict[int, int] = {}
         # Mesa keeps only a weak reference to the callable: self._starts keeps it alive
         self._starts = [partial(self._start, i, eff.duration) for i, eff in enumerate(self.effects)]
         for plan, eff, start in zip(scenario.activities, self.effects, self._starts, strict=True):
@@ -55,11 +62,23 @@ class ActivityCalendar:
             model.schedule_event(planned_kol_departure, at=scenario.kol.leave_day - 0.5, priority=Priority.HIGH)
 
     def _start(self, index: int, duration: int) -> None:
-        self.until[index] = self.model.steps + duration  # runs on days steps+1 .. steps+duration
+        """Start an occurrence: it runs on days steps+1 .. steps+duration, at the strength habituation leaves."""
+        now, eff = self.model.steps, self.effects[index]
+        habituated = 0.0
+        if index in self._last_start:
+            habituated = recover(self._habituated[index], now - self._last_start[index], eff.recovery_days)
+        self.strength[index] = 1.0 - habituated
+        self._habituated[index] = habituate(habituated, eff.habituation)
+        self._last_start[index] = now
+        self.until[index] = now + duration
 
     def running(self, day: int) -> list[int]:
-        """Indexes of the activities running on `day`."""
+        """Return the indexes of the activities running on `day`."""
         return [i for i, until in self.until.items() if day <= until]
+
+    def running_effects(self, indexes: list[int]) -> list[ActivityEffect]:
+        """Return the effects of these running activities, their benefits at today's strength."""
+        return [self.effects[i].at_strength(self.strength[i]) for i in indexes]
 
     def effects_of(self, indexes: tuple[int, ...]) -> list[ActivityEffect]:
         """Return the effects of the activities with these indexes."""

@@ -53,12 +53,11 @@ class DayStart:
 
     @classmethod
     def of(cls, people: PeopleTable, day: int, running: list[int], effects: list[ActivityEffect]) -> DayStart:
-        """Open the day: who is a member, who is engaged, and what the running activities add up to."""
+        """Open the day: who is a member, who is engaged, and what the running activities (`effects`) add up to."""
         rows = people.members()
         st = people.stage[rows]
         lift = novelty = ties = awaken = 0.0
-        for i in running:
-            eff = effects[i]
+        for eff in effects:
             lift += eff.lift
             novelty = 1.0 - (1.0 - novelty) * (1.0 - eff.novelty)
             ties += eff.ties / eff.duration
