@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from scipy import stats
 
 from sim import CommunityModel, cli, load_scenario
 from sim.experiments.runner import KILL_AFTER_ENV
+from sim.kpis import KPIS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -149,6 +151,9 @@ def test_report_html_is_one_self_contained_file_with_the_findings(report: Path) 
     # one plain-language line per scenario against the first, and one per KPI in the table
     assert re.search(r"small_paid vs small_base: \d+% fewer joins", html)
     assert re.search(r"<td>\d+% fewer joins \(significant, p (&lt;|=) [\d.]+\)</td>", html)
+    # each outcome with the KPI registry's title and definition
+    joins = KPIS["total_joined"]
+    assert f"<b>{joins.title}</b>" in html and f"<small>{escape(joins.definition)}</small>" in html
 
 
 def test_a_scenario_compared_with_itself_shows_no_difference(
@@ -181,7 +186,7 @@ def test_a_scenario_compared_with_itself_shows_no_difference(
 def test_runs_in_error_are_left_out_of_their_pairs_and_reported(
     scenarios: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sim.report.compare import load_comparison
+    from sim.experiments.compare import load_comparison
 
     comparison = load_comparison(list(scenarios), replicates=4, days=35)
     doomed = comparison.seed(2)
