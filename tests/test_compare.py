@@ -258,13 +258,13 @@ def test_a_killed_comparison_resumes_where_it_stopped(
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert killed.returncode in (-9, 137), killed.stderr
     assert len(pd.read_parquet(out / "runs.parquet")) == 3 and not (out / "report.html").exists()
     env = {k: v for k, v in os.environ.items() if k != KILL_AFTER_ENV}
-    resumed = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    resumed = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip().splitlines()[-1] == f"ok {2 * REPLICATES - 3}, error 0, skipped 3"
     pd.testing.assert_frame_equal(pd.read_csv(out / "kpis.csv"), pd.read_csv(report / "kpis.csv"))
