@@ -8,7 +8,6 @@ docs/hooks.py writes them as the parameter tables of docs/ODD.md §8.
 from __future__ import annotations
 
 import datetime as dt
-
 import typing
 from dataclasses import dataclass
 from typing import Any
