@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.network.observables import message_shares
 from sim.population import (
     ACTIVE,
     DORMANT,
@@ -20,6 +21,10 @@ from sim.population import (
     STAGE_NAMES,
     PeopleTable,
 )
+from sim.rules.value import saturating
+
+#: the bins of joins by friends already in the group (`joined_friends_*`)
+FRIEND_BINS = ("0", "1", "2", "3plus")
 
 if TYPE_CHECKING:
     from sim.mechanisms.day import Day
@@ -65,6 +70,15 @@ DAILY_COLUMNS: dict[str, str] = {
     "max_group_size": "members in the largest group",
     "mean_satisfaction": "mean satisfaction of members (value units)",
     "mean_ties": "mean ties per member",
+    "mean_tie_value": "mean tie value of members, 1 - exp(-ties / value.ties_saturation), 0..1",
+    "top1_message_share": "share of today's member messages written by the top 1% of members (90-9-1)",
+    "top10_message_share": "share of today's member messages written by the top 10% of members",
+    "invitations": "invitations sent to friends today (friendship network; NaN for well_mixed)",
+    "invitations_accepted": "invitations accepted today (before the entry threshold; NaN for well_mixed)",
+    "joined_friends_0": "people who joined today with no friend already in their group (NaN for well_mixed)",
+    "joined_friends_1": "people who joined today with 1 friend already in their group (NaN for well_mixed)",
+    "joined_friends_2": "people who joined today with 2 friends already in their group (NaN for well_mixed)",
+    "joined_friends_3plus": "people who joined today with 3 or more friends already in their group (NaN: well_mixed)",
     "kols": "KOLs",
     "admins": "admins",
     "moderation_coverage": "share of moderation work done (member-weighted mean over groups)",
@@ -104,6 +118,10 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     coverage_g = day.moderation.coverage
     weights = sizes[: coverage_g.size] if coverage_g.size else np.zeros(0)
     coverage = float(np.average(coverage_g, weights=weights)) if weights.sum() > 0 else 1.0
+    nan, net = math.nan, day.network
+    written = np.zeros(max(start_members, day.posting.poster_messages.size))
+    written[: day.posting.poster_messages.size] = day.posting.poster_messages  # members who wrote nothing count 0
+    shares = message_shares(written)
     return {
         "day": day.day,
         "potential": int(counts[POTENTIAL]),
@@ -143,6 +161,15 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "max_group_size": int(sizes.max()) if sizes.size else 0,
         "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
         "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
+        "mean_tie_value": float(saturating(people.ties[rows], sc.value.ties_saturation).mean()) if rows.size else nan,
+        "top1_message_share": shares[0.01],
+        "top10_message_share": shares[0.1],
+        "invitations": nan if net is None else net.invitations,
+        "invitations_accepted": nan if net is None else net.accepted,
+        **{
+            f"joined_friends_{k}": nan if net is None else int(net.joined_by_friends[i])
+            for i, k in enumerate(FRIEND_BINS)
+        },
         "kols": len(kols),
         "admins": len(admins),
         "moderation_coverage": coverage,
@@ -192,6 +219,12 @@ FLOW_COLUMNS = (
     "applicants",
     "kols_quit",
     "kols_cultivated",
+    "invitations",
+    "invitations_accepted",
+    "joined_friends_0",
+    "joined_friends_1",
+    "joined_friends_2",
+    "joined_friends_3plus",
     "replies",
     "content_posts",
     "kol_posts",
@@ -209,6 +242,9 @@ FLOW_COLUMNS = (
 MEAN_COLUMNS = (
     "mean_satisfaction",
     "mean_ties",
+    "mean_tie_value",
+    "top1_message_share",
+    "top10_message_share",
     "moderation_coverage",
     "activity_lift",
     "new_rate",

@@ -69,6 +69,7 @@ def post(model: Community, day: Day, rows: np.ndarray) -> tuple[np.ndarray, np.n
     spam = people.spammer[rows]
     posters = rows[((st == NEW) | (st == ACTIVE)) & ~spam]
     rates = people.propensity[posters] * engagement(sc.dynamics, people.satisfaction[posters]) * (1.0 + day.start.lift)
+    rates = rates * people.feedback[posters]  # replies and recognition (1 exactly without a network)
     spammers = rows[spam]
     ads = model.draws.poisson("member.ads", day.day, spammers, sc.ads.ads_per_day)
     return posters, rates, spammers, ads
@@ -86,19 +87,51 @@ def close_posting(
 
     A group's messages are Poisson with the sum of its posters' rates, drawn by
     inversion from a uniform keyed by the group, so a small change of the rates changes
-    the count little.
+    the count little. Each message then gets its author among the group's posters, in
+    proportion to their rates (a draw keyed by the message), so `people.messages`
+    counts messages per member without moving the group counts.
     """
     people, n_groups = model.people, model.groups.count
     rate_g = np.bincount(people.group[posters], weights=rates, minlength=n_groups)
     u = model.draws.uniform("member.messages", day.day, np.arange(n_groups))
+    messages = poisson_inverse(u, rate_g)
+    written = message_authors(model, day, posters, rates, messages)
+    people.messages[posters] += written.astype(np.int32)
     day.posting = Posting(
         poster_rows=posters,
         poster_rates=rates,
+        poster_messages=written,
         spam_rows=spammers,
         spam_ads=ads,
-        messages=poisson_inverse(u, rate_g).astype(float),
+        messages=messages.astype(float),
         ads=np.bincount(people.group[spammers], weights=ads, minlength=n_groups).astype(float),
     )
+
+
+def message_authors(
+    model: Community, day: Day, posters: np.ndarray, rates: np.ndarray, messages: np.ndarray
+) -> np.ndarray:
+    """Return how many of each group's `messages` each poster wrote: authors drawn in proportion to rates.
+
+    Message k of the day (groups in order) picks its author by a uniform keyed by k,
+    inverted over the cumulative rates of its group's posters.
+    """
+    written = np.zeros(posters.size, dtype=np.int64)
+    total = int(messages.sum())
+    if total == 0:
+        return written
+    g = model.people.group[posters]
+    order = np.argsort(g, kind="stable")
+    g_sorted = g[order]
+    cum = np.concatenate([[0.0], np.cumsum(rates[order])])
+    groups = np.arange(messages.size)
+    start, stop = np.searchsorted(g_sorted, groups, "left"), np.searchsorted(g_sorted, groups, "right")
+    of = np.repeat(groups, messages)
+    lo, hi = cum[start[of]], cum[stop[of]]
+    u = model.draws.uniform("member.authors", day.day, np.arange(total))
+    pick = np.clip(np.searchsorted(cum, lo + u * (hi - lo), side="right") - 1, start[of], stop[of] - 1)
+    written[order] = np.bincount(pick, minlength=posters.size)
+    return written
 
 
 # ---------------------------------------------------------------- group terms
@@ -136,6 +169,7 @@ def group_terms(model: Community, day: Day) -> None:
         crowd=np.asarray(value.crowd_factor(size, val.crowd_size)),
         tie_rate=val.tie_rate * (1.0 - val.off_topic_share * moderation.focus),  # off-topic chatter builds ties
         identity=sc.moderation.focus_commitment * moderation.focus,  # a focused group binds to its topic
+        replies=replies,
         active_shares=active_shares,
         left_shares=left_shares,
     )
@@ -178,12 +212,14 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     people.novelty[rows] = value.decay_novelty(
         people.novelty[rows], sc.activity.novelty_decay, start.novelty_refresh * engaged
     )
-    ties = np.where(
-        engaged,
-        value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties),
-        ties * (1.0 - val.tie_decay),
-    )
-    people.ties[rows] = ties
+    networked = sc.network.source != "well_mixed"
+    if not networked:  # with a network, ties are edges (sim.mechanisms.network) and not grown here
+        ties = np.where(
+            engaged,
+            value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties),
+            ties * (1.0 - val.tie_decay),
+        )
+        people.ties[rows] = ties
 
     # --- stage moves: the first-24-hours rule for newcomers, the member chain for everybody
     join_day = people.join_day[rows]
@@ -200,6 +236,11 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
         tally.first_day_left += int(idx.size - stayed[idx].sum())
     dormant = ~engaged
     u = draws.uniform("member.move", d, rows)
+    # contagious leaving: irSIR's share R/M of the pool, or with a network the share of one's own friends who left
+    friends_left = None
+    if networked:
+        friends = people.friends[rows]
+        friends_left = np.divide(people.friends_left[rows], friends, out=np.zeros(rows.size), where=friends > 0)
     if fb:  # hazards member by member, in each sub-step; newcomers faced the first-day rule instead
         steps = [
             member_hazards(
@@ -209,7 +250,7 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
                 feedback=fb,
                 base_rate=sc.churn.base_rate,
                 peer_rate=sc.churn.peer_rate,
-                left_share=left_share,
+                left_share=left_share if friends_left is None else friends_left,
                 dormant_multiplier=sc.churn.dormant_multiplier,
                 decay_rate=sc.activity.decay_rate,
                 reactivation_rate=sc.activity.reactivation_rate,

@@ -1196,11 +1196,4 @@ class Scenario(Section):
             )
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")
-        if self.network.source != "well_mixed":
-            # the graph is built and analysed by sim.network, but the member day does not read it yet:
-            # refuse rather than accept a lever that would change nothing
-            raise ValueError(
-                f"network.source = {self.network.source!r} is not yet part of a model run (only 'well_mixed' is); "
-                "build and analyse such graphs with sim.network.build_network"
-            )
         return self
