@@ -111,26 +111,34 @@ def close_posting(
 def message_authors(
     model: Community, day: Day, posters: np.ndarray, rates: np.ndarray, messages: np.ndarray
 ) -> np.ndarray:
-    """Return how many of each group's `messages` each poster wrote: authors drawn in proportion to rates.
+    """Return how many of each group's `messages` each poster wrote, in proportion to their rates.
 
-    Message k of the day (groups in order) picks its author by a uniform keyed by k,
-    inverted over the cumulative rates of its group's posters.
+    Systematic allocation (one uniform per group, keyed by the group): with the group's
+    posters in row order and x_i = messages x (their cumulative rate) / (the group's rate),
+    poster i writes floor(x_i + U) - floor(x_(i-1) + U). The group's count is kept exactly,
+    and each poster writes the floor or the ceiling of their expected share, with that mean.
+    It costs one pass over the posters, whatever the number of messages.
     """
     written = np.zeros(posters.size, dtype=np.int64)
-    total = int(messages.sum())
-    if total == 0:
+    if posters.size == 0 or not messages.any():
         return written
-    g = model.people.group[posters]
-    order = np.argsort(g, kind="stable")
-    g_sorted = g[order]
-    cum = np.concatenate([[0.0], np.cumsum(rates[order])])
-    groups = np.arange(messages.size)
-    start, stop = np.searchsorted(g_sorted, groups, "left"), np.searchsorted(g_sorted, groups, "right")
-    of = np.repeat(groups, messages)
-    lo, hi = cum[start[of]], cum[stop[of]]
-    u = model.draws.uniform("member.authors", day.day, np.arange(total))
-    pick = np.clip(np.searchsorted(cum, lo + u * (hi - lo), side="right") - 1, start[of], stop[of] - 1)
-    written[order] = np.bincount(pick, minlength=posters.size)
+    writing = np.flatnonzero(rates > 0)  # lurkers write nothing
+    g = model.people.group[posters[writing]]
+    order = writing[np.argsort(g, kind="stable")]
+    g_sorted, r = model.people.group[posters[order]], rates[order]
+    cum = np.cumsum(r)
+    per_group = np.bincount(g_sorted, minlength=messages.size)
+    first = (np.cumsum(per_group) - per_group)[g_sorted]
+    last = first + per_group[g_sorted] - 1
+    before = cum[first] - r[first]  # cumulative rate of the groups before this one
+    group_rate = cum[last] - before
+    share = np.divide(cum - before, group_rate, out=np.zeros(r.size), where=group_rate > 0)
+    share[np.arange(r.size) == last] = 1.0  # the group's last poster closes its count exactly
+    u = model.draws.uniform("member.authors", day.day, np.arange(messages.size))
+    upto = np.floor(messages[g_sorted] * share + u[g_sorted]).astype(np.int64)
+    start = np.floor(u[g_sorted]).astype(np.int64)  # 0: floor of U alone
+    prev = np.where(np.arange(r.size) == first, start, np.concatenate([[0], upto[:-1]]))
+    written[order] = upto - prev
     return written
 
 

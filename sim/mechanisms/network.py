@@ -81,11 +81,16 @@ class Friendships:
             if sec.invitation_rate > 0
             else np.zeros(pool)
         )
-        people.friends[:] = graph.degree()
+        self.degree = graph.degree()  # the friendship graph does not change: its degrees are kept
+        people.friends[:] = self.degree
         self.recognition = np.zeros(pool)
         self._records: list[tuple[np.ndarray, ...]] = []
         self._today: tuple[np.ndarray, ...] | None = None
         self.departed = np.zeros(0, dtype=np.intp)  # who left in the planned departure
+        # yesterday's group and engagement weight of everyone, and the friendship part of ties they gave
+        self._group = np.full(pool, -1, dtype=np.int32)
+        self._weight = np.zeros(pool)
+        self._friend_ties = np.zeros(pool)
 
     # ---------------------------------------------------------------- set-up
     def choose_founders(self, rows: np.ndarray, n_founders: int) -> np.ndarray:
@@ -115,7 +120,7 @@ class Friendships:
         lam = lam * np.where(founding, rules.founder_burst(d - opened, sec.founder_burst, sec.founder_burst_days), 1.0)
         sent = draws.poisson("network.invitations", d, senders, lam)
         senders, sent = senders[sent > 0], sent[sent > 0]
-        deg = graph.degree()[senders]
+        deg = self.degree[senders]
         friends = graph.indices[_ranges(graph.indptr[senders], deg)]
         owner = np.repeat(np.arange(senders.size), deg)
         open_ = people.stage[friends] == POTENTIAL
@@ -123,9 +128,10 @@ class Friendships:
         # each sender invites `sent` distinct friends: those with the smallest keyed uniforms
         inviter = senders[owner].astype(np.int64)
         u = draws.uniform("network.invitee", d, inviter * pool + friends)
-        order = np.lexsort((u, owner))
+        order = np.argsort(owner + u)  # by sender, then by the uniform (owner < 2^31: exact in float64)
         friends, owner, inviter = friends[order], owner[order], inviter[order]
-        rank = np.arange(owner.size) - np.searchsorted(owner, owner, side="left")
+        per_sender = np.bincount(owner, minlength=senders.size)
+        rank = np.arange(owner.size) - (np.cumsum(per_sender) - per_sender)[owner]
         chosen = rank < sent[owner]
         invitee, inviter = friends[chosen].astype(np.int64), inviter[chosen]
         inside = graph.count_in_label(invitee, people.group[inviter], people.group)
@@ -165,23 +171,40 @@ class Friendships:
 
         A friend who is new or active counts 1, a dormant one `activity.dormant_exposure`;
         `value.ties_saturation` turns the sum into tie value (`rules.tie_value`).
+        The friendship part is kept up to date incrementally: only people whose group or
+        engagement changed since yesterday are recomputed, and their friends corrected.
         """
-        people = self.model.people
+        people, graph = self.model.people, self.graph
         rows = people.members()
         weight = np.zeros(people.size)
         weight[rows] = np.where(people.stage[rows] == DORMANT, self.model.params.activity.dormant_exposure, 1.0)
-        ties = self.graph.sum_same(people.group, weight)
+        group = people.group.copy()
+        changed = np.flatnonzero((group != self._group) | (weight != self._weight))
+        if changed.size:
+            deg = self.degree[changed]
+            friends = graph.indices[_ranges(graph.indptr[changed], deg)]
+            old_g, new_g = np.repeat(self._group[changed], deg), np.repeat(group[changed], deg)
+            old_w, new_w = np.repeat(self._weight[changed], deg), np.repeat(weight[changed], deg)
+            fg = group[friends]
+            delta = np.where((fg == new_g) & (fg >= 0), new_w, 0.0) - np.where((fg == old_g) & (fg >= 0), old_w, 0.0)
+            self._friend_ties += np.bincount(friends, weights=delta, minlength=people.size)
+            self._friend_ties[changed] = graph._sum_in_label(changed, group[changed], group, weight)
+            self._group, self._weight = group, weight
+        ties = self._friend_ties[rows]
         if self.talk.n_edges:
-            ties += self.talk.sum_same(people.group, weight)
-        people.ties[rows] = ties[rows]
+            talk = self.talk
+            u, v = talk.rows(), talk.indices
+            assert talk.weights is not None
+            same = (group[u] == group[v]) & (group[u] >= 0)
+            ties = ties + np.bincount(u, weights=same * weight[v] * talk.weights, minlength=people.size)[rows]
+        people.ties[rows] = np.maximum(ties, 0.0)
 
     def close_day(self, day: Day) -> None:
         """Departures spread to friends, co-members who talked form ties, ties decay, posting responds to feedback."""
         sec, people, d = self.section, self.model.people, day.day
         if sec.departure_day > 0 and d == sec.departure_day:
             self._planned_departure(day)
-        seen = np.union1d(day.start.member_rows, day.arrivals.joined_rows)
-        gone = seen[((people.stage[seen] == LEFT) | (people.stage[seen] == KICKED)) & (people.exit_day[seen] == d)]
+        gone = np.flatnonzero((people.exit_day == d) & ((people.stage == LEFT) | (people.stage == KICKED)))
         if gone.size:
             people.friends_left[:] += self._friend_counts(gone).astype(np.int32)
             self.talk.remove_edges(*self._talk_edges_of(gone))  # the tie is lost with the friend

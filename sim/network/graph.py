@@ -113,7 +113,8 @@ class SocialGraph:
     @classmethod
     def _from_sorted_keys(cls, n: int, keys: npt.NDArray[np.int64], weights: FloatArray | None) -> SocialGraph:
         """Build from sorted unique row-major keys; `keys` is consumed (overwritten)."""
-        indptr = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) * n)
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(keys // n, minlength=n), out=indptr[1:])
         np.remainder(keys, n, out=keys)
         return cls(indptr, keys.astype(np.int32), weights)
 
