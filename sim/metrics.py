@@ -71,8 +71,8 @@ DAILY_COLUMNS: dict[str, str] = {
     "mean_satisfaction": "mean satisfaction of members (value units)",
     "mean_ties": "mean ties per member",
     "mean_tie_value": "mean tie value of members, 1 - exp(-ties / value.ties_saturation), 0..1",
-    "top1_message_share": "share of today's member messages written by the top 1% of members (90-9-1)",
-    "top10_message_share": "share of today's member messages written by the top 10% of members",
+    "top1_message_share": "share of today's member messages written by the top 1% of members (NaN for well_mixed)",
+    "top10_message_share": "share of today's member messages written by the top 10% of members (NaN: well_mixed)",
     "invitations": "invitations sent to friends today (friendship network; NaN for well_mixed)",
     "invitations_accepted": "invitations accepted today (before the entry threshold; NaN for well_mixed)",
     "joined_friends_0": "people who joined today with no friend already in their group (NaN for well_mixed)",
@@ -119,9 +119,11 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     weights = sizes[: coverage_g.size] if coverage_g.size else np.zeros(0)
     coverage = float(np.average(coverage_g, weights=weights)) if weights.sum() > 0 else 1.0
     nan, net = math.nan, day.network
-    written = np.zeros(max(start_members, day.posting.poster_messages.size))
-    written[: day.posting.poster_messages.size] = day.posting.poster_messages  # members who wrote nothing count 0
-    shares = message_shares(written)
+    shares = {0.01: nan, 0.1: nan}
+    if net is not None:  # messages per member are counted with a friendship network only
+        written = np.zeros(max(start_members, day.posting.poster_messages.size))
+        written[: day.posting.poster_messages.size] = day.posting.poster_messages  # who wrote nothing counts 0
+        shares = message_shares(written)
     return {
         "day": day.day,
         "potential": int(counts[POTENTIAL]),
@@ -161,7 +163,7 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "max_group_size": int(sizes.max()) if sizes.size else 0,
         "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
         "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
-        "mean_tie_value": float(saturating(people.ties[rows], sc.value.ties_saturation).mean()) if rows.size else nan,
+        "mean_tie_value": float(np.mean(saturating(people.ties[rows], sc.value.ties_saturation))) if rows.size else nan,
         "top1_message_share": shares[0.01],
         "top10_message_share": shares[0.1],
         "invitations": nan if net is None else net.invitations,

@@ -51,8 +51,12 @@ def test_well_mixed_has_no_graph_and_network_columns_are_empty() -> None:
     assert m.invitations().empty and m.cascades().empty
     df = m.metrics()
     assert df["invitations"].isna().all() and df["joined_friends_0"].isna().all()
-    assert df["mean_tie_value"].between(0, 1).all() and df["top10_message_share"].between(0, 1).all()
-    assert m.people.messages.sum() == df["messages"].sum()  # each message has one author
+    assert df["mean_tie_value"].between(0, 1).all() and df["top10_message_share"].isna().all()
+
+
+def test_each_message_has_one_author() -> None:
+    m = model(days=10)
+    assert m.people.messages.sum() == m.metrics()["messages"].sum()
 
 
 def test_both_engines_agree_with_a_network() -> None:

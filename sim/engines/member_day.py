@@ -87,16 +87,18 @@ def close_posting(
 
     A group's messages are Poisson with the sum of its posters' rates, drawn by
     inversion from a uniform keyed by the group, so a small change of the rates changes
-    the count little. Each message then gets its author among the group's posters, in
-    proportion to their rates (a draw keyed by the message), so `people.messages`
-    counts messages per member without moving the group counts.
+    the count little. With a friendship network each message then gets its author among
+    the group's posters (`message_authors`), so `people.messages` counts messages per
+    member without moving the group counts.
     """
     people, n_groups = model.people, model.groups.count
     rate_g = np.bincount(people.group[posters], weights=rates, minlength=n_groups)
     u = model.draws.uniform("member.messages", day.day, np.arange(n_groups))
     messages = poisson_inverse(u, rate_g)
-    written = message_authors(model, day, posters, rates, messages)
-    people.messages[posters] += written.astype(np.int32)
+    written = np.zeros(posters.size, dtype=np.int64)
+    if model.params.network.source != "well_mixed":  # messages per member: participation inequality
+        written = message_authors(model, day, posters, rates, messages)
+        people.messages[posters] += written.astype(np.int32)
     day.posting = Posting(
         poster_rows=posters,
         poster_rates=rates,

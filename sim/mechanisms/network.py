@@ -188,7 +188,7 @@ class Friendships:
             fg = group[friends]
             delta = np.where((fg == new_g) & (fg >= 0), new_w, 0.0) - np.where((fg == old_g) & (fg >= 0), old_w, 0.0)
             self._friend_ties += np.bincount(friends, weights=delta, minlength=people.size)
-            self._friend_ties[changed] = graph._sum_in_label(changed, group[changed], group, weight)
+            self._friend_ties[changed] = graph.sum_in_label(changed, group[changed], group, weight)
             self._group, self._weight = group, weight
         ties = self._friend_ties[rows]
         if self.talk.n_edges:
@@ -247,7 +247,9 @@ class Friendships:
         rate = rules.tie_formation_rate(
             written[talkers], size[g], self.section.talk_tie_rate, model.params.value.crowd_size
         )
-        counts = np.minimum(model.draws.poisson("network.talk", d, talkers, rate + day.start.activity_ties), 4095)
+        counts = np.minimum(
+            model.draws.poisson("network.talk", d, talkers, rate + day.start.activity_ties), _MAX_TALK_TIES - 1
+        )
         slot = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         u = model.draws.uniform(
             "network.partner", d, np.repeat(talkers.astype(np.int64), counts) * _MAX_TALK_TIES + slot

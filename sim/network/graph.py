@@ -222,6 +222,15 @@ class SocialGraph:
         """
         return np.rint(self._sum_in_label(people, label, labels, None)).astype(np.int64)
 
+    def sum_in_label(
+        self, people: IntArray, label: IntArray, labels: IntArray, values: npt.ArrayLike | None
+    ) -> npt.NDArray[np.float64]:
+        """For each pair ``(people[k], label[k])``, the sum of `values` over that person's friends with that label.
+
+        Times tie weights if any; ``values=None`` counts the friends. Costs the people's degrees.
+        """
+        return self._sum_in_label(people, label, labels, values)
+
     def _sum_in_label(
         self, people: IntArray, label: IntArray, labels: IntArray, values: npt.ArrayLike | None
     ) -> npt.NDArray[np.float64]:
