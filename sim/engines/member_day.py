@@ -138,8 +138,8 @@ def message_authors(
     share[np.arange(r.size) == last] = 1.0  # the group's last poster closes its count exactly
     u = model.draws.uniform("member.authors", day.day, np.arange(messages.size))
     upto = np.floor(messages[g_sorted] * share + u[g_sorted]).astype(np.int64)
-    start = np.floor(u[g_sorted]).astype(np.int64)  # 0: floor of U alone
-    prev = np.where(np.arange(r.size) == first, start, np.concatenate([[0], upto[:-1]]))
+    prev = np.concatenate([[0], upto[:-1]])
+    prev[np.arange(r.size) == first] = 0  # floor(0 + U) at the start of each group
     written[order] = upto - prev
     return written
 
