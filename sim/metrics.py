@@ -73,8 +73,8 @@ DAILY_COLUMNS: dict[str, str] = {
     "mean_tie_value": "mean tie value of members, 1 - exp(-ties / value.ties_saturation), 0..1",
     "top1_message_share": "share of today's member messages written by the top 1% of members (NaN for well_mixed)",
     "top10_message_share": "share of today's member messages written by the top 10% of members (NaN: well_mixed)",
-    "invitations": "invitations sent to friends today (friendship network; NaN for well_mixed)",
-    "invitations_accepted": "invitations accepted today (before the entry threshold; NaN for well_mixed)",
+    "invitations": "invitations sent to friends today (friendship network; 0 for well_mixed)",
+    "invitations_accepted": "invitations accepted today (before the entry threshold; 0 for well_mixed)",
     "joined_friends_0": "people who joined today with no friend already in their group (NaN for well_mixed)",
     "joined_friends_1": "people who joined today with 1 friend already in their group (NaN for well_mixed)",
     "joined_friends_2": "people who joined today with 2 friends already in their group (NaN for well_mixed)",
@@ -166,8 +166,8 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "mean_tie_value": float(np.mean(saturating(people.ties[rows], sc.value.ties_saturation))) if rows.size else nan,
         "top1_message_share": shares[0.01],
         "top10_message_share": shares[0.1],
-        "invitations": nan if net is None else net.invitations,
-        "invitations_accepted": nan if net is None else net.accepted,
+        "invitations": 0 if net is None else net.invitations,
+        "invitations_accepted": 0 if net is None else net.accepted,
         **{
             f"joined_friends_{k}": nan if net is None else int(net.joined_by_friends[i])
             for i, k in enumerate(FRIEND_BINS)

@@ -50,7 +50,7 @@ def test_well_mixed_has_no_graph_and_network_columns_are_empty() -> None:
     assert m.network is None and m.friendships is None
     assert m.invitations().empty and m.cascades().empty
     df = m.metrics()
-    assert df["invitations"].isna().all() and df["joined_friends_0"].isna().all()
+    assert (df["invitations"] == 0).all() and df["joined_friends_0"].isna().all()
     assert df["mean_tie_value"].between(0, 1).all() and df["top10_message_share"].isna().all()
 
 
