@@ -9,6 +9,12 @@ and 10% of the pool (a group, the membership), and one `count_same` pass (friend
 one's own group, for every group at once) with 10% of the pool in groups of 50. networkx's Holme–Kim generator is timed
 at small sizes for comparison.
 
+Then whole model runs (issue 14): the engine benchmark's scaled baseline (`bench_engine`,
+a pool of 3N people) with 100k founding members, run with `well_mixed` and with a
+`communities` graph of mean degree 20, reporting member-days per second and their ratio
+(target: the network at least half as fast); and a 10^6-person pool with mean degree 20
+(333,334 founding members, 30 days), reporting the run's peak RSS (target: 2.5 GB).
+
     python benchmarks/bench_network.py [--quick] [--out benchmarks/network_results.json]
 """
 
@@ -78,9 +84,39 @@ def measure(people: int, source: str) -> dict[str, float | int | str]:
     return result
 
 
-def in_subprocess(people: int, source: str) -> dict[str, float | int | str]:
+def measure_run(members: int, source: str, days: int) -> dict[str, float | int | str]:
+    """Run the scaled baseline with `members` founding members and this network source, in this process."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_engine import BASELINE, scaled_overrides
+
+    from sim import CommunityModel, load_scenario
+
+    base = _rss_bytes()
+    sc = load_scenario(BASELINE, overrides={**scaled_overrides(members), "network.source": source})
+    t0 = time.perf_counter()
+    model = CommunityModel(sc, rng=1)
+    t1 = time.perf_counter()
+    model.run(days)
+    t2 = time.perf_counter()
+    member_days = float(model.metrics()["members"].sum())
+    return {
+        "members": members,
+        "pool": sc.population.potential_pool,
+        "source": source,
+        "days": days,
+        "setup_seconds": round(t1 - t0, 3),
+        "run_seconds": round(t2 - t1, 3),
+        "seconds_per_day": round((t2 - t1) / days, 4),
+        "member_days_per_second": round(member_days / (t2 - t1), 1),
+        "peak_rss_bytes": _rss_bytes(),
+        "model_rss_bytes": _rss_bytes() - base,
+    }
+
+
+def in_subprocess(*args: object) -> dict[str, float | int | str]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(people), source], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--child", *map(str, args)], check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -89,20 +125,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "network_results.json")
-    parser.add_argument("--child", nargs=2, metavar=("PEOPLE", "SOURCE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--runs-only", action="store_true", help="only the model runs, not the graph measurements")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(int(args.child[0]), args.child[1])))
+        if len(args.child) == 3:
+            print(json.dumps(measure_run(int(args.child[0]), args.child[1], int(args.child[2]))))
+        else:
+            print(json.dumps(measure(int(args.child[0]), args.child[1])))
         return
     sizes = [10_000, 100_000] if args.quick else [100_000, 1_000_000]
     nx_sizes = [2_000] if args.quick else [10_000]
     runs = []
-    for people in sizes:
+    for people in [] if args.runs_only else sizes:
         runs.append(in_subprocess(people, "communities"))
         print(json.dumps(runs[-1]), flush=True)
-    for people in nx_sizes:
+    for people in [] if args.runs_only else nx_sizes:
         runs.append(in_subprocess(people, "holme_kim"))
         print(json.dumps(runs[-1]), flush=True)
+    members, days = (10_000, 60) if args.quick else (100_000, 180)
+    model_runs = []
+    for source in ("well_mixed", "communities"):
+        model_runs.append(in_subprocess(members, source, days))
+        print(json.dumps(model_runs[-1]), flush=True)
+    speed = float(model_runs[1]["member_days_per_second"]) / float(model_runs[0]["member_days_per_second"])
+    big = in_subprocess(33_334 if args.quick else 333_334, "communities", 10 if args.quick else 30)
+    print(json.dumps(big), flush=True)
+    if args.runs_only and args.out.is_file():
+        runs = json.loads(args.out.read_text()).get("runs", [])
     report = {
         "benchmark": "network",
         "python": platform.python_version(),
@@ -110,6 +160,12 @@ def main() -> None:
         "quick": args.quick,
         "target": "graph of 10^6 people with mean degree 20 well under 400 MB (the whole run within 2.5 GB)",
         "runs": runs,
+        "model_runs": model_runs,
+        "network_speed_vs_well_mixed": round(speed, 3),
+        "speed_target": "the network run at least half as fast as well_mixed (>= 0.5)",
+        "large_pool_run": big,
+        "large_pool_peak_rss_gb": round(float(big["peak_rss_bytes"]) / 1e9, 3),
+        "memory_target": "a 10^6-person pool with mean degree 20 within 2.5 GB peak",
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {args.out}")

@@ -155,6 +155,53 @@ DAILY: tuple[Kpi, ...] = (
     _daily("max_group_size", "members in the largest group", "members"),
     _mean("mean_satisfaction", "mean satisfaction of members", "value units", "level", BETTER),
     _mean("mean_ties", "mean ties per member", "ties", "level", BETTER),
+    _mean(
+        "mean_tie_value",
+        "mean tie value of members, 1 - exp(-ties / value.ties_saturation), 0..1",
+        "0..1",
+        "level",
+        BETTER,
+    ),
+    _mean(
+        "top1_message_share",
+        "share of today's member messages written by the top 1% of members (NaN for well_mixed)",
+        "% of messages",
+        "share",
+    ),
+    _mean(
+        "top10_message_share",
+        "share of today's member messages written by the top 10% of members (NaN for well_mixed)",
+        "% of messages",
+        "share",
+    ),
+    _flow("invitations", "invitations sent to friends today (friendship network; 0 for well_mixed)", "invitations"),
+    _flow(
+        "invitations_accepted",
+        "invitations accepted today (before the entry threshold; 0 for well_mixed)",
+        "invitations",
+        "count",
+        BETTER,
+    ),
+    _flow(
+        "joined_friends_0",
+        "people who joined today with no friend already in their group (NaN for well_mixed)",
+        "people",
+    ),
+    _flow(
+        "joined_friends_1",
+        "people who joined today with 1 friend already in their group (NaN for well_mixed)",
+        "people",
+    ),
+    _flow(
+        "joined_friends_2",
+        "people who joined today with 2 friends already in their group (NaN for well_mixed)",
+        "people",
+    ),
+    _flow(
+        "joined_friends_3plus",
+        "people who joined today with 3 or more friends already in their group (NaN for well_mixed)",
+        "people",
+    ),
     _daily("kols", "KOLs", "KOLs"),
     _daily("admins", "admins", "admins"),
     _mean(

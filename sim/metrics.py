@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.kpis import DAILY, SUMMARY
+from sim.network.observables import message_shares
 from sim.population import (
     ACTIVE,
     DORMANT,
@@ -25,6 +26,10 @@ from sim.population import (
     STAGE_NAMES,
     PeopleTable,
 )
+from sim.rules.value import saturating
+
+#: the bins of joins by friends already in the group (`joined_friends_*`)
+FRIEND_BINS = ("0", "1", "2", "3plus")
 
 if TYPE_CHECKING:
     from sim.mechanisms.day import Day
@@ -54,6 +59,12 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     coverage_g = day.moderation.coverage
     weights = sizes[: coverage_g.size] if coverage_g.size else np.zeros(0)
     coverage = float(np.average(coverage_g, weights=weights)) if weights.sum() > 0 else 1.0
+    nan, net = math.nan, day.network
+    shares = {0.01: nan, 0.1: nan}
+    if net is not None:  # messages per member are counted with a friendship network only
+        written = np.zeros(max(start_members, day.posting.poster_messages.size))
+        written[: day.posting.poster_messages.size] = day.posting.poster_messages  # who wrote nothing counts 0
+        shares = message_shares(written)
     return {
         "day": day.day,
         "potential": int(counts[POTENTIAL]),
@@ -93,6 +104,15 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "max_group_size": int(sizes.max()) if sizes.size else 0,
         "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
         "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
+        "mean_tie_value": float(np.mean(saturating(people.ties[rows], sc.value.ties_saturation))) if rows.size else nan,
+        "top1_message_share": shares[0.01],
+        "top10_message_share": shares[0.1],
+        "invitations": 0 if net is None else net.invitations,
+        "invitations_accepted": 0 if net is None else net.accepted,
+        **{
+            f"joined_friends_{k}": nan if net is None else int(net.joined_by_friends[i])
+            for i, k in enumerate(FRIEND_BINS)
+        },
         "kols": len(kols),
         "admins": len(admins),
         "moderation_coverage": coverage,

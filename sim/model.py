@@ -40,9 +40,12 @@ from sim.mechanisms.day import Day, DayStart
 from sim.mechanisms.groups import GroupPolicy
 from sim.mechanisms.members import ENGINES, MemberDay
 from sim.mechanisms.moderation import AdModeration
+from sim.mechanisms.network import Friendships
 from sim.mechanisms.output import ContentOutput
 from sim.mechanisms.roles import Roles
 from sim.memory import reuse_freed_memory
+from sim.network.graph import SocialGraph
+from sim.network.observables import cascades as cascade_table
 from sim.population import ACTIVE, INITIAL, LEFT, NEW, draw_people
 from sim.random import Draws, seed_integer
 from sim.scenario.schema import Scenario
@@ -88,13 +91,20 @@ class CommunityModel(mesa.Model):
         self.output = ContentOutput(self, self.calendar)
         self.member_day = MemberDay(self, engine)
         self.moderation = AdModeration(self)
+        # the friendship network: None for well_mixed (today's well-mixed referral, ties and irSIR terms)
+        self.friendships = Friendships(self) if scenario.network.source != "well_mixed" else None
+        self.acquisition.friendships = self.friendships
+        f = self.friendships
         self.day_order: tuple[Callable[[Day], None], ...] = (
             self.roles.open_day,
             self.acquisition.step,
+            *((f.count_joins,) if f else ()),
             self.output.step,
             self.member_day.post,
             self.moderation.step,
+            *((f.bind,) if f else ()),
             self.member_day.live,
+            *((f.close_day,) if f else ()),
             self.group_policy.grow,
             self.roles.reflect,
             self.roles.cultivate,
@@ -111,6 +121,8 @@ class CommunityModel(mesa.Model):
             self.group_policy.open(sc.groups.initial_culture, 0)
         n_left = sc.population.initial_left
         rows = self.draws.generator("founding").choice(self.people.size, size=n0 + n_left, replace=False)
+        if self.friendships is not None:
+            rows = self.friendships.choose_founders(rows, n0)
         self.acquisition.withdraw(rows)
         rows, former = rows[:n0], rows[n0:]
         self.acquisition.admit(rows, np.arange(n0, dtype=np.int32) % n_groups, day=0, source=INITIAL)
@@ -205,6 +217,29 @@ class CommunityModel(mesa.Model):
             mechanism(day)
         self.records.append(metrics.record_day(self, day))
         trend.update(self.records[-1], start.member_rows.size, engaged, day.tally.applicants)
+
+    @property
+    def network(self) -> SocialGraph | None:
+        """The friendship graph as it stands (friendships plus ties formed by talking), or None for well_mixed.
+
+        CSR arrays `indptr`/`indices` over people-table rows; `to_networkx()` for analysis.
+        """
+        return None if self.friendships is None else self.friendships.ties()
+
+    def invitations(self) -> pd.DataFrame:
+        """Return every invitation of the run (inviter, invitee, day, friends_inside, accepted, joined).
+
+        Empty for well_mixed.
+        """
+        if self.friendships is None:
+            return pd.DataFrame(columns=["inviter", "invitee", "day", "friends_inside", "accepted", "joined"])
+        return self.friendships.invitations()
+
+    def cascades(self) -> pd.DataFrame:
+        """Return the invitation forest: one row per tree (root, size, depth, Wiener index...); none for well_mixed."""
+        if self.friendships is None:
+            return cascade_table([], [], [], [])
+        return self.friendships.cascades()
 
     def metrics(self) -> pd.DataFrame:
         """Return the daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""

@@ -350,11 +350,6 @@ def test_network_section_validation() -> None:
         scenario_from_dict({"network": {"source": "small_world"}})
 
 
-def test_a_graph_is_refused_in_a_model_run_until_the_member_day_reads_it() -> None:
-    with pytest.raises(ScenarioError, match="network.source = 'communities' is not yet part of a model run"):
-        scenario_from_dict({"network": {"source": "communities"}})
-
-
 def test_build_network_sources(tmp_path: Path) -> None:
     g = build_network(NetworkSection(source="communities", mean_degree=8), 3000, np.random.default_rng(1))
     assert g is not None and g.degree().mean() == pytest.approx(8, rel=0.02)

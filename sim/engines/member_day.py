@@ -73,6 +73,7 @@ def post(model: Community, day: Day, rows: np.ndarray) -> tuple[np.ndarray, np.n
         * engagement(sc.dynamics, people.satisfaction[posters])
         * ((1.0 + day.start.lift) * day.start.activity_factor)
     )
+    rates = rates * people.feedback[posters]  # replies and recognition (1 exactly without a network)
     spammers = rows[spam]
     ads = model.draws.poisson("member.ads", day.day, spammers, sc.ads.ads_per_day)
     return posters, rates, spammers, ads
@@ -90,19 +91,61 @@ def close_posting(
 
     A group's messages are Poisson with the sum of its posters' rates, drawn by
     inversion from a uniform keyed by the group, so a small change of the rates changes
-    the count little.
+    the count little. With a friendship network each message then gets its author among
+    the group's posters (`message_authors`), so `people.messages` counts messages per
+    member without moving the group counts.
     """
     people, n_groups = model.people, model.groups.count
     rate_g = np.bincount(people.group[posters], weights=rates, minlength=n_groups)
     u = model.draws.uniform("member.messages", day.day, np.arange(n_groups))
+    messages = poisson_inverse(u, rate_g)
+    written = np.zeros(posters.size, dtype=np.int64)
+    if model.params.network.source != "well_mixed":  # messages per member: participation inequality
+        written = message_authors(model, day, posters, rates, messages)
+        people.messages[posters] += written.astype(np.int32)
     day.posting = Posting(
         poster_rows=posters,
         poster_rates=rates,
+        poster_messages=written,
         spam_rows=spammers,
         spam_ads=ads,
-        messages=poisson_inverse(u, rate_g).astype(float),
+        messages=messages.astype(float),
         ads=np.bincount(people.group[spammers], weights=ads, minlength=n_groups).astype(float),
     )
+
+
+def message_authors(
+    model: Community, day: Day, posters: np.ndarray, rates: np.ndarray, messages: np.ndarray
+) -> np.ndarray:
+    """Return how many of each group's `messages` each poster wrote, in proportion to their rates.
+
+    Systematic allocation (one uniform per group, keyed by the group): with the group's
+    posters in row order and x_i = messages x (their cumulative rate) / (the group's rate),
+    poster i writes floor(x_i + U) - floor(x_(i-1) + U). The group's count is kept exactly,
+    and each poster writes the floor or the ceiling of their expected share, with that mean.
+    It costs one pass over the posters, whatever the number of messages.
+    """
+    written = np.zeros(posters.size, dtype=np.int64)
+    if posters.size == 0 or not messages.any():
+        return written
+    writing = np.flatnonzero(rates > 0)  # lurkers write nothing
+    g = model.people.group[posters[writing]]
+    order = writing[np.argsort(g, kind="stable")]
+    g_sorted, r = model.people.group[posters[order]], rates[order]
+    cum = np.cumsum(r)
+    per_group = np.bincount(g_sorted, minlength=messages.size)
+    first = (np.cumsum(per_group) - per_group)[g_sorted]
+    last = first + per_group[g_sorted] - 1
+    before = cum[first] - r[first]  # cumulative rate of the groups before this one
+    group_rate = cum[last] - before
+    share = np.divide(cum - before, group_rate, out=np.zeros(r.size), where=group_rate > 0)
+    share[np.arange(r.size) == last] = 1.0  # the group's last poster closes its count exactly
+    u = model.draws.uniform("member.authors", day.day, np.arange(messages.size))
+    upto = np.floor(messages[g_sorted] * share + u[g_sorted]).astype(np.int64)
+    prev = np.concatenate([[0], upto[:-1]])
+    prev[np.arange(r.size) == first] = 0  # floor(0 + U) at the start of each group
+    written[order] = upto - prev
+    return written
 
 
 # ---------------------------------------------------------------- group terms
@@ -140,6 +183,7 @@ def group_terms(model: Community, day: Day) -> None:
         crowd=np.asarray(value.crowd_factor(size, val.crowd_size)),
         tie_rate=val.tie_rate * (1.0 - val.off_topic_share * moderation.focus),  # off-topic chatter builds ties
         identity=sc.moderation.focus_commitment * moderation.focus,  # a focused group binds to its topic
+        replies=replies,
         active_shares=active_shares,
         left_shares=left_shares,
     )
@@ -182,12 +226,14 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     people.novelty[rows] = value.decay_novelty(
         people.novelty[rows], sc.activity.novelty_decay, start.novelty_refresh * engaged
     )
-    ties = np.where(
-        engaged,
-        value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties),
-        ties * (1.0 - val.tie_decay),
-    )
-    people.ties[rows] = ties
+    networked = sc.network.source != "well_mixed"
+    if not networked:  # with a network, ties are edges (sim.mechanisms.network) and not grown here
+        ties = np.where(
+            engaged,
+            value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties),
+            ties * (1.0 - val.tie_decay),
+        )
+        people.ties[rows] = ties
 
     # --- stage moves: the first-24-hours rule for newcomers, the member chain for everybody
     join_day = people.join_day[rows]
@@ -204,6 +250,11 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
         tally.first_day_left += int(idx.size - stayed[idx].sum())
     dormant = ~engaged
     u = draws.uniform("member.move", d, rows)
+    # contagious leaving: irSIR's share R/M of the pool, or with a network the share of one's own friends who left
+    friends_left = None
+    if networked:
+        friends = people.friends[rows]
+        friends_left = np.divide(people.friends_left[rows], friends, out=np.zeros(rows.size), where=friends > 0)
     if fb:  # hazards member by member, in each sub-step; newcomers faced the first-day rule instead
         steps = [
             member_hazards(
@@ -213,7 +264,7 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
                 feedback=fb,
                 base_rate=sc.churn.base_rate,
                 peer_rate=sc.churn.peer_rate,
-                left_share=left_share,
+                left_share=left_share if friends_left is None else friends_left,
                 dormant_multiplier=sc.churn.dormant_multiplier,
                 decay_rate=sc.activity.decay_rate,
                 reactivation_rate=sc.activity.reactivation_rate,

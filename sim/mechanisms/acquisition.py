@@ -19,6 +19,7 @@ from sim.rules.hazards import join_hazard, step_probability
 
 if TYPE_CHECKING:
     from sim.mechanisms.groups import GroupPolicy
+    from sim.mechanisms.network import Friendships
     from sim.world import Community
 
 
@@ -40,6 +41,8 @@ class Acquisition:
         self.arrival_clock = -np.log1p(-model.draws.uniform("acquisition.clock", 0, np.arange(model.people.size)))
         self.commitment_on_entry = threshold_commitment(sc.entry.threshold, sc.entry.commitment)
         self.potential = 0  # potential people at the start of today (set by `count_potential`)
+        #: with a friendship graph, referral joins come from invitations along its edges instead of the q term
+        self.friendships: Friendships | None = None
 
     def count_potential(self) -> int:
         """Count the people not yet in (once a day, before the day is planned)."""
@@ -53,7 +56,9 @@ class Acquisition:
         active members weighted by how willing they are to refer (Bass 1969 with
         feedback off), taken at mid-day (see `Trend`). Each arrival is attributed to
         referral, channel or organic (p) in proportion to the three terms, then faces
-        the entry threshold; one turned away gets a fresh clock.
+        the entry threshold; one turned away gets a fresh clock. With a friendship graph the
+        referral term is left out: referred arrivals are the friends who accepted an
+        invitation today (`Friendships.invite`), and they go to their inviter's group.
         """
         model, acq, entry = self.model, self.acquisition, self.entry
         people, draws, trend, d = model.people, model.draws, model.trend, day.day
@@ -63,7 +68,7 @@ class Acquisition:
         dynamics = model.params.dynamics
         engaged = day.start.engaged_rows
         weights = engagement(dynamics, people.satisfaction[engaged]) * ~people.spammer[engaged]
-        q = acq.referral_rate * (1.0 + acq.referral_incentive)
+        q = 0.0 if self.friendships is not None else acq.referral_rate * (1.0 + acq.referral_incentive)
         channel = acq.channel_inflow_per_day / pool
         referrers = float(weights.sum())
         start_hazard = join_hazard(acq.external_rate + channel, q, referrers, pool)
@@ -74,16 +79,26 @@ class Acquisition:
         referrers += per_referrer * (trend.midday_engaged(engaged.size, float(expected_joins)) - engaged.size)
         referral_part = join_hazard(0.0, q, referrers, pool)
         hazard = acq.external_rate + channel + referral_part
-        if hazard <= 0:
+        if hazard <= 0 and self.friendships is None:
             return
-        self.cumulative_join_hazard += hazard
-        arrivals = np.flatnonzero(self.arrival_clock <= self.cumulative_join_hazard)
+        arrivals = np.zeros(0, dtype=np.intp)
+        if hazard > 0:
+            self.cumulative_join_hazard += hazard
+            arrivals = np.flatnonzero(self.arrival_clock <= self.cumulative_join_hazard)
+        u = draws.uniform("acquisition.source", d, arrivals)
+        referred = u < referral_part / hazard if hazard > 0 else np.zeros(0, dtype=bool)
+        organic = ~referred & (u >= (referral_part + channel) / hazard) if hazard > 0 else referred
+        inviters = np.full(arrivals.size, -1, dtype=np.int32)
+        if self.friendships is not None:
+            invited, invited_by = self.friendships.invite(day, arrivals)
+            order = np.argsort(np.concatenate([arrivals, invited]), kind="stable")
+            arrivals = np.concatenate([arrivals, invited])[order]
+            referred = np.concatenate([referred, np.ones(invited.size, dtype=bool)])[order]
+            organic = np.concatenate([organic, np.zeros(invited.size, dtype=bool)])[order]
+            inviters = np.concatenate([inviters, invited_by.astype(np.int32)])[order]
         n = arrivals.size
         if n == 0:
             return
-        u = draws.uniform("acquisition.source", d, arrivals)
-        referred = u < referral_part / hazard
-        organic = ~referred & (u >= (referral_part + channel) / hazard)
         passed = draws.uniform("entry.pass", d, arrivals) < pass_probability(
             entry.threshold,
             people.interest[arrivals],
@@ -97,9 +112,8 @@ class Acquisition:
         tally.applicants = n
         tally.refused_threshold = int(n - passed.sum())
         self._rearm(arrivals[~passed], d)
-        arrivals, referred, organic = arrivals[passed], referred[passed], organic[passed]
-        inviters = np.full(arrivals.size, -1, dtype=np.int32)
-        if referred.any() and engaged.size:
+        arrivals, referred, organic, inviters = arrivals[passed], referred[passed], organic[passed], inviters[passed]
+        if self.friendships is None and referred.any() and engaged.size:  # well mixed: any engaged member referred
             cumulative = np.cumsum(weights)
             pick = draws.uniform("acquisition.inviter", d, arrivals[referred]) * cumulative[-1]
             inviters[referred] = engaged[np.minimum(np.searchsorted(cumulative, pick, side="right"), engaged.size - 1)]

@@ -10,6 +10,7 @@ its own record on the `Day` and reads the records of the mechanisms before it:
 - `Posting` (the member day, first phase): who wrote and how much, per group;
 - `Moderation` (moderation): how much of the work was done, ads removed, newcomers welcomed;
 - `GroupTerms` (the member day, second phase): the value terms per group;
+- `NetworkDay` (the friendship network, with a graph only): invitations, joins by friends inside;
 - `Tally` (everybody): the day's counts, which the metrics read.
 
 Per-group arrays are indexed by group id.
@@ -117,6 +118,7 @@ class Posting:
 
     poster_rows: np.ndarray = field(default_factory=_rows)  # sorted
     poster_rates: np.ndarray = field(default_factory=_values)  # their message rates
+    poster_messages: np.ndarray = field(default_factory=_rows)  # messages each of them wrote
     spam_rows: np.ndarray = field(default_factory=_rows)  # sorted
     spam_ads: np.ndarray = field(default_factory=_rows)  # their ad counts
     messages: np.ndarray = field(default_factory=_values)  # per group
@@ -146,8 +148,18 @@ class GroupTerms:
     crowd: np.ndarray = field(default_factory=_values)
     tie_rate: np.ndarray = field(default_factory=_values)
     identity: np.ndarray = field(default_factory=_values)  # commitment from topical focus
+    replies: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # messages that are replies
     active_shares: tuple[float, ...] = ()  # a, share of members who are new or active, in each sub-step
     left_shares: tuple[float, ...] = ()  # R/M, share of the pool who left or were kicked, in each sub-step
+
+
+@dataclass
+class NetworkDay:
+    """Published by the friendship network (a graph source only): today's invitations and joins by friends inside."""
+
+    invitations: int = 0
+    accepted: int = 0
+    joined_by_friends: np.ndarray = field(default_factory=lambda: np.zeros(4, dtype=np.int64))  # 0, 1, 2, 3+
 
 
 @dataclass
@@ -191,6 +203,7 @@ class Day:
     posting: Posting = field(default_factory=Posting)
     moderation: Moderation = field(default_factory=Moderation)
     terms: GroupTerms = field(default_factory=GroupTerms)
+    network: NetworkDay | None = None  # None without a friendship graph (well_mixed)
 
     @property
     def day(self) -> int:

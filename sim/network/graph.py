@@ -113,7 +113,8 @@ class SocialGraph:
     @classmethod
     def _from_sorted_keys(cls, n: int, keys: npt.NDArray[np.int64], weights: FloatArray | None) -> SocialGraph:
         """Build from sorted unique row-major keys; `keys` is consumed (overwritten)."""
-        indptr = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) * n)
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(keys // n, minlength=n), out=indptr[1:])
         np.remainder(keys, n, out=keys)
         return cls(indptr, keys.astype(np.int32), weights)
 
@@ -220,6 +221,15 @@ class SocialGraph:
         inviting group; costs the invitees' degrees, not the whole graph.
         """
         return np.rint(self._sum_in_label(people, label, labels, None)).astype(np.int64)
+
+    def sum_in_label(
+        self, people: IntArray, label: IntArray, labels: IntArray, values: npt.ArrayLike | None
+    ) -> npt.NDArray[np.float64]:
+        """For each pair ``(people[k], label[k])``, the sum of `values` over that person's friends with that label.
+
+        Times tie weights if any; ``values=None`` counts the friends. Costs the people's degrees.
+        """
+        return self._sum_in_label(people, label, labels, values)
 
     def _sum_in_label(
         self, people: IntArray, label: IntArray, labels: IntArray, values: npt.ArrayLike | None

@@ -115,23 +115,45 @@ def talk_ties(
     g = np.asarray(group, dtype=np.int64)
     m = np.maximum(np.asarray(messages, dtype=np.float64), 0.0)
     talkers = np.flatnonzero((g >= 0) & (m > 0))
-    if len(talkers) < 2:
-        empty = np.zeros(0, np.int64)
+    size = np.bincount(g[g >= 0]) if (g >= 0).any() else np.zeros(0, np.int64)
+    counts = rng.poisson(tie_formation_rate(m[talkers], size[g[talkers]], rate, crowd_size))
+    return talk_partners(talkers, g[talkers], m[talkers], counts, rng.random(int(counts.sum())))
+
+
+def talk_partners(
+    talkers: npt.ArrayLike,
+    group: npt.ArrayLike,
+    messages: npt.ArrayLike,
+    counts: npt.ArrayLike,
+    u: npt.ArrayLike,
+) -> tuple[IntArray, IntArray]:
+    """Pairs ``(u, v)``: talker k makes `counts[k]` ties, each partner a talker of its group picked by a uniform.
+
+    `talkers` (ascending), `group` and `messages` describe today's talkers; `u` holds
+    one uniform per tie, talker by talker in order. A partner is chosen in proportion to
+    their messages, by inverting the cumulative messages of the group; self pairs are
+    dropped. The samplers (`talk_ties`, the network mechanism's keyed draws) feed it.
+    """
+    people = np.asarray(talkers, dtype=np.int64)
+    g = np.asarray(group, dtype=np.int64)
+    m = np.asarray(messages, dtype=np.float64)
+    n_ties = np.asarray(counts, dtype=np.int64)
+    empty = np.zeros(0, np.int64)
+    if len(people) < 2 or n_ties.sum() == 0:
         return empty, empty
-    talkers = talkers[np.argsort(g[talkers], kind="stable")]
-    tg = g[talkers]
-    size = np.bincount(g[g >= 0])
-    counts = rng.poisson(tie_formation_rate(m[talkers], size[tg], rate, crowd_size))
-    u_pos = np.repeat(np.arange(len(talkers)), counts)
-    cum = np.concatenate([[0.0], np.cumsum(m[talkers])])
+    order = np.argsort(g, kind="stable")
+    tg = g[order]
+    cum = np.concatenate([[0.0], np.cumsum(m[order])])
     start = np.searchsorted(tg, tg, side="left")
     stop = np.searchsorted(tg, tg, side="right")
-    ug = u_pos
-    lo, hi = cum[start[ug]], cum[stop[ug]]
-    v_pos = np.searchsorted(cum, lo + rng.random(len(ug)) * (hi - lo), side="right") - 1
-    v_pos = np.clip(v_pos, start[ug], stop[ug] - 1)
+    pos_of = np.empty(len(people), np.int64)
+    pos_of[order] = np.arange(len(people))
+    u_pos = np.repeat(pos_of, n_ties)
+    lo, hi = cum[start[u_pos]], cum[stop[u_pos]]
+    v_pos = np.searchsorted(cum, lo + np.asarray(u, dtype=np.float64) * (hi - lo), side="right") - 1
+    v_pos = np.clip(v_pos, start[u_pos], stop[u_pos] - 1)
     keep = v_pos != u_pos
-    return talkers[u_pos[keep]], talkers[v_pos[keep]]
+    return people[order[u_pos[keep]]], people[order[v_pos[keep]]]
 
 
 def tie_decay(weights: npt.ArrayLike, contact: npt.ArrayLike, rate: float) -> FloatArray:

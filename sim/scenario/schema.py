@@ -1318,11 +1318,4 @@ class Scenario(Section):
                     f"calendar.start_date: the spring festival's dates are known for {FIRST_YEAR}–{LAST_YEAR}, "
                     f"this run spans {cal.start_date}..{end}; start within them or set calendar.festivals = false"
                 )
-        if self.network.source != "well_mixed":
-            # the graph is built and analysed by sim.network, but the member day does not read it yet:
-            # refuse rather than accept a lever that would change nothing
-            raise ValueError(
-                f"network.source = {self.network.source!r} is not yet part of a model run (only 'well_mixed' is); "
-                "build and analyse such graphs with sim.network.build_network"
-            )
         return self
