@@ -41,7 +41,6 @@ class GroupTable:
     chat_per_member: np.ndarray = field(default_factory=_floats)  # 7-day EMA
     appeal: np.ndarray = field(default_factory=_floats)  # quality of founders and staff, a multiplier (1 = typical)
     topic: np.ndarray = field(default_factory=_floats)  # sub-topic, a point on the circle [0, 1)
-    tier: np.ndarray = field(default_factory=_ints)  # index into groups.tiers (0 when there are none)
     phase: np.ndarray = field(default_factory=_ints)  # PHASE_NAMES
     fate: np.ndarray = field(default_factory=_ints)  # FATE_NAMES: how it died, ALIVE while alive
     died_day: np.ndarray = field(default_factory=_ints)  # -1 while alive
@@ -58,7 +57,7 @@ class GroupTable:
         """Number of groups ever opened (closed ones keep their id and their record)."""
         return self.culture.size
 
-    def open(self, culture: float, day: int, appeal: float = 1.0, topic: float = 0.0, tier: int = 0) -> int:
+    def open(self, culture: float, day: int, appeal: float = 1.0, topic: float = 0.0) -> int:
         """Open a new group and return its id."""
         self.culture = np.append(self.culture, culture)
         self.opened_day = np.append(self.opened_day, np.int32(day))
@@ -66,7 +65,6 @@ class GroupTable:
         self.chat_per_member = np.append(self.chat_per_member, np.inf)
         self.appeal = np.append(self.appeal, appeal)
         self.topic = np.append(self.topic, topic)
-        self.tier = np.append(self.tier, np.int32(tier))
         self.phase = np.append(self.phase, np.int32(INCEPTION))
         self.fate = np.append(self.fate, np.int32(ALIVE))
         self.died_day = np.append(self.died_day, np.int32(-1))

@@ -237,3 +237,12 @@ def test_a_merged_group_hands_its_members_to_another_and_archived_groups_take_no
     ga = archived.group_metrics()
     after = ga[ga["closed"] & (ga["day"] > ga["group"].map(pd.Series(archived.groups.died_day)))]
     assert after["joined"].sum() == 0 and after["members"].sum() > 0
+
+
+def test_dissolving_dead_groups_keeps_more_members_than_keeping_them() -> None:
+    for seed in range(3):
+        kept = run("dead_groups_kept", seed, 150)
+        dissolved = run("dead_groups_dissolved", seed, 150)
+        assert (kept.groups.fate == AD_GROUP).sum() >= 3 and (dissolved.groups.fate == AD_GROUP).sum() >= 3
+        assert dissolved.metrics()["active"].iloc[-1] > 1.5 * kept.metrics()["active"].iloc[-1]
+        assert dissolved.metrics()["ad_messages"].iloc[-30:].sum() < kept.metrics()["ad_messages"].iloc[-30:].sum()
