@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.groups import FATE_NAMES, PHASE_NAMES
+from sim.groups import FATE_NAMES, PHASE_NAMES, padded
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, ORGANIC, REFERRAL
 
 if TYPE_CHECKING:
@@ -73,10 +73,6 @@ def _count(groups: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.
     return np.bincount(groups, weights=weights, minlength=n)
 
 
-def _padded(values: np.ndarray, n: int) -> np.ndarray:
-    return np.concatenate([values, np.zeros(n - values.size)]) if values.size < n else values
-
-
 def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     """Return the day's per-group record (columns of GROUP_COLUMNS, one entry per group), at the end of the day."""
     people, table, n = model.people, model.groups, model.groups.count
@@ -89,7 +85,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     exited = np.flatnonzero(people.exit_day == day.day)
     exit_stage, exit_group = people.stage[exited], people.last_group[exited]
     exit_group = np.where(exit_group >= 0, exit_group, n)  # exits from no group land in a spare bin
-    posted, removed = _padded(day.posting.ads, n), _padded(day.moderation.ads_removed, n)
+    posted, removed = padded(day.posting.ads, n), padded(day.moderation.ads_removed, n)
     hidden = 1.0 - model.params.moderation.removed_ad_visibility
     satisfaction = _count(g, n, people.satisfaction[rows])
     admins = list(chain.from_iterable(a.groups for a in model.admins))
@@ -110,8 +106,8 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "joined_organic": _count(joined_g[source == ORGANIC], n),
         "left_today": _count(exit_group[exit_stage == LEFT], n + 1)[:n],
         "kicked_today": _count(exit_group[exit_stage == KICKED], n + 1)[:n],
-        "messages": _padded(day.posting.messages, n),
-        "content_posts": _padded(day.output.content_posts, n),
+        "messages": padded(day.posting.messages, n),
+        "content_posts": padded(day.output.content_posts, n),
         "ad_messages": posted,
         "ads_removed": removed,
         "ads_visible": np.maximum(0.0, posted - hidden * removed),

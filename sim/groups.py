@@ -154,6 +154,11 @@ def route_newcomers(preferred: np.ndarray, sizes: np.ndarray, capacity: int) -> 
     return out, sizes
 
 
+def padded(values: np.ndarray, n: int) -> np.ndarray:
+    """Per-group values of the groups that existed when they were computed, zero for the groups opened since."""
+    return np.concatenate([values, np.zeros(n - values.size)]) if values.size < n else values
+
+
 def ema(previous: np.ndarray, today: np.ndarray, span: float) -> np.ndarray:
     """Exponential moving average with weight 1/span on today; NaN (no history yet) starts at today."""
     return np.where(np.isnan(previous), today, previous + (today - previous) / span)

@@ -23,6 +23,7 @@ from sim.groups import (
     groups_to_split,
     grow_culture,
     inherited_culture,
+    padded,
     pick,
     route_newcomers,
     topic_fit,
@@ -33,11 +34,6 @@ from sim.population import LEFT
 if TYPE_CHECKING:
     from sim.mechanisms.roles import Roles
     from sim.world import Community
-
-
-def _padded(values: np.ndarray, n: int) -> np.ndarray:
-    """Per-group values of the groups that existed when they were computed, zero for groups opened since."""
-    return np.concatenate([values, np.zeros(n - values.size)]) if values.size < n else values
 
 
 class GroupPolicy:
@@ -179,9 +175,9 @@ class GroupPolicy:
         sc, table, people, d = self.section, self.table, self.model.people, day.day
         n = table.count
         sizes = np.bincount(people.group[people.members()], minlength=n)
-        genuine = _padded(day.posting.messages, n) + _padded(day.output.content_posts, n)
+        genuine = padded(day.posting.messages, n) + padded(day.output.content_posts, n)
         hidden = 1.0 - self.model.params.moderation.removed_ad_visibility
-        ads = np.maximum(0.0, _padded(day.posting.ads, n) - hidden * _padded(day.moderation.ads_removed, n))
+        ads = np.maximum(0.0, padded(day.posting.ads, n) - hidden * padded(day.moderation.ads_removed, n))
         alive = table.fate == ALIVE
         seen = genuine + ads
         share = np.divide(ads, seen, out=np.zeros(n), where=seen > 0)
