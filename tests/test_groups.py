@@ -206,6 +206,9 @@ def test_without_output_but_moderated_groups_go_silent_and_are_dissolved() -> No
         assert t.closed[t.fate != ALIVE].all()
         sizes = m.group_table()["members"].to_numpy()
         assert (sizes[t.closed] == 0).all(), "a dissolved group keeps nobody"
+        daily = m.metrics()
+        assert daily["groups_died"].sum() == daily["groups_closed"].sum() == (t.fate != ALIVE).sum()
+        assert daily["members_moved"].sum() > 0
 
 
 def test_kept_dead_groups_keep_their_members() -> None:

@@ -132,10 +132,10 @@ class GroupPolicy:
         participation = np.divide(terms.engaged, size, out=np.zeros(n_groups), where=size > 0)
         table.culture = grow_culture(table.culture, participation, self.section.culture_growth)
         per_member = np.divide(day.posting.messages, size, out=np.zeros(n_groups), where=size > 0)
-        ema = table.chat_per_member
-        seen = np.isfinite(ema)
-        ema[seen] += (per_member[seen] - ema[seen]) / 7.0
-        ema[~seen] = per_member[~seen]
+        chat = table.chat_per_member
+        seen = np.isfinite(chat)
+        chat[seen] += (per_member[seen] - chat[seen]) / 7.0
+        chat[~seen] = per_member[~seen]
 
     def split(self, day: Day) -> None:
         """Split groups in two per the split policy (dunbar, low_activity)."""
