@@ -1,8 +1,13 @@
-"""Groups (chat groups): capacity, culture, and the copy/split policies (ISOOC's copy element).
+"""Groups (chat groups): their state, lifecycle and appeal, and the copy/split policies (ISOOC's copy element).
 
 Group-level state is small (one entry per group), so it lives in plain numpy arrays
 grown as groups are opened. Which members belong to which group is the people
 table's `group` column.
+
+A group lives through phases (after Iriberri & Leroy 2009): inception, growth,
+maturity, decline, and death. It dies in one of three ways: silent (hardly any
+genuine messages for a period), taken over by ads (ads dominate what is visible), or
+empty. What then happens to it is the operator's policy (`groups.dead_policy`).
 """
 
 from __future__ import annotations
@@ -11,27 +16,65 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+INCEPTION, GROWTH, MATURITY, DECLINE, DEAD = range(5)
+PHASE_NAMES = ("inception", "growth", "maturity", "decline", "dead")
+ALIVE, SILENT, AD_GROUP, EMPTY = range(4)
+FATE_NAMES = ("alive", "silent", "ads", "empty")
+WEEK = 7
+
+
+def _floats(fill: float = 0.0) -> np.ndarray:
+    return np.full(0, fill)
+
+
+def _ints() -> np.ndarray:
+    return np.zeros(0, dtype=np.int32)
+
 
 @dataclass
 class GroupTable:
     """Per-group state; group ids are indexes into these arrays."""
 
-    culture: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    opened_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    last_split: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    chat_per_member: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 7-day EMA
+    culture: np.ndarray = field(default_factory=_floats)
+    opened_day: np.ndarray = field(default_factory=_ints)
+    last_split: np.ndarray = field(default_factory=_ints)
+    chat_per_member: np.ndarray = field(default_factory=_floats)  # 7-day EMA
+    appeal: np.ndarray = field(default_factory=_floats)  # quality of founders and staff, a multiplier (1 = typical)
+    topic: np.ndarray = field(default_factory=_floats)  # sub-topic, a point on the circle [0, 1)
+    phase: np.ndarray = field(default_factory=_ints)  # PHASE_NAMES
+    fate: np.ndarray = field(default_factory=_ints)  # FATE_NAMES: how it died, ALIVE while alive
+    died_day: np.ndarray = field(default_factory=_ints)  # -1 while alive
+    closed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # takes no newcomers
+    genuine_ema: np.ndarray = field(default_factory=_floats)  # genuine messages per day, silent_days-day EMA
+    genuine_peak: np.ndarray = field(default_factory=_floats)  # highest weekly EMA of genuine messages
+    weekly_genuine: np.ndarray = field(default_factory=_floats)  # genuine messages per day, 7-day EMA
+    ad_share: np.ndarray = field(default_factory=_floats)  # visible ads / everything visible, 7-day EMA
+    peak_size: np.ndarray = field(default_factory=_ints)
+    size_history: np.ndarray = field(default_factory=lambda: np.zeros((WEEK, 0), dtype=np.int32))  # last 7 days
 
     @property
     def count(self) -> int:
-        """Number of groups ever opened (groups are never closed; empty ones stay empty)."""
+        """Number of groups ever opened (closed ones keep their id and their record)."""
         return self.culture.size
 
-    def open(self, culture: float, day: int) -> int:
+    def open(self, culture: float, day: int, appeal: float = 1.0, topic: float = 0.0) -> int:
         """Open a new group and return its id."""
         self.culture = np.append(self.culture, culture)
         self.opened_day = np.append(self.opened_day, np.int32(day))
         self.last_split = np.append(self.last_split, np.int32(day))
         self.chat_per_member = np.append(self.chat_per_member, np.inf)
+        self.appeal = np.append(self.appeal, appeal)
+        self.topic = np.append(self.topic, topic)
+        self.phase = np.append(self.phase, np.int32(INCEPTION))
+        self.fate = np.append(self.fate, np.int32(ALIVE))
+        self.died_day = np.append(self.died_day, np.int32(-1))
+        self.closed = np.append(self.closed, False)
+        self.genuine_ema = np.append(self.genuine_ema, np.nan)
+        self.genuine_peak = np.append(self.genuine_peak, 0.0)
+        self.weekly_genuine = np.append(self.weekly_genuine, np.nan)
+        self.ad_share = np.append(self.ad_share, 0.0)
+        self.peak_size = np.append(self.peak_size, np.int32(0))
+        self.size_history = np.hstack([self.size_history, np.zeros((WEEK, 1), dtype=np.int32)])
         return self.count - 1
 
 
@@ -109,3 +152,94 @@ def route_newcomers(preferred: np.ndarray, sizes: np.ndarray, capacity: int) -> 
         sizes[gid] += take
         start += take
     return out, sizes
+
+
+def padded(values: np.ndarray, n: int) -> np.ndarray:
+    """Per-group values of the groups that existed when they were computed, zero for the groups opened since."""
+    return np.concatenate([values, np.zeros(n - values.size)]) if values.size < n else values
+
+
+def ema(previous: np.ndarray, today: np.ndarray, span: float) -> np.ndarray:
+    """Exponential moving average with weight 1/span on today; NaN (no history yet) starts at today."""
+    return np.where(np.isnan(previous), today, previous + (today - previous) / span)
+
+
+def classify(
+    age: np.ndarray,
+    size: np.ndarray,
+    size_week_ago: np.ndarray,
+    peak_size: np.ndarray,
+    weekly_genuine: np.ndarray,
+    genuine_peak: np.ndarray,
+    genuine_ema: np.ndarray,
+    ad_share: np.ndarray,
+    *,
+    inception_days: int,
+    growth_rate: float,
+    decline_share: float,
+    silent_days: int,
+    silent_messages: float,
+    ad_dominance: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (phase, fate) of groups from their measured activity (rules of docs/ODD.md §7.11).
+
+    - dead when empty (after its first day), taken over by ads (the 7-day share of ads
+      in what is visible reaches `ad_dominance`, past inception) or silent (genuine
+      messages, `silent_days`-day average, below `silent_messages` a day, once the group
+      is `silent_days` old); the fate says which, tested in that order;
+    - inception for its first `inception_days` days;
+    - decline when the 7-day average of genuine messages fell below `decline_share` of
+      its peak, or the group shrank below `decline_share` of its largest size;
+    - growth when it grew by at least `growth_rate` in a week;
+    - maturity otherwise.
+    """
+    fate = np.full(size.size, ALIVE, dtype=np.int32)
+    silent = (age >= silent_days) & (genuine_ema < silent_messages)
+    fate[silent] = SILENT
+    fate[(age >= inception_days) & (ad_share >= ad_dominance)] = AD_GROUP
+    fate[(age >= 1) & (size == 0)] = EMPTY
+    phase = np.full(size.size, MATURITY, dtype=np.int32)
+    grew = size >= (1.0 + growth_rate) * size_week_ago
+    phase[grew & (size > size_week_ago)] = GROWTH
+    declined = (weekly_genuine < decline_share * genuine_peak) | (size < decline_share * peak_size)
+    phase[declined] = DECLINE
+    phase[age < inception_days] = INCEPTION
+    phase[fate != ALIVE] = DEAD
+    return phase, fate
+
+
+def attraction(
+    appeal: np.ndarray, size: np.ndarray, genuine_per_member: np.ndarray, *, size_weight: float, activity_weight: float
+) -> np.ndarray:
+    """How strongly each group draws a newcomer who has to choose (before fit to their taste).
+
+    appeal × (1 + size)^size_weight × (1 + activity_weight × genuine messages per member
+    per day): a group's founders and staff, social proof, and visible life.
+    """
+    return appeal * (1.0 + size) ** size_weight * (1.0 + activity_weight * genuine_per_member)
+
+
+def topic_fit(taste: np.ndarray, topic: np.ndarray, fit_weight: float) -> np.ndarray:
+    """Fit of each newcomer's taste (rows) to each group's sub-topic (columns): exp(−weight × distance).
+
+    Tastes and topics are points on a circle of circumference 1, so distances are 0..½.
+    """
+    d = np.abs(taste[:, None] - topic[None, :])
+    return np.exp(-fit_weight * np.minimum(d, 1.0 - d))
+
+
+def pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Return one column per row, drawn with probability proportional to the row's weights (u uniform)."""
+    cumulative = np.cumsum(weights, axis=1)
+    target = u * cumulative[:, -1]
+    return np.minimum((cumulative <= target[:, None]).sum(axis=1), weights.shape[1] - 1)
+
+
+def admit_within_room(choice: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """Return which of the newcomers choosing `choice` (group ids) find room, first come first served."""
+    order = np.argsort(choice, kind="stable")
+    g = choice[order]
+    rank = np.arange(g.size) - np.searchsorted(g, g, side="left")
+    ok = np.zeros(choice.size, dtype=bool)
+    ok[order] = rank < room[g]
+    return ok

@@ -14,7 +14,8 @@ groups; the keyed random numbers; the day plan) and runs the day's mechanisms
 6. groups: culture grows, the groups' message averages are updated;
 7. roles: KOLs' motivation, burnout and quitting; cultivation of new KOLs;
 8. groups split per policy;
-9. the day's metrics are recorded.
+9. groups: each group's phase is measured; dead groups are kept, archived, dissolved or merged;
+10. the day's metrics are recorded, the community's and each group's.
 
 Each mechanism reads its own scenario section, owns its state and publishes what it
 did on the day's hand-offs (`sim.mechanisms.day`). A new mechanism is a new module
@@ -31,7 +32,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import metrics
+from sim import group_metrics, metrics
 from sim.agents import KOL, Admin, Member
 from sim.engines.trend import Trend
 from sim.mechanisms.acquisition import Acquisition
@@ -80,6 +81,7 @@ class CommunityModel(mesa.Model):
         self._serials: dict[str, int] = {}
         self.people = draw_people(scenario.population, self.draws.generator("population"))
         self.records: list[dict[str, float]] = []
+        self.group_records: list[dict[str, np.ndarray]] = []
         self.trend = Trend.of(scenario)
         self._views: dict[int, Member] = {}
         # the mechanisms, each with its own section, state and step
@@ -109,6 +111,7 @@ class CommunityModel(mesa.Model):
             self.roles.reflect,
             self.roles.cultivate,
             self.group_policy.split,
+            self.group_policy.review,
         )
         self._found(scenario)
 
@@ -216,6 +219,7 @@ class CommunityModel(mesa.Model):
         for mechanism in self.day_order:
             mechanism(day)
         self.records.append(metrics.record_day(self, day))
+        self.group_records.append(group_metrics.record_groups(self, day))
         trend.update(self.records[-1], start.member_rows.size, engaged, day.tally.applicants)
 
     @property
@@ -244,6 +248,14 @@ class CommunityModel(mesa.Model):
     def metrics(self) -> pd.DataFrame:
         """Return the daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""
         return metrics.frame(self.records)
+
+    def group_metrics(self, days: int = 1) -> pd.DataFrame:
+        """Return the per-group record, one row per group and day (`sim.group_metrics.GROUP_COLUMNS`).
+
+        `days` > 1 rolls it up into periods (7: weeks, 30: months), per group.
+        """
+        daily = group_metrics.frame(self.group_records)
+        return daily if days == 1 else group_metrics.rollup(daily, days)
 
     def group_table(self) -> pd.DataFrame:
         """Return the groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""

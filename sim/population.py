@@ -32,6 +32,7 @@ class PeopleTable:
     # state
     stage: np.ndarray  # int8, one of the stage constants
     group: np.ndarray  # int32 group id, -1 when in no group
+    last_group: np.ndarray  # int32 group a member was in when they exited, -1 before
     satisfaction: np.ndarray
     novelty: np.ndarray  # 1 on joining, wears off
     ties: np.ndarray  # ties to other members
@@ -61,6 +62,7 @@ class PeopleTable:
         """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED) on `day`."""
         self.stage[rows] = stage
         self.exit_day[rows] = day
+        self.last_group[rows] = self.group[rows]
         self.group[rows] = -1
         self.spammer[rows] = False
 
@@ -98,6 +100,7 @@ def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTab
         wtp=wtp,
         stage=np.zeros(n, dtype=np.int8),
         group=np.full(n, -1, dtype=np.int32),
+        last_group=np.full(n, -1, dtype=np.int32),
         satisfaction=np.zeros(n),
         novelty=np.zeros(n),
         ties=np.zeros(n),

@@ -8,6 +8,7 @@ from `sim.experiments` to read results:
     store.json          the manifest: a fingerprint of the job list and its description (`meta`)
     runs.parquet        one row per committed run: run_id, labels, seed, status, wall time, error, KPIs
     metrics/part-*.parquet   the daily series of committed runs: run_id, day, daily columns
+    groups/part-*.parquet    the per-group daily record of committed runs: run_id, day, group, group columns
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ERROR", "MANIFEST_FILE", "METRICS_DIR", "OK", "RUNS_FILE", "StoreDamaged", "read_manifest"]
+__all__ = ["ERROR", "GROUPS_DIR", "MANIFEST_FILE", "METRICS_DIR", "OK", "RUNS_FILE", "StoreDamaged", "read_manifest"]
 
 RUNS_FILE = "runs.parquet"
 METRICS_DIR = "metrics"
+GROUPS_DIR = "groups"
 MANIFEST_FILE = "store.json"
 
 OK = "ok"

@@ -85,6 +85,8 @@ def toml_renderings(value: Any) -> set[str]:
         return {f'"{value}"'}
     if isinstance(value, float) and math.isinf(value):
         return {"inf" if value > 0 else "-inf"}
+    if isinstance(value, list):
+        return {repr(value)}
     return {repr(value), f"{value:g}"}
 
 

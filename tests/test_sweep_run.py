@@ -30,7 +30,7 @@ from sim.experiments.sweep import open_sweep_store, sweep_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
-VOLATILE = ["wall_time", "metrics_part"]  # how long a run took and which part file holds it may differ
+VOLATILE = ["wall_time", "metrics_part", "groups_part"]  # how long a run took and which part file holds it may differ
 
 SMALL_BASE = f"""
 extends = "{BASELINE}"

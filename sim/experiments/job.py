@@ -1,4 +1,4 @@
-"""A run as a function: scenario file, overrides, seed and days in; KPIs and daily metrics out.
+"""A run as a function: scenario file, overrides, seed and days in; KPIs, daily metrics and group records out.
 
 `run_job` is what executors ship to workers. A `Job` and a `RunResult` are plain data
 (paths, dicts, numbers, a DataFrame), so they travel between processes and machines;
@@ -43,7 +43,7 @@ class Job:
 
 @dataclass
 class RunResult:
-    """What comes back from a run: its status and, if it went well, its KPIs and daily metrics."""
+    """What comes back from a run: its status and, if it went well, its KPIs, daily metrics and per-group records."""
 
     run_id: str
     status: str
@@ -51,6 +51,7 @@ class RunResult:
     error: str | None = None
     kpis: dict[str, Any] = field(default_factory=dict)
     metrics: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
 
 
 def run_job(job: Job) -> RunResult:
@@ -64,8 +65,9 @@ def run_job(job: Job) -> RunResult:
         scenario = load_scenario(Path(job.scenario), overrides=dict(job.overrides))
         model = CommunityModel(scenario, rng=job.seed).run(job.days)
         metrics = model.metrics()
+        groups = model.group_metrics()
         kpis = dict(model.summary())
     except Exception as exc:  # noqa: BLE001 - any failure of the run is the run's result
         message = " ".join(f"{type(exc).__name__}: {exc}".split())
         return RunResult(job.run_id, ERROR, time.perf_counter() - t0, error=message)
-    return RunResult(job.run_id, OK, time.perf_counter() - t0, kpis=kpis, metrics=metrics)
+    return RunResult(job.run_id, OK, time.perf_counter() - t0, kpis=kpis, metrics=metrics, groups=groups)

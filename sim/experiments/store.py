@@ -1,13 +1,13 @@
 """The Parquet store of runs: the system of record of a sweep, written as runs finish.
 
 A store is a directory laid out as `sim.results` describes (store.json, runs.parquet,
-metrics/part-*.parquet); its file names, `read_manifest` and `StoreDamaged` are
+metrics/part-*.parquet, groups/part-*.parquet); its file names, `read_manifest` and `StoreDamaged` are
 re-exported here.
 
 Commit protocol. A batch of finished runs is committed in two steps, each a whole file
 written beside its target and renamed over it (`sim.report.atomic_output`):
-1. their daily metrics go to a new part file in metrics/;
-2. runs.parquet is rewritten with their rows added; each row names its metrics part.
+1. their daily metrics go to a new part file in metrics/, their per-group records to one in groups/;
+2. runs.parquet is rewritten with their rows added; each row names its metrics and groups parts.
 Step 2 is the commit point: a run is stored if and only if runs.parquet has its row.
 If the process dies between the steps, the new part is referenced by no row; opening
 the store deletes such orphans (and stray temporaries), and the runs are done again.
@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from sim.experiments.job import Job, RunResult
 from sim.report import atomic_output
-from sim.results import MANIFEST_FILE, METRICS_DIR, OK, RUNS_FILE, StoreDamaged, read_manifest
+from sim.results import GROUPS_DIR, MANIFEST_FILE, METRICS_DIR, OK, RUNS_FILE, StoreDamaged, read_manifest
 
 try:  # POSIX advisory locks; elsewhere the store is simply not locked
     import fcntl
@@ -44,6 +44,7 @@ except ImportError:  # pragma: no cover
 
 __all__ = [
     "MANIFEST_FILE",
+    "GROUPS_DIR",
     "METRICS_DIR",
     "RUNS_FILE",
     "RunStore",
@@ -59,6 +60,8 @@ FORMAT = 1
 RUN_COLUMNS = ("run_id", "scenario")
 STATUS_COLUMNS = ("seed", "status", "wall_time", "error")
 PART_COLUMN = "metrics_part"
+GROUPS_PART_COLUMN = "groups_part"
+PARTS = {METRICS_DIR: PART_COLUMN, GROUPS_DIR: GROUPS_PART_COLUMN}  # folder of parts -> column naming them
 
 
 class StoreMismatch(ValueError):  # noqa: N818 - public name used by callers
@@ -101,7 +104,8 @@ class RunStore:
         try:
             self._check_identity(force)
             self._runs = self._read_runs(force)
-            (self.directory / METRICS_DIR).mkdir(exist_ok=True)
+            for folder in PARTS:
+                (self.directory / folder).mkdir(exist_ok=True)
             self._ids: set[str] = set(self._runs.column("run_id").to_pylist()) if self._runs is not None else set()
             self._clean()
         except BaseException:
@@ -126,7 +130,7 @@ class RunStore:
             if not force:
                 raise
             manifest = {}
-        has_runs = (self.directory / RUNS_FILE).exists() or any(self._parts_on_disk())
+        has_runs = (self.directory / RUNS_FILE).exists() or any(self._parts_on_disk(METRICS_DIR))
         if manifest is None and has_runs:
             problem = f"holds {RUNS_FILE} or {METRICS_DIR}/ but no {MANIFEST_FILE}"
         elif manifest is not None and manifest.get("fingerprint") != self.fingerprint:
@@ -155,7 +159,7 @@ class RunStore:
         """Delete the store's own files (manifest, runs, metrics, analysis); other files stay."""
         for name in (MANIFEST_FILE, RUNS_FILE):
             (self.directory / name).unlink(missing_ok=True)
-        for name in (METRICS_DIR, "analysis"):
+        for name in (*PARTS, "analysis"):
             shutil.rmtree(self.directory / name, ignore_errors=True)
 
     def _read_runs(self, force: bool) -> pa.Table | None:
@@ -175,24 +179,26 @@ class RunStore:
             raise RuntimeError(f"{path}: a run_id appears twice; the store is damaged")
         return table
 
-    def _parts_on_disk(self) -> Iterator[Path]:
-        folder = self.directory / METRICS_DIR
+    def _parts_on_disk(self, folder_name: str) -> Iterator[Path]:
+        folder = self.directory / folder_name
         return folder.glob("part-*.parquet") if folder.is_dir() else iter(())
 
     def _clean(self) -> None:
-        """Delete leftovers of a killed writer: temporaries, and metrics parts no committed run names."""
-        for folder in (self.directory, self.directory / METRICS_DIR):
+        """Delete leftovers of a killed writer: temporaries, and metrics or groups parts no committed run names."""
+        for folder in (self.directory, *(self.directory / name for name in PARTS)):
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
-        referenced = self._referenced_parts()
-        for part in self._parts_on_disk():
-            if part.name not in referenced:
-                part.unlink(missing_ok=True)
+        for folder_name in PARTS:
+            referenced = self._referenced_parts(folder_name)
+            for part in self._parts_on_disk(folder_name):
+                if part.name not in referenced:
+                    part.unlink(missing_ok=True)
 
-    def _referenced_parts(self) -> set[str]:
-        if self._runs is None:
+    def _referenced_parts(self, folder_name: str = METRICS_DIR) -> set[str]:
+        column = PARTS[folder_name]
+        if self._runs is None or column not in self._runs.column_names:
             return set()
-        return {p for p in self._runs.column(PART_COLUMN).to_pylist() if p}
+        return {p for p in self._runs.column(column).to_pylist() if p}
 
     def close(self) -> None:
         """Release the lock."""
@@ -226,6 +232,17 @@ class RunStore:
         """Return the metrics part files of committed runs."""
         return sorted(self.directory / METRICS_DIR / name for name in self._referenced_parts())
 
+    def groups_parts(self) -> list[Path]:
+        """Return the per-group record part files of committed runs."""
+        return sorted(self.directory / GROUPS_DIR / name for name in self._referenced_parts(GROUPS_DIR))
+
+    def groups(self) -> pd.DataFrame:
+        """Return the per-group daily records of the committed runs: run_id, day, group, group columns."""
+        parts = self.groups_parts()
+        if not parts:
+            return pd.DataFrame()
+        return pa.concat_tables([pq.read_table(p) for p in parts], promote_options="permissive").to_pandas()
+
     # ------------------------------------------------------------ writing
     def commit(self, batch: Iterable[tuple[Job, RunResult]]) -> int:
         """Store finished runs (metrics part first, then runs.parquet); return how many were new.
@@ -244,7 +261,16 @@ class RunStore:
         if not fresh:
             return 0
         part = self._write_metrics(r for _, r in fresh)
-        rows = [_run_row(job, result, part if _has_metrics(result) else None) for job, result in fresh]
+        groups_part = self._write_groups(r for _, r in fresh)
+        rows = [
+            _run_row(
+                job,
+                result,
+                part if _has_metrics(result) else None,
+                groups_part if _has_groups(result) else None,
+            )
+            for job, result in fresh
+        ]
         table = _table(rows, floats={name for _, result in fresh for name in result.kpis})
         merged = table if self._runs is None else pa.concat_tables([self._runs, table], promote_options="permissive")
         if merged.column(0).num_chunks > 64:  # one chunk per commit would slow every later write
@@ -261,9 +287,16 @@ class RunStore:
         table = pa.concat_tables([_from_pandas(f) for f in frames], promote_options="permissive")
         return self._write_part(table)
 
-    def _write_part(self, table: pa.Table) -> str:
+    def _write_groups(self, results: Iterable[RunResult]) -> str | None:
+        frames = [_groups_frame(r) for r in results if _has_groups(r)]
+        if not frames:
+            return None
+        table = pa.concat_tables([_from_pandas(f) for f in frames], promote_options="permissive")
+        return self._write_part(table, GROUPS_DIR)
+
+    def _write_part(self, table: pa.Table, folder: str = METRICS_DIR) -> str:
         name = f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.parquet"
-        with atomic_output(self.directory / METRICS_DIR / name) as tmp:
+        with atomic_output(self.directory / folder / name) as tmp:
             pq.write_table(table, tmp)
         return name
 
@@ -283,14 +316,17 @@ class RunStore:
         self._runs = ordered
 
     def compact_metrics(self, target_rows: int = 250_000) -> int:
-        """Merge small metrics parts into parts of about `target_rows` rows; return the parts removed.
+        """Merge small metrics (and groups) parts into parts of about `target_rows` rows; return the parts removed.
 
         Safe to kill at any point: new parts are written before runs.parquet names them,
         and old parts are deleted only after it no longer does.
         """
-        if self._runs is None:
+        return sum(self._compact(folder, target_rows) for folder in PARTS)
+
+    def _compact(self, folder: str, target_rows: int) -> int:
+        if self._runs is None or PARTS[folder] not in self._runs.column_names:
             return 0
-        parts = self.metrics_parts()
+        parts = sorted(self.directory / folder / name for name in self._referenced_parts(folder))
         groups: list[list[Path]] = [[]]
         rows = 0
         for part in parts:
@@ -305,22 +341,36 @@ class RunStore:
             if len(group) < 2:
                 continue
             merged = pa.concat_tables([pq.read_table(p) for p in group], promote_options="permissive")
-            new = self._write_part(merged)
+            new = self._write_part(merged, folder)
             renames.update({p.name: new for p in group})
         if not renames:
             return 0
-        column = [renames.get(p, p) for p in self._runs.column(PART_COLUMN).to_pylist()]
-        index = self._runs.schema.get_field_index(PART_COLUMN)
-        table = self._runs.set_column(index, PART_COLUMN, pa.array(column, type=pa.string()))
+        column_name = PARTS[folder]
+        column = [renames.get(p, p) for p in self._runs.column(column_name).to_pylist()]
+        index = self._runs.schema.get_field_index(column_name)
+        table = self._runs.set_column(index, column_name, pa.array(column, type=pa.string()))
         self._write_runs(table)
         self._runs = table
         for old in renames:
-            (self.directory / METRICS_DIR / old).unlink(missing_ok=True)
+            (self.directory / folder / old).unlink(missing_ok=True)
         return len(renames)
 
 
 def _has_metrics(result: RunResult) -> bool:
     return result.status == OK and result.metrics is not None and not result.metrics.empty
+
+
+def _has_groups(result: RunResult) -> bool:
+    return result.status == OK and result.groups is not None and not result.groups.empty
+
+
+def _groups_frame(result: RunResult) -> pd.DataFrame:
+    df = result.groups.reset_index(drop=True)  # type: ignore[union-attr]
+    df.insert(0, "run_id", result.run_id)
+    for name in df.columns:
+        if isinstance(df[name].dtype, pd.CategoricalDtype):  # plain strings: parts of any run concatenate
+            df[name] = df[name].astype(str)
+    return df
 
 
 def _metrics_frame(result: RunResult) -> pd.DataFrame:
@@ -334,9 +384,9 @@ def _from_pandas(df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
 
 
-def _run_row(job: Job, result: RunResult, part: str | None) -> dict[str, Any]:
+def _run_row(job: Job, result: RunResult, part: str | None, groups_part: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {"run_id": job.run_id, "scenario": job.scenario}
-    reserved = {*RUN_COLUMNS, *STATUS_COLUMNS, PART_COLUMN, *result.kpis}
+    reserved = {*RUN_COLUMNS, *STATUS_COLUMNS, PART_COLUMN, GROUPS_PART_COLUMN, *result.kpis}
     for name, value in job.labels.items():
         if name in reserved:
             raise ValueError(f"label {name!r} of {job.run_id} clashes with a column of runs.parquet")
@@ -344,6 +394,7 @@ def _run_row(job: Job, result: RunResult, part: str | None) -> dict[str, Any]:
     row.update(seed=job.seed, status=result.status, wall_time=float(result.wall_time), error=result.error)
     row.update(result.kpis)
     row[PART_COLUMN] = part
+    row[GROUPS_PART_COLUMN] = groups_part
     return row
 
 
@@ -362,7 +413,7 @@ def _table(rows: Sequence[Mapping[str, Any]], floats: set[str]) -> pa.Table:
             values.append(_scalar(row.get(name)))
     arrays = {}
     for name, values in columns.items():
-        kind = pa.string() if name in ("run_id", "scenario", "status", "error", PART_COLUMN) else None
+        kind = pa.string() if name in ("run_id", "scenario", "status", "error", *PARTS.values()) else None
         kind = pa.float64() if name in floats else kind
         arrays[name] = pa.array(values, type=kind, from_pandas=True)
     return pa.table(arrays)

@@ -118,7 +118,7 @@ class Acquisition:
             pick = draws.uniform("acquisition.inviter", d, arrivals[referred]) * cumulative[-1]
             inviters[referred] = engaged[np.minimum(np.searchsorted(cumulative, pick, side="right"), engaged.size - 1)]
         preferred = np.where(inviters >= 0, people.group[np.maximum(inviters, 0)], -1).astype(np.int32)
-        groups, sizes = self.groups.place(preferred, day)
+        groups, sizes = self.groups.place(preferred, arrivals, day)
         placed = groups >= 0
         tally.refused_full = int((~placed).sum())
         self._rearm(arrivals[~placed], d)
@@ -134,7 +134,7 @@ class Acquisition:
             tally.fees_paid += arrivals.size
         tally.operator_money += acq.referral_reward * tally.joined_referral
         review = entry.review_minutes * n if entry.threshold == "review" else 0.0
-        day.arrivals = Arrivals(joined_rows=arrivals, sizes=sizes, review_minutes=review)
+        day.arrivals = Arrivals(joined_rows=arrivals, joined_groups=groups, sizes=sizes, review_minutes=review)
 
     def _rearm(self, rows: np.ndarray, day: int) -> None:
         """Arrivals turned away stay potential, with a fresh exponential clock from today's cumulative hazard."""

@@ -95,6 +95,7 @@ class Arrivals:
     """Published by acquisition: today's newcomers, placed in groups."""
 
     joined_rows: np.ndarray = field(default_factory=_rows)  # sorted
+    joined_groups: np.ndarray = field(default_factory=_rows)  # the group each newcomer joined
     sizes: np.ndarray | None = None  # members per group once today's newcomers are placed
     review_minutes: float = 0.0  # admin minutes today's applications need (review threshold)
 
@@ -190,6 +191,9 @@ class Tally:
     kols_quit: int = 0
     kols_cultivated: int = 0
     splits: int = 0
+    groups_died: int = 0
+    groups_closed: int = 0  # dissolved, merged or archived
+    moved: int = 0  # members moved out of a dissolved or merged group into another
 
 
 @dataclass

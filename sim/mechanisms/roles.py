@@ -52,6 +52,22 @@ class Roles:
             if parent in agent.groups:
                 agent.groups.append(group)
 
+    def release(self, group: int, target: int) -> None:
+        """Release the staff of a closed group: those who served only it follow its members to `target`.
+
+        With no target (a dissolved group) they retire with the group.
+        """
+        staff: list[Admin | KOL] = [*self.model.admins, *self.model.kols]
+        for agent in staff:
+            if group not in agent.groups:
+                continue
+            agent.groups.remove(group)
+            if not agent.groups:
+                if target >= 0:
+                    agent.groups.append(target)
+                else:
+                    agent.remove()
+
     def all_kols_leave(self) -> None:
         """Remove every KOL: the planned loss (kol.leave_day); counted in tomorrow's kols_quit."""
         for kol in self.model.kols:

@@ -113,6 +113,11 @@ def _model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _kind(annotation: Any) -> tuple[str, list[str]]:
+    if typing.get_origin(annotation) is list:
+        item, _ = _kind(typing.get_args(annotation)[0])
+        return f"list of {item}s", []
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _kind(typing.get_args(annotation)[0])
     if typing.get_origin(annotation) is typing.Literal:
         return "choice", [str(a) for a in typing.get_args(annotation)]
     args = set(typing.get_args(annotation)) or {annotation}
@@ -124,7 +129,11 @@ def _kind(annotation: Any) -> tuple[str, list[str]]:
 
 def _bounds(field: FieldInfo) -> str:
     parts = []
-    for item in field.metadata:
+    metadata = list(field.metadata)
+    if typing.get_origin(field.annotation) is list:  # the bounds of each item, e.g. list[Annotated[float, Field()]]
+        item = typing.get_args(field.annotation)[0]
+        metadata += [m for arg in typing.get_args(item)[1:] for m in getattr(arg, "metadata", [arg])]
+    for item in metadata:
         for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
             value = getattr(item, attr, None)
             if isinstance(item, (at.Ge, at.Gt, at.Le, at.Lt)) and value is not None:
@@ -160,6 +169,8 @@ def _row(key: str, field: FieldInfo) -> KeyRow:
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     if choices:
         allowed = ", ".join(choices)
+    elif kind.startswith("list of"):
+        allowed = f"each {_bounds(field)}"
     elif kind in ("bool", "string"):
         allowed = "true/false" if kind == "bool" else "string"
     elif kind.startswith("date"):

@@ -10,7 +10,7 @@ tables are generated from them: better wording belongs here, not in ODD.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,6 +20,8 @@ from sim.rules.dates import FIRST_YEAR, LAST_YEAR
 EntryThreshold = Literal["free", "paid", "invite", "review", "task"]
 AdPolicy = Literal["tolerate", "warn_then_kick", "kick"]
 SplitPolicy = Literal["none", "at_capacity", "dunbar", "low_activity"]
+Routing = Literal["appeal", "smallest"]
+DeadPolicy = Literal["keep", "dissolve", "merge", "archive"]
 ActivityKind = Literal["checkin", "sharing", "discussion", "red_packet", "meetup"]
 
 MAX_SEED = 2**63 - 1
@@ -1026,6 +1028,116 @@ class Groups(Section):
         le=10.0,
         description="culture growth per day at full participation: culture += rate·participation·(1 − culture)",
         json_schema_extra={"unit": "1/day", "source": "seed 002 §2.4 (four senses); value: calibration"},
+    )
+    routing: Routing = Field(
+        "appeal",
+        description=(
+            "how a newcomer not placed by an inviter finds a group: `appeal` (chosen among open groups with room, "
+            "in proportion to attraction × fit to their taste, §7.11) or `smallest` (the open group with the "
+            "fewest members, the old round-robin)"
+        ),
+        json_schema_extra={"unit": "—", "source": "seed 002 §2.5 (加入一个新的“好”群); issue 15"},
+    )
+    appeal_spread: float = Field(
+        0.5,
+        ge=0,
+        le=5.0,
+        description=(
+            "σ of the lognormal appeal (mean 1) drawn for each group not given one in `appeals`: how much groups "
+            "differ in the quality of their founders and staff"
+        ),
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    appeals: list[Annotated[float, Field(gt=0, le=100.0)]] = Field(
+        [],
+        max_length=10_000,
+        description="appeal of groups 0, 1, … set by hand (founding groups first); groups beyond the list draw theirs",
+        json_schema_extra={"unit": "—", "source": "scenario design"},
+    )
+    size_weight: float = Field(
+        0.5,
+        ge=0,
+        le=5.0,
+        description="elasticity of a group's attraction to its size, (1 + size)^weight: social proof",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    activity_weight: float = Field(
+        1.0,
+        ge=0,
+        le=1000.0,
+        description="attraction gained per genuine message per member per day (7-day mean): a lively group draws",
+        json_schema_extra={"unit": "per message/member/day", "source": "calibration"},
+    )
+    fit_weight: float = Field(
+        3.0,
+        ge=0,
+        le=100.0,
+        description=(
+            "how sharply a newcomer prefers groups whose sub-topic is near their taste: fit = exp(−weight × "
+            "distance), tastes and topics uniform on a circle (distance 0..½); 0: topics do not matter"
+        ),
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    inception_days: int = Field(
+        14,
+        ge=1,
+        le=36500,
+        description="days a new group is in its inception phase (never declines or dies of ads before)",
+        json_schema_extra={"unit": "days", "source": "Iriberri & Leroy 2009 (inception); value: calibration"},
+    )
+    growth_rate: float = Field(
+        0.05,
+        ge=0,
+        le=100.0,
+        description="weekly growth of members at or above which a group is in its growth phase",
+        json_schema_extra={"unit": "1/week", "source": "Iriberri & Leroy 2009 (growth); value: calibration"},
+    )
+    decline_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description=(
+            "a group declines when its genuine messages (7-day mean) fall below this share of their peak, or its "
+            "members below this share of its largest size"
+        ),
+        json_schema_extra={"unit": "0..1", "source": "Iriberri & Leroy 2009 (death); value: calibration"},
+    )
+    silent_days: int = Field(
+        14,
+        ge=1,
+        le=36500,
+        description="span of the moving average of genuine messages that decides whether a group fell silent",
+        json_schema_extra={"unit": "days", "source": "seed 002 §2.5 (群的生命周期); value: calibration"},
+    )
+    silent_messages: float = Field(
+        1.0,
+        ge=0,
+        le=1_000_000.0,
+        description="genuine messages per day (member messages and content posts) below which a group is silent",
+        json_schema_extra={"unit": "messages/day", "source": "seed 002 §2.5; value: calibration"},
+    )
+    ad_dominance: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="share of visible ads in everything visible (7-day mean) at which a group is an ad group",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5 (大多沦为广告群); value: calibration"},
+    )
+    dead_policy: DeadPolicy = Field(
+        "keep",
+        description=(
+            "what the operator does with a group that died: `keep` (nothing), `archive` (closed to newcomers, "
+            "members stay), `dissolve` (closed; a share `move_share` of its members join another group, the rest "
+            "leave), `merge` (closed; its members move into the most attractive open group)"
+        ),
+        json_schema_extra={"unit": "—", "source": "seed 002 §2.5 (群主和群员就会选择退群或者解散群)"},
+    )
+    move_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of a dissolved group's members who join another group (by appeal); the rest leave",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5 (再去加入一个新的“好”群); value: calibration"},
     )
 
 

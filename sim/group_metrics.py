@@ -1,0 +1,146 @@
+"""The per-group daily record: one row per group and day, and its weekly and monthly roll-ups.
+
+Every count comes from what the day already has (the people table's group column, the
+day's hand-offs: arrivals, posting, output, moderation), one `bincount` each, so the
+record stays cheap with a thousand groups. The rows of one day add up to the
+community's daily metrics (`sim.metrics`): members by stage, joins by source, leaves,
+kicks, messages, content posts, ads posted and removed, spammers.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.groups import FATE_NAMES, PHASE_NAMES, padded
+from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, ORGANIC, REFERRAL
+
+if TYPE_CHECKING:
+    from sim.mechanisms.day import Day
+    from sim.world import Community
+
+#: the per-group columns, in order, with their meaning
+GROUP_COLUMNS: dict[str, str] = {
+    "day": "simulated day (1 = first step)",
+    "group": "group id (0 = the first founding group)",
+    "phase": "lifecycle phase: inception, growth, maturity, decline or dead (docs/ODD.md §7.11)",
+    "fate": "alive, or how the group died: silent, ads (an ad group) or empty",
+    "closed": "the operator closed the group (archived, dissolved or merged): it takes no newcomers",
+    "members": "new + active + dormant members of the group",
+    "new": "members in their first onboarding.new_days days",
+    "active": "active members past onboarding",
+    "dormant": "dormant members",
+    "joined": "people who joined the group today",
+    "joined_channel": "joined today from public channels",
+    "joined_referral": "joined today invited by a member",
+    "joined_organic": "joined today on their own",
+    "left_today": "members who left the group and the community today (leavers of a dissolved group included)",
+    "kicked_today": "members kicked today",
+    "messages": "member messages today",
+    "content_posts": "KOL and admin content posts today",
+    "ad_messages": "ad messages posted today",
+    "ads_removed": "ad messages removed by admins today",
+    "ads_visible": "ad messages members saw today (posted − removed, removed_ad_visibility counted)",
+    "spammers": "members posting ads",
+    "mean_satisfaction": "mean satisfaction of the group's members (empty: undefined)",
+    "culture": "the group's shared subculture, 0..1",
+    "admins": "admins serving the group",
+    "kols": "KOLs serving the group",
+    "appeal": "the group's appeal (quality of founders and staff, 1 = typical)",
+}
+
+#: per-group columns summed over a period; the rest are stocks (last day) or means
+GROUP_FLOWS = (
+    "joined",
+    "joined_channel",
+    "joined_referral",
+    "joined_organic",
+    "left_today",
+    "kicked_today",
+    "messages",
+    "content_posts",
+    "ad_messages",
+    "ads_removed",
+    "ads_visible",
+)
+GROUP_MEANS = ("mean_satisfaction",)
+
+
+def _count(groups: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    return np.bincount(groups, weights=weights, minlength=n)
+
+
+def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
+    """Return the day's per-group record (columns of GROUP_COLUMNS, one entry per group), at the end of the day."""
+    people, table, n = model.people, model.groups, model.groups.count
+    rows = people.members()
+    g = people.group[rows]
+    st = people.stage[rows]
+    by_stage = _count(g * 3 + (st - NEW), 3 * n).reshape(n, 3)
+    members = by_stage.sum(axis=1)
+    joined_g, source = day.arrivals.joined_groups, people.source[day.arrivals.joined_rows]
+    exited = np.flatnonzero(people.exit_day == day.day)
+    exit_stage, exit_group = people.stage[exited], people.last_group[exited]
+    exit_group = np.where(exit_group >= 0, exit_group, n)  # exits from no group land in a spare bin
+    posted, removed = padded(day.posting.ads, n), padded(day.moderation.ads_removed, n)
+    hidden = 1.0 - model.params.moderation.removed_ad_visibility
+    satisfaction = _count(g, n, people.satisfaction[rows])
+    admins = list(chain.from_iterable(a.groups for a in model.admins))
+    kols = list(chain.from_iterable(k.groups for k in model.kols))
+    return {
+        "day": np.full(n, day.day, dtype=np.int32),
+        "group": np.arange(n, dtype=np.int32),
+        "phase": table.phase.copy(),
+        "fate": table.fate.copy(),
+        "closed": table.closed.copy(),
+        "members": members,
+        "new": by_stage[:, NEW - NEW],
+        "active": by_stage[:, ACTIVE - NEW],
+        "dormant": by_stage[:, DORMANT - NEW],
+        "joined": _count(joined_g, n),
+        "joined_channel": _count(joined_g[source == CHANNEL], n),
+        "joined_referral": _count(joined_g[source == REFERRAL], n),
+        "joined_organic": _count(joined_g[source == ORGANIC], n),
+        "left_today": _count(exit_group[exit_stage == LEFT], n + 1)[:n],
+        "kicked_today": _count(exit_group[exit_stage == KICKED], n + 1)[:n],
+        "messages": padded(day.posting.messages, n),
+        "content_posts": padded(day.output.content_posts, n),
+        "ad_messages": posted,
+        "ads_removed": removed,
+        "ads_visible": np.maximum(0.0, posted - hidden * removed),
+        "spammers": _count(g, n, people.spammer[rows]).astype(np.int64),
+        "mean_satisfaction": np.divide(satisfaction, members, out=np.full(n, np.nan), where=members > 0),
+        "culture": table.culture.copy(),
+        "admins": _count(np.asarray(admins, dtype=np.intp), n),
+        "kols": _count(np.asarray(kols, dtype=np.intp), n),
+        "appeal": table.appeal.copy(),
+    }
+
+
+def frame(records: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Return the per-group records as one DataFrame, one row per group and day (columns of GROUP_COLUMNS)."""
+    if not records:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in GROUP_COLUMNS})
+    df = pd.DataFrame({c: np.concatenate([r[c] for r in records]) for c in GROUP_COLUMNS})
+    df["phase"] = pd.Categorical.from_codes(df["phase"], categories=list(PHASE_NAMES))
+    df["fate"] = pd.Categorical.from_codes(df["fate"], categories=list(FATE_NAMES))
+    return df
+
+
+def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
+    """Roll the per-group record up into periods of `days` days (7: weeks, 30: months), per group.
+
+    Flows are summed, mean satisfaction averaged, the rest (members, phase, fate, staff,
+    culture) taken on the period's last day. `period` counts from 1; `day` is the
+    period's last day.
+    """
+    if days < 1:
+        raise ValueError(f"days must be >= 1, got {days}")
+    period = ((daily["day"] - 1) // days + 1).rename("period")
+    columns = [c for c in daily.columns if c != "group"]
+    how = {c: "sum" if c in GROUP_FLOWS else "mean" if c in GROUP_MEANS else "last" for c in columns}
+    out = daily.groupby([period, daily["group"]], observed=True, sort=True).agg(how)
+    return out.reset_index()

@@ -1,0 +1,251 @@
+"""Groups with lives of their own: the per-group record, choosing a group, lifecycle, death and what follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import invoke_cli
+
+from sim import CommunityModel, load_scenario
+from sim.experiments import Job, run_job
+from sim.experiments.store import RunStore
+from sim.groups import (
+    AD_GROUP,
+    ALIVE,
+    DEAD,
+    DECLINE,
+    EMPTY,
+    GROWTH,
+    INCEPTION,
+    MATURITY,
+    SILENT,
+    admit_within_room,
+    attraction,
+    classify,
+    pick,
+    topic_fit,
+)
+
+SUMMED = [
+    "members",
+    "new",
+    "active",
+    "dormant",
+    "joined",
+    "joined_channel",
+    "joined_referral",
+    "joined_organic",
+    "left_today",
+    "kicked_today",
+    "messages",
+    "content_posts",
+    "ad_messages",
+    "ads_removed",
+    "spammers",
+]
+SMALL = {"population.potential_pool": 4000}
+MANY_GROUPS = {"population.initial_members": 1000, "groups.capacity": 150}
+TOLERATED = {**MANY_GROUPS, "moderation.ad_policy": "tolerate"}
+CHOOSING = {  # three groups of 333 with room, appeals 4 : 1 : ¼, a slow inflow
+    "population.initial_members": 1000,
+    "groups.capacity": 400,
+    "groups.appeals": [4.0, 1.0, 0.25],
+    "acquisition.channel_inflow_per_day": 4,
+    "acquisition.referral_rate": 0.005,
+}
+NO_INFLOW = {
+    "population.initial_members": 600,
+    "groups.capacity": 150,
+    "moderation.ad_policy": "kick",
+    "acquisition.channel_inflow_per_day": 0,
+    "acquisition.referral_rate": 0.0,
+}
+
+
+def run(name: str, seed: int, days: int, **overrides: object) -> CommunityModel:
+    return CommunityModel(load_scenario(name, overrides=dict(overrides)), rng=seed).run(days)
+
+
+# ---------------------------------------------------------------- the per-group record
+@pytest.mark.parametrize(
+    ("name", "overrides"),
+    [
+        ("baseline", SMALL),
+        ("split_150", SMALL),
+        ("no_output", {**TOLERATED, "groups.dead_policy": "dissolve"}),
+        ("no_output", {**NO_INFLOW, "groups.dead_policy": "merge"}),
+    ],
+)
+def test_per_group_records_add_up_to_the_community_metrics_every_day(name: str, overrides: dict) -> None:
+    for seed in (1, 2):
+        m = run(name, seed, 120, **overrides)
+        per_day = m.group_metrics().groupby("day")[SUMMED].sum()
+        community = m.metrics()[SUMMED]
+        assert m.group_metrics()["day"].nunique() == len(community)
+        np.testing.assert_array_equal(per_day.to_numpy(dtype=float), community.to_numpy(dtype=float))
+
+
+def test_the_record_has_one_row_per_group_and_day_and_rolls_up_by_week_and_month() -> None:
+    m = run("baseline", 1, 60, **SMALL)
+    daily = m.group_metrics()
+    counts = daily.groupby("day").size()
+    assert counts.index.tolist() == list(range(1, 61))
+    assert (counts.diff().fillna(0) >= 0).all(), "groups are never removed from the record"
+    weekly = m.group_metrics(7)
+    assert set(weekly["period"]) == set(range(1, 10))
+    assert weekly["messages"].sum() == daily["messages"].sum()
+    last = daily[daily["day"] == 60].set_index("group")["members"]
+    assert weekly[weekly["period"] == 9].set_index("group")["members"].equals(last)
+    monthly = m.group_metrics(30)
+    assert monthly.groupby("group")["joined"].sum().equals(daily.groupby("group")["joined"].sum())
+
+
+def test_run_writes_groups_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = invoke_cli(
+        ["run", "baseline", "--days", "20", "--set", "population.potential_pool=3000", "--out", str(tmp_path)], capsys
+    )
+    assert code == 0 and "groups.csv" in out
+    groups = pd.read_csv(tmp_path / "groups.csv")
+    metrics = pd.read_csv(tmp_path / "metrics.csv")
+    assert sorted(set(groups["day"])) == list(range(1, 21))
+    assert groups.groupby("day")["messages"].sum().tolist() == metrics["messages"].tolist()
+    assert set(groups["phase"]) <= {"inception", "growth", "maturity", "decline", "dead"}
+
+
+def test_a_sweep_store_keeps_a_groups_part_per_run_keyed_by_run_id_and_group(tmp_path: Path) -> None:
+    jobs = [Job(f"r{i}", "baseline", {"population.potential_pool": 3000}, seed=i, days=15) for i in range(2)]
+    with RunStore(tmp_path, "fp") as store:
+        store.commit((j, run_job(j)) for j in jobs)
+        groups = store.groups()
+        runs = store.runs()
+    assert runs["groups_part"].notna().all()
+    assert sorted(set(groups["run_id"])) == ["r0", "r1"]
+    assert not groups.duplicated(["run_id", "day", "group"]).any()
+    assert groups.groupby(["run_id", "day"]).size().min() >= 1
+
+
+# ---------------------------------------------------------------- rules
+def test_classify_phases_and_fates() -> None:
+    n = 7
+    phase, fate = classify(
+        age=np.array([3, 30, 30, 30, 30, 30, 30]),
+        size=np.array([10, 120, 100, 40, 50, 50, 0]),
+        size_week_ago=np.array([5, 100, 100, 100, 50, 50, 10]),
+        peak_size=np.array([10, 120, 100, 100, 50, 50, 10]),
+        weekly_genuine=np.array([5.0, 50, 50, 50, 50, 0, 0]),
+        genuine_peak=np.array([5.0, 50, 60, 60, 60, 60, 60]),
+        genuine_ema=np.array([5.0, 50, 50, 50, 50, 0.2, 0]),
+        ad_share=np.array([0.9, 0.1, 0.1, 0.1, 0.7, 0.1, 0]),
+        inception_days=14,
+        growth_rate=0.05,
+        decline_share=0.5,
+        silent_days=14,
+        silent_messages=1.0,
+        ad_dominance=0.5,
+    )
+    assert phase.size == n
+    assert phase.tolist() == [INCEPTION, GROWTH, MATURITY, DECLINE, DEAD, DEAD, DEAD]
+    assert fate.tolist() == [ALIVE, ALIVE, ALIVE, ALIVE, AD_GROUP, SILENT, EMPTY]
+
+
+def test_choice_rules() -> None:
+    u = np.linspace(0, 0.999, 1000)
+    picks = pick(np.tile([1.0, 3.0], (1000, 1)), u)
+    assert abs((picks == 1).mean() - 0.75) < 0.01
+    fit = topic_fit(np.array([0.05]), np.array([0.05, 0.95, 0.55]), 3.0)[0]
+    assert fit[0] == 1.0 and fit[1] == pytest.approx(np.exp(-0.3)) and fit[2] == pytest.approx(np.exp(-1.5))
+    pull = attraction(
+        np.array([1.0, 1.0, 2.0]), np.array([0, 99, 0]), np.array([0.0, 0.0, 1.0]), size_weight=0.5, activity_weight=1.0
+    )
+    assert pull.tolist() == [1.0, 10.0, 4.0]
+    ok = admit_within_room(np.array([0, 1, 0, 0, 1]), np.array([2, 0]))
+    assert ok.tolist() == [True, False, True, False, False]
+
+
+# ---------------------------------------------------------------- choosing a group
+def test_newcomers_choose_appealing_groups_and_invited_ones_join_their_inviter() -> None:
+    ov = {**CHOOSING, "groups.fit_weight": 0.0}
+    joined = np.zeros(3)
+    for seed in range(3):
+        m = run("baseline", seed, 15, **ov)
+        g = m.group_metrics()
+        chosen = g.groupby("group")[["joined_channel", "joined_organic"]].sum().sum(axis=1)
+        joined += chosen.to_numpy()[:3]
+        people = m.people
+        invited = np.flatnonzero((people.invited_by >= 0) & (people.join_day >= 1) & (people.group >= 0))
+        inviter_group = people.group[people.invited_by[invited]]
+        known = inviter_group >= 0
+        assert (people.group[invited][known] == inviter_group[known]).all()
+    assert joined[0] > 2 * joined[1] > 4 * joined[2] > 0
+
+
+def test_the_old_routing_to_the_smallest_group_makes_groups_of_equal_size() -> None:
+    for seed in range(3):
+        smallest = run("baseline", seed, 15, **CHOOSING, **{"groups.routing": "smallest"}).group_table()["members"]
+        appeal = run("baseline", seed, 15, **CHOOSING).group_table()["members"]
+        assert smallest.max() - smallest.min() < 0.5 * (appeal.max() - appeal.min())
+
+
+# ---------------------------------------------------------------- lifecycle and death
+def test_without_output_and_with_tolerated_ads_groups_end_as_ad_groups() -> None:
+    for seed in range(3):
+        t = run("no_output", seed, 240, **TOLERATED).groups
+        dead = t.fate != ALIVE
+        assert dead.sum() >= 5
+        assert (t.fate[dead] == AD_GROUP).mean() > 0.9
+
+
+def test_without_output_but_moderated_groups_go_silent_and_are_dissolved() -> None:
+    for seed in range(3):
+        m = run("no_output", seed, 365, **NO_INFLOW, **{"groups.dead_policy": "dissolve"})
+        t = m.groups
+        assert (t.fate == SILENT).sum() >= 3, t.fate
+        assert t.closed[t.fate != ALIVE].all()
+        sizes = m.group_table()["members"].to_numpy()
+        assert (sizes[t.closed] == 0).all(), "a dissolved group keeps nobody"
+        daily = m.metrics()
+        assert daily["groups_died"].sum() == daily["groups_closed"].sum() == (t.fate != ALIVE).sum()
+        assert daily["members_moved"].sum() > 0
+
+
+def test_kept_dead_groups_keep_their_members() -> None:
+    m = run("no_output", 1, 240, **TOLERATED)
+    t, sizes = m.groups, m.group_table()["members"].to_numpy()
+    assert not t.closed.any()
+    assert sizes[t.fate == AD_GROUP].sum() > 0
+
+
+def test_groups_differ_in_fate_within_one_community() -> None:
+    """One admin and one KOL spread over the founding groups: they become ad groups; copies with a core thrive."""
+    thin = {**MANY_GROUPS, "roles.admin_minutes_per_day": 10.0, "roles.kols": 1, "groups.dead_policy": "dissolve"}
+    for seed in range(3):
+        t = run("baseline", seed, 200, **thin).groups
+        founding = t.opened_day == 0
+        assert (t.fate[founding] == AD_GROUP).sum() >= 3
+        assert (t.fate == ALIVE).sum() >= 10 and (t.fate[~founding] == ALIVE).mean() > 0.9
+
+
+def test_a_merged_group_hands_its_members_to_another_and_archived_groups_take_no_newcomers() -> None:
+    merged = run("no_output", 2, 300, **NO_INFLOW, **{"groups.dead_policy": "merge"})
+    g = merged.group_metrics()
+    dissolved = run("no_output", 2, 300, **NO_INFLOW, **{"groups.dead_policy": "dissolve", "groups.move_share": 0.0})
+    # merging keeps people in the community longer than dissolving without moves
+    assert merged.metrics()["members"].sum() > dissolved.metrics()["members"].sum()
+    closed = g[g["closed"]]
+    assert (closed.groupby("group")["members"].last() == 0).all()
+    archived = run("no_output", 1, 240, **TOLERATED, **{"groups.dead_policy": "archive"})
+    ga = archived.group_metrics()
+    after = ga[ga["closed"] & (ga["day"] > ga["group"].map(pd.Series(archived.groups.died_day)))]
+    assert after["joined"].sum() == 0 and after["members"].sum() > 0
+
+
+def test_dissolving_dead_groups_keeps_more_members_than_keeping_them() -> None:
+    for seed in range(3):
+        kept = run("dead_groups_kept", seed, 150)
+        dissolved = run("dead_groups_dissolved", seed, 150)
+        assert (kept.groups.fate == AD_GROUP).sum() >= 3 and (dissolved.groups.fate == AD_GROUP).sum() >= 3
+        assert dissolved.metrics()["active"].iloc[-1] > 1.5 * kept.metrics()["active"].iloc[-1]
+        assert dissolved.metrics()["ad_messages"].iloc[-30:].sum() < kept.metrics()["ad_messages"].iloc[-30:].sum()
