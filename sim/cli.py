@@ -893,6 +893,115 @@ def serve(argv: list[str], env: dict[str, str]) -> NoReturn:
     os.execve(argv[0], argv, env)
 
 
+# ---------------------------------------------------------------- calibration: fit, forecast
+
+
+@app.command(
+    epilog=examples(
+        "community-sim fit my_groups.csv --scenario my_base.toml --param acquisition.referral_rate=0.005:0.05 "
+        "--param activity.decay_rate=0.005:0.06 --budget 1000 --out results/fit",
+        "community-sim fit my_groups.csv --scenario baseline --param churn.base_rate=0.001:0.01 --workers 2",
+    )
+)
+def fit(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DATA.csv",
+            help="Daily export: a date column and any of members, joins (joins_channel, joins_referral, "
+            "joins_organic), leaves, active, messages, ad_messages, revenue; optionally a group column.",
+            show_default=False,
+        ),
+    ],
+    scenario: Annotated[
+        str,
+        typer.Option(
+            "--scenario", metavar="BASE", help="Base scenario (file or preset) the fit starts from.", show_default=False
+        ),
+    ],
+    params: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            metavar="KEY=LOW:HIGH",
+            help="A scenario key to fit and the range of its uniform prior (repeatable, 1 to 6 keys).",
+            show_default=False,
+        ),
+    ] = None,
+    sets: SetOption = None,
+    budget: Annotated[int, typer.Option("--budget", metavar="N", help="Simulation runs the fit may do.")] = 1000,
+    replicates: Annotated[
+        int, typer.Option("--replicates", metavar="R", help="Runs per parameter point, with common seeds (2 to 50).")
+    ] = 5,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Root of the fit's seeds (>= 0).")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Output directory (resumed if it holds this fit's runs). Default: results/fit-<data file stem>.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Discard simulations in --out that belong to another fit.")
+    ] = False,
+) -> None:
+    """Fit scenario parameters to an operator's daily data: posterior, diagnostics, calibrated scenario."""
+    from sim.calibration import DataError, FitError, FitSpec, load_observations, parse_parameter
+    from sim.calibration import fit as run_fit
+    from sim.calibration.report import write_outputs
+    from sim.experiments.store import StoreBusy, StoreDamaged
+
+    check_min("--seed", seed, 0, MAX_SEED)
+    scheduler = scheduler_address(workers, scheduler)
+    try:
+        overrides = parse_overrides(sets)
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        sim.load_scenario(scenario, overrides=overrides, cli=True)
+        observations = load_observations(data)
+        parameters = [parse_parameter(text, scenario, overrides) for text in params or []]
+        spec = FitSpec(observations, scenario, parameters, budget, replicates, seed, overrides)
+    except (DataError, FitError, ScenarioError) as exc:
+        fail(str(exc))
+    out = Path("results") / f"fit-{data.stem}" if out is None else out
+    err = Console(stderr=True)
+
+    def runner(jobs: list[Any], store: Any, what: str) -> None:
+        run_stored_jobs(jobs, store, out, workers, scheduler, what)
+
+    try:
+        result = run_fit(spec, out, runner=runner, force=force, say=lambda line: err.print(escape(line)))
+        files = write_outputs(result, out)
+    except (FitError, StoreBusy, StoreDamaged) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
+    console = Console()
+    table = Table(title=f"posterior of {len(parameters)} parameters ({result.runs} runs)", title_justify="left")
+    for name in ("parameter", "median", "90% interval", "range", "identified"):
+        table.add_column(name, justify="left" if name == "parameter" else "right")
+    for row in result.table.itertuples():
+        table.add_row(
+            str(row.parameter),
+            f"{row.median:.4g}",
+            f"{row.q05:.4g} - {row.q95:.4g}",
+            f"{row.low:g} - {row.high:g}",
+            str(row.identified),
+        )
+    console.print(table)
+    for line in result.diagnostics:
+        console.print(f"- {escape(line)}", soft_wrap=True, highlight=False)
+    console.print(
+        f"results written to [bold]{escape(str(out))}[/bold] ({escape(', '.join(p.name for p in files))})",
+        soft_wrap=True,
+    )
+
+
 # ---------------------------------------------------------------- entry point
 
 
