@@ -31,9 +31,7 @@ def community() -> pd.DataFrame:
 
 
 def groups() -> pd.DataFrame:
-    model = CommunityModel(
-        load_scenario("baseline", overrides={**BASE, **TRUTH, "groups.capacity": 300}), rng=2026
-    )
+    model = CommunityModel(load_scenario("baseline", overrides={**BASE, **TRUTH, "groups.capacity": 300}), rng=2026)
     rows = []
     for day in range(1, DAYS + 1):
         model.step()

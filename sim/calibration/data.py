@@ -158,7 +158,7 @@ def load_observations(path: str | Path) -> Observations:
 def observations_from_frame(frame: pd.DataFrame, source: str = "<frame>") -> Observations:
     """Validate a DataFrame in the CSV format (a `date` column, optional `group`, observables)."""
     columns = _check_header(Path(source), [str(c) for c in frame.columns])
-    data = {}
+    data: dict[str, list[Any]] = {}
     for name in columns:
         if name == DATE:
             data[name] = [_date(Path(source), i + 2, str(v)) for i, v in enumerate(frame[name])]

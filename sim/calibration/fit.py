@@ -9,8 +9,7 @@ Method: a Gaussian synthetic likelihood on an emulator, in two rounds (`sim.cali
    with the same R seeds (common random numbers), so the mean summaries are smooth in the
    parameters and a Gaussian process emulates them (`sim.calibration.emulator`).
 2. Refinement: points drawn from the first posterior, run with the same seeds; the
-   emulator is fitted again to all points and the covariance between replicates is
-   taken at the new points, near the posterior.
+   emulator and the covariance between replicates are fitted again to all points.
 3. Posterior predictive: posterior draws, each run once with a fresh seed: the bands of
    the fit plot, and the check that the data lie inside them.
 
@@ -126,18 +125,18 @@ def parse_parameter(text: str, base: str | Path, overrides: Mapping[str, Any] | 
         raise FitError(f"--param {text}: LOW and HIGH must be finite numbers")
     if low >= high:
         raise FitError(f"--param {text}: LOW must be below HIGH")
+    field = _scenario_field(key)
+    integer = field is not None and _is_int(field)
+    if integer and (low != int(low) or high != int(high)):
+        raise FitError(f"--param {text}: {key} is an integer; LOW and HIGH must be whole numbers")
     for value in (low, high):
         try:
-            load_scenario(base, overrides={**(overrides or {}), key: value})
+            load_scenario(base, overrides={**(overrides or {}), key: int(value) if integer else value})
         except ScenarioError as exc:
             if exc.key is None and "not found" in exc.problem:
                 raise FitError(str(exc)) from None
             if exc.key is not None:
                 raise FitError(f"--param {text}: {exc.key}: {exc.problem}") from None
-    field = _scenario_field(key)
-    integer = field is not None and _is_int(field)
-    if integer and (low != int(low) or high != int(high)):
-        raise FitError(f"--param {text}: {key} is an integer; LOW and HIGH must be whole numbers")
     if not _is_numeric(field):
         raise FitError(f"--param {text}: {key} is not a number; only numeric keys can be fitted")
     return FitParameter(key, low, high, integer)
@@ -418,7 +417,7 @@ def fit(
     jobs1 = design_jobs(spec, design, "design")
     run(jobs1, f"fit round 1 of 3 (design): {len(jobs1) // spec.replicates} points x {spec.replicates} replicates")
     x1, groups1 = _point_summaries(spec, store_dir, jobs1, names, blocks)
-    first = _posterior(spec, x1, groups1, groups1, observed, rngs[1])
+    first = _posterior(spec, x1, groups1, observed, rngs[1])
     say(f"round 1: {len(x1)} points; the posterior's effective sample size {first.ess:.0f}")
 
     refine = _spread(first.unit, n2)
@@ -428,7 +427,7 @@ def fit(
     run(jobs2, f"fit round 2 of 3 (refine): {len(jobs2) // spec.replicates} points x {spec.replicates} replicates")
     x2, groups2 = _point_summaries(spec, store_dir, jobs2, names, blocks)
     x_all = np.concatenate([x1, x2]) if len(x2) else x1
-    posterior = _posterior(spec, x_all, groups1 + groups2, groups2 or groups1, observed, rngs[2])
+    posterior = _posterior(spec, x_all, groups1 + groups2, observed, rngs[2])
 
     draws = posterior.unit[rngs[3].permutation(len(posterior.unit))[:n_check]]
     jobs3 = check_jobs(spec, draws)
@@ -482,7 +481,6 @@ def _posterior(
     spec: FitSpec,
     x: np.ndarray,
     groups: list[np.ndarray],
-    local: list[np.ndarray],
     observed: np.ndarray,
     rng: np.random.Generator,
 ) -> Posterior:
@@ -490,7 +488,7 @@ def _posterior(
         raise FitError(f"only {len(x)} points of the fit ran to the end; too few to emulate the model")
     means = np.stack([g.mean(axis=0) for g in groups])
     emulator = fit_emulator(x, means, seed=int(rng.integers(2**31)))
-    cov = pooled_covariance(local)
+    cov = pooled_covariance(groups)
     return sample_posterior(observed, emulator, cov, spec.replicates, rng)
 
 

@@ -62,11 +62,13 @@ def summarize(series: np.ndarray, blocks: Sequence[tuple[int, int]]) -> np.ndarr
     return np.stack(out, axis=1).reshape(-1)
 
 
-def pooled_covariance(groups: Sequence[np.ndarray], shrink: float = 0.2) -> np.ndarray:
+def pooled_covariance(groups: Sequence[np.ndarray]) -> np.ndarray:
     """Covariance between replicates, pooled over points (each an array replicates x summaries).
 
-    Shrunk towards its diagonal, and every variance floored, so it stays invertible with
-    few replicates and for summaries that never vary (an observable that is always 0).
+    Its correlations are shrunk towards 0 by d / (d + dof) (at least 0.2), d summaries and
+    dof degrees of freedom, and every variance is floored: a covariance estimated from few
+    replicates has a noisy inverse that makes the likelihood overconfident, and a summary
+    that never varies (an observable that is always 0) must not make it singular.
     """
     resid = [g - g.mean(axis=0) for g in groups if len(g) > 1]
     dof = sum(len(g) - 1 for g in groups if len(g) > 1)
@@ -74,6 +76,8 @@ def pooled_covariance(groups: Sequence[np.ndarray], shrink: float = 0.2) -> np.n
         raise ValueError("a covariance between replicates needs points with at least 2 replicates")
     stacked = np.concatenate(resid)
     cov = stacked.T @ stacked / dof
+    d = cov.shape[0]
+    shrink = max(0.2, d / (d + dof))
     var = np.maximum(np.diag(cov), 1e-4)
     sd = np.sqrt(var)
     corr = cov / np.outer(np.sqrt(np.maximum(np.diag(cov), 1e-300)), np.sqrt(np.maximum(np.diag(cov), 1e-300)))
