@@ -271,7 +271,13 @@ def scheduler_address(workers: int | None, scheduler: str | None) -> str | None:
 
 
 def run_stored_jobs(
-    jobs: Sequence[Any], store: Any, out: Path, workers: int | None, scheduler: str | None, describe: str
+    jobs: Sequence[Any],
+    store: Any,
+    out: Path,
+    workers: int | None,
+    scheduler: str | None,
+    describe: str,
+    run: Any = None,
 ) -> Any:
     """Run the jobs not yet in `store` on a local or remote Dask cluster (or in-process), with progress.
 
@@ -292,7 +298,8 @@ def run_stored_jobs(
         plan = f"{todo} to run {backend.description}" if backend is not None else "nothing left to run"
         err.print(f"{describe}; {len(jobs) - todo} already stored, {escape(plan)}", soft_wrap=True)
         try:
-            tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
+            extra = {} if run is None else {"run": run}  # `run`: the function workers call (default run_job)
+            tally = run_jobs(jobs, store, backend, progress=RichProgress(err), **extra)
         except KeyboardInterrupt:
             err.print(
                 f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
@@ -998,6 +1005,81 @@ def fit(
         console.print(f"- {escape(line)}", soft_wrap=True, highlight=False)
     console.print(
         f"results written to [bold]{escape(str(out))}[/bold] ({escape(', '.join(p.name for p in files))})",
+        soft_wrap=True,
+    )
+
+
+@app.command(
+    epilog=examples(
+        "community-sim forecast results/fit --days 90",
+        "community-sim forecast results/fit --days 90 --set entry.threshold=paid --set entry.fee=49",
+    )
+)
+def forecast(
+    fit_dir: Annotated[
+        Path, typer.Argument(metavar="FIT_DIR", help="The --out directory of a finished fit.", show_default=False)
+    ],
+    days: Annotated[int, typer.Option("--days", metavar="N", help="Days to forecast past the data.")] = 90,
+    draws: Annotated[
+        int, typer.Option("--draws", metavar="N", help="Posterior draws, one run each (per scenario).")
+    ] = 40,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="What-if: a lever changed from the first day after the data (repeatable); each draw then "
+            "runs with and without it, with the same seed.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Output directory. Default: FIT_DIR/forecast.", show_default=False),
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Forecast a fitted community past its data, with bands from the posterior; --set adds a paired what-if."""
+    from sim.calibration import FitError
+    from sim.calibration.forecast import forecast as run_forecast
+    from sim.calibration.forecast import write_forecast
+    from sim.experiments.store import StoreBusy, StoreDamaged
+
+    scheduler = scheduler_address(workers, scheduler)
+    try:
+        what_if = parse_overrides(sets)
+    except ValueError as exc:
+        fail(str(exc))
+    target = fit_dir / "forecast" if out is None else out
+
+    def runner(jobs: list[Any], store: Any, what: str) -> None:
+        from sim.calibration.forecast import run_switched
+
+        run_stored_jobs(jobs, store, target, workers, scheduler, what, run=run_switched)
+
+    try:
+        result = run_forecast(fit_dir, days, draws=draws, what_if=what_if, out=target, runner=runner)
+        files = write_forecast(result, target)
+    except (FitError, StoreBusy, StoreDamaged) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write results to {target}: {exc.strerror or exc}", IO_ERROR)
+    console = Console()
+    scenarios = ["calibrated", *(["what-if"] if what_if else [])]
+    table = Table(title=f"forecast, {days} days past the data: median (90% interval)", title_justify="left")
+    table.add_column("KPI")
+    for name in scenarios + (["what-if - calibrated"] if what_if else []):
+        table.add_column(name, justify="right")
+    for row in result.summary.to_dict(orient="records"):
+        cells = [f"{row[f'{s}_median']:,.4g} ({row[f'{s}_q05']:,.4g} - {row[f'{s}_q95']:,.4g})" for s in scenarios]
+        if what_if:
+            d = (row["difference_median"], row["difference_q05"], row["difference_q95"])
+            cells.append(f"{d[0]:+,.4g} ({d[1]:+,.4g} - {d[2]:+,.4g})")
+        table.add_row(str(row["kpi"]), *cells)
+    console.print(table)
+    console.print(
+        f"forecast written to [bold]{escape(str(target))}[/bold] ({escape(', '.join(p.name for p in files))})",
         soft_wrap=True,
     )
 

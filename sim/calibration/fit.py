@@ -8,8 +8,11 @@ Method: a Gaussian synthetic likelihood on an emulator, in two rounds (`sim.cali
 1. Design: a scrambled Sobol' cover of the parameter ranges; every point runs R replicates
    with the same R seeds (common random numbers), so the mean summaries are smooth in the
    parameters and a Gaussian process emulates them (`sim.calibration.emulator`).
-2. Refinement: points drawn from the first posterior, run with the same seeds; the
-   emulator and the covariance between replicates are fitted again to all points.
+2. Refinement: points drawn from the first posterior, run with the same seeds, and the
+   emulator fitted again to all points; and runs with independent seeds at the first
+   posterior's median, whose spread is the covariance of the likelihood. (Replicates with
+   common seeds cannot give it: their residuals are alike from point to point, so a
+   covariance pooled over points has the rank of the number of seeds.)
 3. Posterior predictive: posterior draws, each run once with a fresh seed: the bands of
    the fit plot, and the check that the data lie inside them.
 
@@ -76,8 +79,9 @@ MIN_BUDGET = 60
 MAX_BUDGET = 100_000
 MAX_PARAMETERS = 6
 SIMULATIONS = "simulations"
-DESIGN, REFINE, CHECK = 0, 1, 2
-"""Spawn keys of the seed tree: design/refinement replicates (shared), posterior-predictive runs, streams."""
+SHARED_SEEDS, CHECK_SEEDS, STREAMS, NOISE_SEEDS = 0, 1, 2, 3
+"""Spawn keys of the fit's seed tree: the replicates' common seeds (design and refinement), the seeds of
+the posterior-predictive runs, the random streams of the fit itself, the seeds of the noise runs."""
 
 Runner = Callable[[list[Job], RunStore, str], Any]
 """Runs `jobs` not yet in the store (which it may close) and says what it is doing with the description."""
@@ -196,11 +200,12 @@ class FitSpec:
             raise FitError(f"--replicates must be between 2 and 50, got {self.replicates}")
         if not MIN_BUDGET <= self.budget <= MAX_BUDGET:
             raise FitError(f"--budget must be between {MIN_BUDGET} and {MAX_BUDGET:,} runs, got {self.budget:,}")
-        n1, n2, _ = plan(self.budget, self.replicates, len(self.parameters), self.checks)
+        n1, n2, _, _ = plan(self.budget, self.replicates, self.summaries, self.checks)
         if n1 < len(self.parameters) + 3 or n2 < 1:
             raise FitError(
                 f"--budget {self.budget} leaves too few points for {len(self.parameters)} parameters at "
-                f"{self.replicates} replicates; raise it to {minimum_budget(self.replicates, len(self.parameters))}"
+                f"{self.replicates} replicates; raise it to "
+                f"{minimum_budget(self.replicates, len(self.parameters), self.summaries, self.checks)}"
             )
 
     @property
@@ -210,6 +215,11 @@ class FitSpec:
         if found is None:
             raise FitError(f"{self.base}: scenario file not found, {not_a_preset()}")
         return found.resolve()
+
+    @property
+    def summaries(self) -> int:
+        """Number of summaries the data give (observables x blocks of days)."""
+        return len(self.observations.observables) * len(windows(self.observations.days))
 
     @property
     def names(self) -> list[str]:
@@ -244,23 +254,25 @@ class FitSpec:
         return root_entropy(self.identity())
 
 
-def plan(budget: int, replicates: int, n_parameters: int, checks: int | None = None) -> tuple[int, int, int]:
-    """Split the budget of runs: (design points, refinement points, posterior-predictive runs).
+def plan(budget: int, replicates: int, summaries: int, checks: int | None = None) -> tuple[int, int, int, int]:
+    """Split the budget of runs: (design points, refinement points, noise runs, posterior-predictive runs).
 
-    Points run `replicates` runs each: 60% of the rest after the predictive runs go to the design.
+    The noise runs (independent seeds at one point) estimate the covariance of the
+    summaries: twice as many as there are summaries, 20 to 100, at most a quarter of the
+    budget. Points run `replicates` runs each: 60% of the rest go to the design.
     """
-    del n_parameters  # the split does not depend on it; the minimum does
     check = min(60, max(10, budget // 20)) if checks is None else checks
-    points = (budget - check) // replicates
+    noise = min(max(20, 2 * summaries), 100, budget // 4)
+    points = (budget - check - noise) // replicates
     n1 = int(round(points * 0.6))
-    return n1, points - n1, check
+    return n1, points - n1, noise, check
 
 
-def minimum_budget(replicates: int, n_parameters: int) -> int:
+def minimum_budget(replicates: int, n_parameters: int, summaries: int, checks: int | None = None) -> int:
     """Return the smallest budget that leaves enough design points."""
     budget = MIN_BUDGET
     while True:
-        n1, n2, _ = plan(budget, replicates, n_parameters)
+        n1, n2, _, _ = plan(budget, replicates, summaries, checks)
         if n1 >= n_parameters + 3 and n2 >= 1:
             return budget
         budget += 1
@@ -316,7 +328,7 @@ def design_jobs(spec: FitSpec, unit: np.ndarray, stage: str) -> list[Job]:
                     run_id=f"x{pid}-r{r}",
                     scenario=base,
                     overrides={**spec.overrides, **values},
-                    seed=run_seed(spec.root, DESIGN, r),
+                    seed=run_seed(spec.root, SHARED_SEEDS, r),
                     days=spec.observations.days,
                     labels={"stage": stage, "point": pid, "replicate": r, **values},
                 )
@@ -324,19 +336,19 @@ def design_jobs(spec: FitSpec, unit: np.ndarray, stage: str) -> list[Job]:
     return jobs
 
 
-def check_jobs(spec: FitSpec, draws: np.ndarray) -> list[Job]:
-    """Posterior-predictive jobs: one run per posterior draw (unit cube), each with its own seed."""
+def seed_jobs(spec: FitSpec, unit: np.ndarray, stage: str, stream: int) -> list[Job]:
+    """One run per row of `unit` (posterior draws, or one point repeated), each with its own seed of `stream`."""
     jobs = []
-    for i, u in enumerate(draws):
+    for i, u in enumerate(unit):
         values = {p.key: p.value(u[j]) for j, p in enumerate(spec.parameters)}
         jobs.append(
             Job(
-                run_id=f"c{_point_id(values)}-{i:03d}",
+                run_id=f"{stage[0]}{_point_id(values)}-{i:03d}",
                 scenario=str(spec.base_path),
                 overrides={**spec.overrides, **values},
-                seed=run_seed(spec.root, REFINE, i),
+                seed=run_seed(spec.root, stream, i),
                 days=spec.observations.days,
-                labels={"stage": "check", "point": _point_id(values), "replicate": i, **values},
+                labels={"stage": stage, "point": _point_id(values), "replicate": i, **values},
             )
         )
     return jobs
@@ -407,8 +419,8 @@ def fit(
         with store:
             run_jobs(jobs, store, backend, progress=progress)
 
-    n1, n2, n_check = plan(spec.budget, spec.replicates, len(spec.parameters), spec.checks)
-    streams = np.random.SeedSequence(entropy=spec.root, spawn_key=(CHECK,)).spawn(4)
+    n1, n2, n_noise, n_check = plan(spec.budget, spec.replicates, spec.summaries, spec.checks)
+    streams = np.random.SeedSequence(entropy=spec.root, spawn_key=(STREAMS,)).spawn(4)
     rngs = [np.random.default_rng(s) for s in streams]
 
     with warnings.catch_warnings():  # a prefix of a Sobol' sequence covers the cube well enough
@@ -424,13 +436,22 @@ def fit(
     jobs2 = design_jobs(spec, refine, "refine")
     ids1 = {j.run_id for j in jobs1}
     jobs2 = [j for j in jobs2 if j.run_id not in ids1]
-    run(jobs2, f"fit round 2 of 3 (refine): {len(jobs2) // spec.replicates} points x {spec.replicates} replicates")
+    noise = seed_jobs(spec, np.repeat(np.median(first.unit, axis=0)[None, :], n_noise, axis=0), "noise", NOISE_SEEDS)
+    run(
+        jobs2 + noise,
+        f"fit round 2 of 3 (refine): {len(jobs2) // spec.replicates} points x {spec.replicates} replicates "
+        f"and {len(noise)} runs with their own seeds at the first posterior's median",
+    )
     x2, groups2 = _point_summaries(spec, store_dir, jobs2, names, blocks)
     x_all = np.concatenate([x1, x2]) if len(x2) else x1
-    posterior = _posterior(spec, x_all, groups1 + groups2, observed, rngs[2])
+    noise_runs = read_observables(store_dir, [j.run_id for j in noise], names)
+    if len(noise_runs) < 3:
+        raise FitError(f"only {len(noise_runs)} of the noise runs ran to the end (see {store_dir / RUNS_FILE})")
+    cov = pooled_covariance([np.stack([summarize(f[names].to_numpy(float), blocks) for f in noise_runs.values()])])
+    posterior = _posterior(spec, x_all, groups1 + groups2, observed, rngs[2], cov)
 
     draws = posterior.unit[rngs[3].permutation(len(posterior.unit))[:n_check]]
-    jobs3 = check_jobs(spec, draws)
+    jobs3 = seed_jobs(spec, draws, "check", CHECK_SEEDS)
     run(jobs3, f"fit round 3 of 3 (check): {len(jobs3)} posterior-predictive runs")
     predictive = _predictive(store_dir, jobs3, names)
 
@@ -483,12 +504,15 @@ def _posterior(
     groups: list[np.ndarray],
     observed: np.ndarray,
     rng: np.random.Generator,
+    cov: np.ndarray | None = None,
 ) -> Posterior:
+    """Emulate the points' mean summaries and sample the posterior; `cov` defaults to the replicates' pooled one."""
     if len(x) < len(spec.parameters) + 3:
         raise FitError(f"only {len(x)} points of the fit ran to the end; too few to emulate the model")
     means = np.stack([g.mean(axis=0) for g in groups])
     emulator = fit_emulator(x, means, seed=int(rng.integers(2**31)))
-    cov = pooled_covariance(groups)
+    if cov is None:  # common seeds make the replicates' residuals alike from point to point: a rough first guess
+        cov = pooled_covariance(groups)
     return sample_posterior(observed, emulator, cov, spec.replicates, rng)
 
 
