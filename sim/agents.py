@@ -18,7 +18,7 @@ from sim.rules import kol as kol_rules
 from sim.rules.hazards import step_probability
 
 if TYPE_CHECKING:
-    from sim.engines.day import DayContext
+    from sim.mechanisms.day import Day
     from sim.world import Community
 
 
@@ -74,14 +74,17 @@ class Member(mesa.Agent):
         return None if row < 0 else row
 
     # ------------------------------------------------------------ behaviour (agents engine)
-    def post(self, ctx: DayContext) -> None:
-        """Write today's messages (engaged members) or ads (spammers): the member-day pipeline on this row."""
-        ctx.posts_log.append(member_day.post(self.model, ctx, np.array([self.row])))
+    def post(self, day: Day, log: list[tuple[np.ndarray, ...]]) -> None:
+        """Write today's messages (engaged members) or ads (spammers): the member-day pipeline on this row.
 
-    def live(self, ctx: DayContext) -> None:
+        What the member wrote goes on `log`, for the engine to count once everybody has posted.
+        """
+        log.append(member_day.post(self.model, day, np.array([self.row])))
+
+    def live(self, day: Day) -> None:
         """Take the day's value, then move: first-day exit, leave, decay or reactivate, renew, spam, buy."""
         if NEW <= self.model.people.stage[self.row] <= DORMANT:
-            member_day.live(self.model, ctx, np.array([self.row]))
+            member_day.live(self.model, day, np.array([self.row]))
 
     def __repr__(self) -> str:
         """Show the row, stage, group and satisfaction."""
@@ -105,7 +108,7 @@ class KOL(mesa.Agent):
         self.minutes_worked = 0.0
         self.posts_today = 0
 
-    def write(self, ctx: DayContext) -> None:
+    def write(self, day: Day) -> None:
         """Write today's posts for the groups served, within the time budget.
 
         Posts are planned on a cadence (`output.regularity`), scaled by motivation, and
@@ -116,11 +119,12 @@ class KOL(mesa.Agent):
         if not self.groups:
             return
         budget = sc.roles.kol_hours_per_day * 60.0
-        on_cadence = draws.one("output.kol_cadence", ctx.day, self.serial) < sc.output.regularity
+        on_cadence = draws.one("output.kol_cadence", day.day, self.serial) < sc.output.regularity
         planned = sc.output.kol_posts_per_day if on_cadence else 0.0
         lam = planned * kol_rules.output_factor(self.motivation)
-        posts = draws.poisson_one("output.kol_posts", ctx.day, self.serial, lam)
-        activity = sum(ctx.kol_activity_g[g] for g in self.groups)
+        posts = draws.poisson_one("output.kol_posts", day.day, self.serial, lam)
+        out = day.output
+        activity = sum(out.kol_activity[g] for g in self.groups)
         fixed = len(self.groups) * sc.kol.moderation_minutes + activity
         need = kol_rules.planned_minutes(posts, sc.kol.minutes_per_post, len(self.groups), sc.kol.moderation_minutes)
         need += activity
@@ -132,22 +136,21 @@ class KOL(mesa.Agent):
         share = 1.0 / len(self.groups)
         help_minutes = min(sc.kol.moderation_minutes, budget * share)
         for g in self.groups:  # a KOL serves few groups: a loop beats numpy's fancy indexing here
-            ctx.quality_posts[g] += posts * sc.output.quality * share
-            ctx.content_posts[g] += posts * share
-            ctx.kol_help[g] += help_minutes
+            out.quality_posts[g] += posts * sc.output.quality * share
+            out.content_posts[g] += posts * share
+            out.kol_help[g] += help_minutes
 
-    def reflect(self, ctx: DayContext) -> None:
-        """End of day: motivation follows recognition, overload wears it down; a burnt-out KOL may quit."""
+    def reflect(self, day: Day) -> None:
+        """End of day: motivation follows recognition, overload wears it down; a burnt-out KOL may quit (is removed)."""
         sc = self.model.params.kol
-        audience = float(sum(ctx.engaged_list[g] for g in self.groups))
+        engaged = day.terms.engaged
+        audience = float(sum(int(engaged[g]) for g in self.groups))
         rec = kol_rules.recognition(audience, sc.praise, sc.reward_per_post, sc.reward_scale, sc.audience_scale)
         self.motivation = kol_rules.update_motivation(
             self.motivation, rec, self.overload, sc.motivation_memory, sc.overload_fatigue
         )
         h = kol_rules.quit_hazard(self.motivation, sc.burnout_threshold, sc.quit_rate)
-        if h > 0 and self.model.draws.one("roles.kol_quit", ctx.day, self.serial) < step_probability(h):
-            self.model.kols_lost += 1
-            ctx.kols_quit += 1
+        if h > 0 and self.model.draws.one("roles.kol_quit", day.day, self.serial) < step_probability(h):
             self.remove()
 
     def __repr__(self) -> str:
@@ -168,7 +171,7 @@ class Admin(mesa.Agent):
         self.groups = list(groups)
         self.minutes_per_day = minutes_per_day
 
-    def work(self, ctx: DayContext) -> None:
+    def work(self, day: Day) -> None:
         """Share attention over the managed groups and post announcements."""
         sc = self.model.params
         if not self.groups:
@@ -176,11 +179,12 @@ class Admin(mesa.Agent):
         share = self.minutes_per_day / len(self.groups)
         lam = sc.output.admin_posts_per_day * sc.output.regularity
         draws = self.model.draws
+        out = day.output
         for g in self.groups:
-            n = draws.poisson_one("output.admin_posts", ctx.day, g, lam, slot=self.serial)
-            ctx.admin_capacity[g] += share
-            ctx.quality_posts[g] += n * sc.output.quality
-            ctx.content_posts[g] += n
+            n = draws.poisson_one("output.admin_posts", day.day, g, lam, slot=self.serial)
+            out.admin_capacity[g] += share
+            out.quality_posts[g] += n * sc.output.quality
+            out.content_posts[g] += n
 
     def __repr__(self) -> str:
         """Show the id and groups."""

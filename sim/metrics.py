@@ -22,7 +22,7 @@ from sim.population import (
 )
 
 if TYPE_CHECKING:
-    from sim.engines.day import DayContext
+    from sim.mechanisms.day import Day
     from sim.world import Community
 
 #: the daily columns, in order, with their meaning
@@ -84,28 +84,28 @@ DAILY_COLUMNS: dict[str, str] = {
 }
 
 
-def record_day(model: Community, ctx: DayContext) -> dict[str, float]:
-    """One row of daily metrics, read off the model at the end of the day."""
+def record_day(model: Community, day: Day) -> dict[str, float]:
+    """One row of daily metrics, read off the model and the day's hand-offs at the end of the day."""
     people, sc = model.people, model.params
-    counts = [int(np.count_nonzero(people.stage == k)) for k in range(len(STAGE_NAMES))]
+    t, start = day.tally, day.start
+    counts = np.bincount(people.stage, minlength=len(STAGE_NAMES))
     rows = people.members()
     sizes = np.bincount(people.group[rows], minlength=model.groups.count)
-    start_members = ctx.member_rows.size
+    start_members = start.member_rows.size
+    joined = day.arrivals.joined_rows.size
     admins, kols = model.admins, model.kols
     admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
     kol_hours = sum(k.minutes_worked for k in kols) / 60.0
-    fee_revenue = sc.entry.fee * ctx.fees_paid
-    product_revenue = sc.monetization.product_price * ctx.purchases
+    fee_revenue = sc.entry.fee * t.fees_paid
+    product_revenue = sc.monetization.product_price * t.purchases
     revenue = fee_revenue + product_revenue
-    cost = (
-        admin_hours * sc.monetization.admin_hourly_cost
-        + kol_hours * sc.monetization.kol_hourly_cost
-        + ctx.operator_money
-    )
-    weights = sizes[: ctx.coverage.size] if ctx.coverage.size else np.zeros(0)
-    coverage = float(np.average(ctx.coverage, weights=weights)) if weights.sum() > 0 else 1.0
+    cost = admin_hours * sc.monetization.admin_hourly_cost + kol_hours * sc.monetization.kol_hourly_cost
+    cost += t.operator_money
+    coverage_g = day.moderation.coverage
+    weights = sizes[: coverage_g.size] if coverage_g.size else np.zeros(0)
+    coverage = float(np.average(coverage_g, weights=weights)) if weights.sum() > 0 else 1.0
     return {
-        "day": ctx.day,
+        "day": day.day,
         "potential": int(counts[POTENTIAL]),
         "new": int(counts[NEW]),
         "active": int(counts[ACTIVE]),
@@ -114,50 +114,50 @@ def record_day(model: Community, ctx: DayContext) -> dict[str, float]:
         "kicked": int(counts[KICKED]),
         "promoted": int(counts[PROMOTED]),
         "members": int(rows.size),
-        "joined": int(ctx.joined_rows.size),
-        "joined_channel": ctx.joined_channel,
-        "joined_referral": ctx.joined_referral,
-        "joined_organic": ctx.joined_organic,
-        "refused": ctx.refused_threshold + ctx.refused_full,
-        "left_today": ctx.left_today,
-        "first_day_left": ctx.first_day_left,
-        "kicked_today": ctx.kicked_today,
-        "warnings": ctx.warnings_today,
-        "false_flags": ctx.false_flags,
-        "messages": int(ctx.messages_g.sum()),
-        "replies": ctx.replies,
-        "content_posts": float(ctx.content_posts.sum()),
-        "kol_posts": sum(k.posts_today for k in kols),
-        "ad_messages": int(ctx.ads_g.sum()),
-        "ads_removed": int(ctx.ads_removed_g.sum()),
-        "off_topic_removed": ctx.off_topic_removed,
+        "joined": int(joined),
+        "joined_channel": t.joined_channel,
+        "joined_referral": t.joined_referral,
+        "joined_organic": t.joined_organic,
+        "refused": t.refused_threshold + t.refused_full,
+        "left_today": t.left,
+        "first_day_left": t.first_day_left,
+        "kicked_today": t.kicked,
+        "warnings": t.warnings,
+        "false_flags": t.false_flags,
+        "messages": int(day.posting.messages.sum()),
+        "replies": t.replies,
+        "content_posts": float(day.output.content_posts.sum()),
+        "kol_posts": day.output.kol_posts,
+        "ad_messages": int(day.posting.ads.sum()),
+        "ads_removed": int(day.moderation.ads_removed.sum()),
+        "off_topic_removed": t.off_topic_removed,
         "spammers": int(np.count_nonzero(people.spammer[rows])),
-        "new_spammers": ctx.new_spammers,
-        "went_dormant": ctx.active_to_dormant,
-        "reactivated": ctx.dormant_to_active,
-        "applicants": ctx.applicants,
-        "kols_quit": ctx.kols_quit,
-        "kols_cultivated": ctx.kols_cultivated,
+        "new_spammers": t.new_spammers,
+        "went_dormant": t.active_to_dormant,
+        "reactivated": t.dormant_to_active,
+        "applicants": t.applicants,
+        "kols_quit": t.kols_quit,
+        "kols_cultivated": t.kols_cultivated,
         "groups": int(np.count_nonzero(sizes)),
-        "groups_opened": ctx.groups_opened + ctx.splits,
+        "groups_opened": t.groups_opened + t.splits,
         "max_group_size": int(sizes.max()) if sizes.size else 0,
         "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
         "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
         "kols": len(kols),
         "admins": len(admins),
         "moderation_coverage": coverage,
-        "activity_lift": ctx.lift,
+        "activity_lift": start.lift,
         "fee_revenue": fee_revenue,
         "product_revenue": product_revenue,
         "revenue": revenue,
-        "purchases": ctx.purchases,
+        "purchases": t.purchases,
         "admin_hours": admin_hours,
         "kol_hours": kol_hours,
         "operator_cost": cost,
-        "new_rate": _ratio(ctx.joined_rows.size, start_members),
-        "conversion_rate": _ratio(ctx.new_to_active, ctx.start_counts[NEW]),
-        "churn_rate": _ratio(ctx.left_today + ctx.kicked_today, start_members + ctx.joined_rows.size),
-        "reactivation_rate": _ratio(ctx.dormant_to_active, ctx.start_counts[DORMANT]),
+        "new_rate": _ratio(joined, start_members),
+        "conversion_rate": _ratio(t.new_to_active, start.start_counts[NEW]),
+        "churn_rate": _ratio(t.left + t.kicked, start_members + joined),
+        "reactivation_rate": _ratio(t.dormant_to_active, start.start_counts[DORMANT]),
     }
 
 

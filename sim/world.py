@@ -1,6 +1,6 @@
 """What a mechanism sees of the model: the `Community` protocol.
 
-Mechanisms (the member day, the agents, the metrics) are typed against this protocol
+Mechanisms (`sim.mechanisms`, the member day, the agents, the metrics) are typed against this protocol
 rather than against `CommunityModel`, so they do not import the model that imports
 them: the package's import graph has no cycle (tests/test_imports.py). The model
 satisfies it; so would a test double.
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from sim.groups import GroupTable
     from sim.population import PeopleTable
     from sim.random import Draws
-    from sim.rules.activities import ActivityEffect
     from sim.scenario.schema import Scenario
 
 
@@ -31,9 +30,6 @@ class Community(Protocol):
     groups: GroupTable  # per-group state
     draws: Draws  # the run's keyed random numbers
     trend: Trend  # yesterday's flows, for mid-day population terms
-    effects: list[ActivityEffect]  # the activities' effects, by index
-    activity_until: dict[int, int]  # last day each running activity runs
-    kols_lost: int  # KOLs who quit or left, all days so far
     random: random.Random  # Mesa's Python random (the role agents' shuffle order)
     steps: int  # days simulated so far
 
@@ -50,6 +46,10 @@ class Community(Protocol):
     @property
     def admins(self) -> list[Any]:
         """The admin agents."""
+        ...
+
+    def agents_of_role(self, kind: type) -> mesa.agent.AgentSet | None:
+        """Return the agents of a role type (KOL, Admin), or None when there are none."""
         ...
 
     def new_serial(self, kind: str) -> int:

@@ -14,8 +14,10 @@ A day of the members has two phases, split by moderation:
   `count_messages` draws each group's message count from the summed rates;
 - `live`: after the group terms (`group_terms`), each member takes the day's value,
   updates satisfaction, novelty and ties, and moves: first-day exit, the member chain
-  (leave, go dormant, come back), graduation, fee renewal, turning spammer, buying;
-  then `update_groups` grows culture and the groups' message averages.
+  (leave, go dormant, come back), graduation, fee renewal, turning spammer, buying.
+
+What the phases publish goes on the day's hand-offs (`sim.mechanisms.day`): `Posting`
+and `GroupTerms`, and the counts on its `Tally`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.groups import grow_culture
+from sim.mechanisms.day import Day, GroupTerms, Posting
 from sim.population import ACTIVE, DORMANT, INITIAL, LEFT, NEW
 from sim.random import poisson_inverse
 from sim.rules import ads as ad_rules
@@ -44,7 +46,6 @@ from sim.rules.lifecycle import (
 from sim.rules.money import purchase_hazard, renews
 
 if TYPE_CHECKING:
-    from sim.engines.day import DayContext
     from sim.scenario.schema import Dynamics
     from sim.world import Community
 
@@ -57,7 +58,7 @@ def engagement(dynamics: Dynamics, satisfaction: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- posting
-def post(model: Community, ctx: DayContext, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def post(model: Community, day: Day, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Members in `rows` write today: engaged ones at their message rate, spammers their ads.
 
     Returns (poster rows, their message rates, spammer rows, their ad counts), for
@@ -67,15 +68,15 @@ def post(model: Community, ctx: DayContext, rows: np.ndarray) -> tuple[np.ndarra
     st = people.stage[rows]
     spam = people.spammer[rows]
     posters = rows[((st == NEW) | (st == ACTIVE)) & ~spam]
-    rates = people.propensity[posters] * engagement(sc.dynamics, people.satisfaction[posters]) * (1.0 + ctx.lift)
+    rates = people.propensity[posters] * engagement(sc.dynamics, people.satisfaction[posters]) * (1.0 + day.start.lift)
     spammers = rows[spam]
-    ads = model.draws.poisson("member.ads", ctx.day, spammers, sc.ads.ads_per_day)
+    ads = model.draws.poisson("member.ads", day.day, spammers, sc.ads.ads_per_day)
     return posters, rates, spammers, ads
 
 
 def close_posting(
     model: Community,
-    ctx: DayContext,
+    day: Day,
     posters: np.ndarray,
     rates: np.ndarray,
     spammers: np.ndarray,
@@ -88,17 +89,21 @@ def close_posting(
     the count little.
     """
     people, n_groups = model.people, model.groups.count
-    ctx.poster_rows, ctx.poster_rates = posters, rates
-    ctx.spam_rows, ctx.spam_ads = spammers, ads
     rate_g = np.bincount(people.group[posters], weights=rates, minlength=n_groups)
-    u = model.draws.uniform("member.messages", ctx.day, np.arange(n_groups))
-    ctx.messages_g = poisson_inverse(u, rate_g).astype(float)
-    ctx.ads_g = np.bincount(people.group[spammers], weights=ads, minlength=n_groups).astype(float)
+    u = model.draws.uniform("member.messages", day.day, np.arange(n_groups))
+    day.posting = Posting(
+        poster_rows=posters,
+        poster_rates=rates,
+        spam_rows=spammers,
+        spam_ads=ads,
+        messages=poisson_inverse(u, rate_g).astype(float),
+        ads=np.bincount(people.group[spammers], weights=ads, minlength=n_groups).astype(float),
+    )
 
 
 # ---------------------------------------------------------------- group terms
-def group_terms(model: Community, ctx: DayContext) -> None:
-    """Compute the day's per-group value terms, after today's joins and kicks.
+def group_terms(model: Community, day: Day) -> None:
+    """Publish the day's per-group value terms (`GroupTerms`), after today's joins and kicks.
 
     Also draws which messages are replies (a message is a reply with probability equal
     to how lively the conversation is), and places the population terms of the hazards
@@ -106,49 +111,45 @@ def group_terms(model: Community, ctx: DayContext) -> None:
     """
     people, sc = model.people, model.params
     val = sc.value
+    posting, moderation = day.posting, day.moderation
     n_groups = model.groups.count
     rows = people.members()
     g = people.group[rows]
     size = np.bincount(g, minlength=n_groups)
-    ctx.size_g, ctx.engaged_g = size, np.bincount(g[people.stage[rows] != DORMANT], minlength=n_groups)
-    ctx.content_g = np.asarray(value.content_value(ctx.quality_posts, val.content_saturation))
-    visible_messages = ctx.messages_g * (1.0 - val.off_topic_share * ctx.focus)
-    ctx.chat_g = np.asarray(value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size))
-    ctx.tie_rate_g = val.tie_rate * (1.0 - val.off_topic_share * ctx.focus)  # off-topic chatter builds ties
-    ctx.identity_g = sc.moderation.focus_commitment * ctx.focus  # a focused group binds to its topic
+    visible_messages = posting.messages * (1.0 - val.off_topic_share * moderation.focus)
+    chat = np.asarray(value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size))
     replies = model.draws.binomial(
-        "groups.replies", ctx.day, np.arange(n_groups), ctx.messages_g.astype(np.int64), np.clip(ctx.chat_g, 0, 1)
+        "groups.replies", day.day, np.arange(n_groups), posting.messages.astype(np.int64), np.clip(chat, 0, 1)
     )
-    ctx.replies = int(replies.sum())
-    visible = ctx.ads_g - (1.0 - sc.moderation.removed_ad_visibility) * ctx.ads_removed_g
-    ctx.annoyance_g = np.asarray(value.annoyance(visible, size, val.ad_annoyance, val.ad_saturation))
-    ctx.crowd_g = np.asarray(value.crowd_factor(size, val.crowd_size))
-    ctx.active_shares, ctx.left_shares = model.trend.terms(
-        ctx.member_rows.size, ctx.engaged_rows.size, ctx.joined_rows.size
+    day.tally.replies = int(replies.sum())
+    visible_ads = posting.ads - (1.0 - sc.moderation.removed_ad_visibility) * moderation.ads_removed
+    start = day.start
+    active_shares, left_shares = model.trend.terms(
+        start.member_rows.size, start.engaged_rows.size, day.arrivals.joined_rows.size
     )
-
-
-def update_groups(model: Community, ctx: DayContext) -> None:
-    """Culture grows with participation; the 7-day mean of messages per member is updated."""
-    n_groups = model.groups.count
-    size, sc = ctx.size_g, model.params
-    participation = np.divide(ctx.engaged_g, size, out=np.zeros(n_groups), where=size > 0)
-    model.groups.culture = grow_culture(model.groups.culture, participation, sc.groups.culture_growth)
-    per_member = np.divide(ctx.messages_g, size, out=np.zeros(n_groups), where=size > 0)
-    ema = model.groups.chat_per_member
-    seen = np.isfinite(ema)
-    ema[seen] += (per_member[seen] - ema[seen]) / 7.0
-    ema[~seen] = per_member[~seen]
+    day.terms = GroupTerms(
+        size=size,
+        engaged=np.bincount(g[people.stage[rows] != DORMANT], minlength=n_groups),
+        content=np.asarray(value.content_value(day.output.quality_posts, val.content_saturation)),
+        chat=chat,
+        annoyance=np.asarray(value.annoyance(visible_ads, size, val.ad_annoyance, val.ad_saturation)),
+        crowd=np.asarray(value.crowd_factor(size, val.crowd_size)),
+        tie_rate=val.tie_rate * (1.0 - val.off_topic_share * moderation.focus),  # off-topic chatter builds ties
+        identity=sc.moderation.focus_commitment * moderation.focus,  # a focused group binds to its topic
+        active_shares=active_shares,
+        left_shares=left_shares,
+    )
 
 
 # ---------------------------------------------------------------- living
-def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
+def live(model: Community, day: Day, rows: np.ndarray) -> None:
     """Members in `rows` take the day's value and move between stages.
 
     Written for speed on all members at once: each column is gathered once, and each
     member gets one keyed uniform for its stage move.
     """
-    people, sc, draws, day = model.people, model.params, model.draws, ctx.day
+    people, sc, draws, terms = model.people, model.params, model.draws, day.terms
+    start, tally, d = day.start, day.tally, day.day
     fb, val = sc.dynamics.value_feedback, sc.value
     g = people.group[rows]
     st = people.stage[rows]
@@ -159,12 +160,12 @@ def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
     value_today = np.asarray(
         value.daily_value(
             people.interest[rows],
-            ctx.content_g[g],
-            ctx.chat_g[g],
+            terms.content[g],
+            terms.chat[g],
             ties,
             model.groups.culture[g],
             people.novelty[rows],
-            ctx.annoyance_g[g],
+            terms.annoyance[g],
             np.where(engaged, 1.0, sc.activity.dormant_exposure),
             (val.content_weight, val.chat_weight, val.ties_weight),
             sc.activity.novelty_floor,
@@ -175,36 +176,36 @@ def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
     people.satisfaction[rows] = sat
     mult = engagement(sc.dynamics, sat)
     people.novelty[rows] = value.decay_novelty(
-        people.novelty[rows], sc.activity.novelty_decay, ctx.novelty_refresh * engaged
+        people.novelty[rows], sc.activity.novelty_decay, start.novelty_refresh * engaged
     )
     ties = np.where(
         engaged,
-        value.grow_ties(ties, np.minimum(mult, 3.0), ctx.tie_rate_g[g], ctx.crowd_g[g], ctx.activity_ties),
+        value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties),
         ties * (1.0 - val.tie_decay),
     )
     people.ties[rows] = ties
 
     # --- stage moves: the first-24-hours rule for newcomers, the member chain for everybody
     join_day = people.join_day[rows]
-    newcomer = join_day == day
+    newcomer = join_day == d
     stayed = np.ones(rows.size, dtype=bool)
     if fb and sc.onboarding.first_day_leave > 0 and newcomer.any():
         idx = np.flatnonzero(newcomer)
-        welcomed = _sorted_contains(ctx.welcomed_rows, rows[idx])
+        welcomed = _sorted_contains(day.moderation.welcomed_rows, rows[idx])
         first = impression(
             value_today[idx], welcomed, sc.onboarding.ritual, sc.onboarding.welcome_effect, sc.onboarding.ritual_effect
         )
         p_leave = first_day_leave_probability(sc.onboarding.first_day_leave, first, sc.onboarding.impression_scale)
-        stayed[idx[draws.uniform("member.first_day", day, rows[idx]) < p_leave]] = False
-        ctx.first_day_left += int(idx.size - stayed[idx].sum())
+        stayed[idx[draws.uniform("member.first_day", d, rows[idx]) < p_leave]] = False
+        tally.first_day_left += int(idx.size - stayed[idx].sum())
     dormant = ~engaged
-    u = draws.uniform("member.move", day, rows)
+    u = draws.uniform("member.move", d, rows)
     if fb:  # hazards member by member, in each sub-step; newcomers faced the first-day rule instead
         steps = [
             member_hazards(
                 mult,
                 people.patience[rows],
-                people.commitment[rows] + ctx.identity_g[g],
+                people.commitment[rows] + terms.identity[g],
                 feedback=fb,
                 base_rate=sc.churn.base_rate,
                 peer_rate=sc.churn.peer_rate,
@@ -214,9 +215,9 @@ def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
                 reactivation_rate=sc.activity.reactivation_rate,
                 peer_reactivation_rate=sc.activity.peer_reactivation_rate,
                 active_share=active_share,
-                awaken=ctx.awaken,
+                awaken=start.awaken,
             )
-            for left_share, active_share in zip(ctx.left_shares, ctx.active_shares, strict=True)
+            for left_share, active_share in zip(terms.left_shares, terms.active_shares, strict=True)
         ]
         outcome = day_move(u, *substep_probabilities(steps, dormant))
         outcome[newcomer] = STAY
@@ -230,23 +231,23 @@ def live(model: Community, ctx: DayContext, rows: np.ndarray) -> None:
     stayed &= outcome != LEAVE
     to_active = (outcome == SWITCH) & dormant
     to_dormant = (outcome == SWITCH) & engaged
-    graduate = stayed & (outcome == STAY) & (st == NEW) & (day - join_day >= sc.onboarding.new_days)
-    people.exit(rows[~stayed], LEFT, day)
-    ctx.left_today += int(rows.size - stayed.sum())
+    graduate = stayed & (outcome == STAY) & (st == NEW) & (d - join_day >= sc.onboarding.new_days)
+    people.exit(rows[~stayed], LEFT, d)
+    tally.left += int(rows.size - stayed.sum())
     people.stage[rows[to_dormant]] = DORMANT
     people.stage[rows[to_active | graduate]] = ACTIVE
-    people.novelty[rows[to_active]] = np.maximum(people.novelty[rows[to_active]], ctx.novelty_refresh)
-    ctx.active_to_dormant += int(to_dormant.sum())
-    ctx.dormant_to_active += int(to_active.sum())
-    ctx.new_to_active += int(graduate.sum())
+    people.novelty[rows[to_active]] = np.maximum(people.novelty[rows[to_active]], start.novelty_refresh)
+    tally.active_to_dormant += int(to_dormant.sum())
+    tally.dormant_to_active += int(to_active.sum())
+    tally.new_to_active += int(graduate.sum())
 
     engaged = (engaged & ~to_dormant) | to_active
-    stayed &= _renew(model, ctx, rows, join_day, sat, stayed)
+    stayed &= _renew(model, day, rows, join_day, sat, stayed)
     if fb:
         cand = np.flatnonzero(stayed & (sat < sc.ads.spam_satisfaction))
-        _turn_spammer(model, ctx, rows[cand], sat[cand], ties[cand], g[cand])
+        _turn_spammer(model, day, rows[cand], sat[cand], ties[cand], g[cand])
     buyers = np.flatnonzero(stayed & engaged & ~people.spammer[rows])
-    _buy(model, ctx, rows[buyers], mult[buyers])
+    _buy(model, day, rows[buyers], mult[buyers])
 
 
 def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -258,28 +259,28 @@ def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _renew(
-    model: Community, ctx: DayContext, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray, member: np.ndarray
+    model: Community, day: Day, rows: np.ndarray, join_day: np.ndarray, sat: np.ndarray, member: np.ndarray
 ) -> np.ndarray | bool:
     """Periodic fees: members renew when satisfied and willing to pay, else leave. False where one left."""
     people, e = model.people, model.params.entry
     if e.threshold != "paid" or e.fee_period_days <= 0:
         return True
-    age = ctx.day - join_day
+    age = day.day - join_day
     due = np.flatnonzero(member & (age > 0) & (age % e.fee_period_days == 0) & (people.source[rows] != INITIAL))
     d = rows[due]
     renew = np.asarray(
         renews(sat[due], people.wtp[d], people.interest[d], fee=e.fee, min_satisfaction=e.renewal_min_satisfaction)
     )
-    ctx.fees_paid += int(renew.sum())
-    people.exit(d[~renew], LEFT, ctx.day)
-    ctx.left_today += int((~renew).sum())
+    day.tally.fees_paid += int(renew.sum())
+    people.exit(d[~renew], LEFT, day.day)
+    day.tally.left += int((~renew).sum())
     out = np.ones(rows.size, dtype=bool)
     out[due[~renew]] = False
     return out
 
 
 def _turn_spammer(
-    model: Community, ctx: DayContext, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray, g: np.ndarray
+    model: Community, day: Day, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray, g: np.ndarray
 ) -> None:
     """Disaffected members (below the spam floor) who no longer fear a kick start posting ads."""
     people, sc = model.people, model.params
@@ -289,14 +290,14 @@ def _turn_spammer(
         return
     threat = ad_rules.POLICY_THREAT[sc.moderation.ad_policy]
     stake = people.commitment[rows] + value.saturating(ties, sc.value.ties_saturation)
-    fear = ad_rules.kick_fear(threat, ctx.enforcement[g], stake, sc.ads.kick_fear)
+    fear = ad_rules.kick_fear(threat, day.moderation.enforcement[g], stake, sc.ads.kick_fear)
     h = ad_rules.spam_hazard(sat, fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
-    turned = rows[model.draws.uniform("member.spam", ctx.day, rows) < step_probability(h)]
+    turned = rows[model.draws.uniform("member.spam", day.day, rows) < step_probability(h)]
     people.spammer[turned] = True
-    ctx.new_spammers += int(turned.size)
+    day.tally.new_spammers += int(turned.size)
 
 
-def _buy(model: Community, ctx: DayContext, rows: np.ndarray, mult: np.ndarray) -> None:
+def _buy(model: Community, day: Day, rows: np.ndarray, mult: np.ndarray) -> None:
     """Engaged members (not spammers) able to pay buy the product; satisfied buyers buy again."""
     people, mon = model.people, model.params.monetization
     if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0) or rows.size == 0:
@@ -310,6 +311,6 @@ def _buy(model: Community, ctx: DayContext, rows: np.ndarray, mult: np.ndarray) 
         conversion=mon.buyer_conversion,
         repurchase=mon.repurchase_rate,
     )
-    buyers = rows[model.draws.uniform("member.buy", ctx.day, rows) < step_probability(h)]
+    buyers = rows[model.draws.uniform("member.buy", day.day, rows) < step_probability(h)]
     people.purchases[buyers] += 1
-    ctx.purchases += int(buyers.size)
+    day.tally.purchases += int(buyers.size)

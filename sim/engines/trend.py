@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from sim.rules.daystep import ChainRates, DayPlan, auto_substeps, plan_day
 
 if TYPE_CHECKING:
-    from sim.engines.day import DayContext
     from sim.scenario.schema import Scenario
 
 
@@ -77,13 +76,13 @@ class Trend:
         else:
             self.plan = plan
 
-    def update(self, record: dict[str, float], ctx: DayContext) -> None:
-        """Remember today's flows for tomorrow."""
+    def update(self, record: dict[str, float], members: int, engaged: int, applicants: int) -> None:
+        """Remember today's flows for tomorrow; `members` and `engaged` counted them at the start of the day."""
         engaged_end = record["new"] + record["active"]
-        self.engaged_change = engaged_end - ctx.engaged_rows.size - record["joined"]
-        self.members_change = record["members"] - ctx.member_rows.size - record["joined"]
+        self.engaged_change = engaged_end - engaged - record["joined"]
+        self.members_change = record["members"] - members - record["joined"]
         self.exits = record["left_today"] + record["kicked_today"]
-        self.pass_share = record["joined"] / ctx.applicants if ctx.applicants else 1.0
+        self.pass_share = record["joined"] / applicants if applicants else 1.0
         self.gone = int(record["left"] + record["kicked"])
         self._seen_a_day = True
 

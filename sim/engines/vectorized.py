@@ -7,17 +7,16 @@ from typing import TYPE_CHECKING
 from sim.engines import member_day
 
 if TYPE_CHECKING:
-    from sim.engines.day import DayContext
+    from sim.mechanisms.day import Day
     from sim.world import Community
 
 
-def post(model: Community, ctx: DayContext) -> None:
+def post(model: Community, day: Day) -> None:
     """Members post messages and spammers post ads."""
-    member_day.close_posting(model, ctx, *member_day.post(model, ctx, model.people.members()))
+    member_day.close_posting(model, day, *member_day.post(model, day, model.people.members()))
 
 
-def feel_and_move(model: Community, ctx: DayContext) -> None:
+def live(model: Community, day: Day) -> None:
     """Members take the day's value and move between stages."""
-    member_day.group_terms(model, ctx)
-    member_day.live(model, ctx, model.people.members())  # after today's joins and kicks
-    member_day.update_groups(model, ctx)
+    member_day.group_terms(model, day)
+    member_day.live(model, day, model.people.members())  # after today's joins and kicks

@@ -1107,6 +1107,43 @@ class ActivityPlan(Section):
         description="probability/day that a dormant member is woken while it runs (as extra hazard −ln(1 − awaken))",
         json_schema_extra={"unit": "probability", "source": "seed 003 §data (觉醒); calibration"},
     )
+    money_scale: float | None = Field(
+        None,
+        gt=0,
+        le=1000000.0,
+        description=(
+            "for kinds that pay their money out to members (`red_packet`): the payout at which the response bends; "
+            "lift and awaken are their values at the kind's default payout times ln(1 + money/scale) / "
+            "ln(1 + default/scale), so a larger payout lifts more with diminishing returns"
+        ),
+        json_schema_extra={
+            "unit": "currency/group/day",
+            "source": "Bernoulli 1738 (diminishing marginal utility of money); default 20: calibration",
+        },
+    )
+    habituation: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description=(
+            "share of the remaining response (lift, novelty, ties, awaken) lost with each occurrence; "
+            "0 = no habituation (the kinds' default)"
+        ),
+        json_schema_extra={
+            "unit": "0..1",
+            "source": "habituation: Thompson & Spencer 1966; Rankin et al. 2009 (response decrement with repetition)",
+        },
+    )
+    recovery_days: float | None = Field(
+        None,
+        gt=0,
+        le=36500.0,
+        description="e-folding time of the recovery of the response between occurrences (spontaneous recovery)",
+        json_schema_extra={
+            "unit": "days",
+            "source": "Rankin et al. 2009 (spontaneous recovery with rest); default 14: calibration",
+        },
+    )
 
     @model_validator(mode="after")
     def _start_before_end(self) -> ActivityPlan:

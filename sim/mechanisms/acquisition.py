@@ -1,0 +1,145 @@
+"""Acquisition: people arrive from channels, referral (fission) and on their own, and face the entry threshold.
+
+Reads the `[acquisition]` and `[entry]` sections; owns each potential person's arrival
+clock and the cumulative join hazard; publishes `Arrivals`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.engines.member_day import engagement
+from sim.mechanisms.day import Arrivals, Day
+from sim.population import CHANNEL, NEW, ORGANIC, POTENTIAL, REFERRAL
+from sim.rules.entry import commitment as threshold_commitment
+from sim.rules.entry import pass_probability
+from sim.rules.hazards import join_hazard, step_probability
+
+if TYPE_CHECKING:
+    from sim.mechanisms.groups import GroupPolicy
+    from sim.world import Community
+
+
+class Acquisition:
+    """Arrivals by exponential clocks under a hazard shared by every potential person.
+
+    A potential person arrives on the day the cumulative join hazard passes their
+    clock (drawn once, keyed by their row): the same chance per day as a coin per
+    person, and a lever that changes the hazard shifts arrivals a little instead of
+    redrawing them.
+    """
+
+    def __init__(self, model: Community, groups: GroupPolicy) -> None:
+        self.model = model
+        self.groups = groups
+        sc = model.params
+        self.acquisition, self.entry = sc.acquisition, sc.entry
+        self.cumulative_join_hazard = 0.0
+        self.arrival_clock = -np.log1p(-model.draws.uniform("acquisition.clock", 0, np.arange(model.people.size)))
+        self.commitment_on_entry = threshold_commitment(sc.entry.threshold, sc.entry.commitment)
+        self.potential = 0  # potential people at the start of today (set by `count_potential`)
+
+    def count_potential(self) -> int:
+        """Count the people not yet in (once a day, before the day is planned)."""
+        self.potential = int(np.count_nonzero(self.model.people.stage == POTENTIAL))
+        return self.potential
+
+    def step(self, day: Day) -> None:
+        """External inflow and referral among the potential people, filtered by the threshold.
+
+        Each potential person joins with hazard p + channel/M + q * A / M, where A counts
+        active members weighted by how willing they are to refer (Bass 1969 with
+        feedback off), taken at mid-day (see `Trend`). Each arrival is attributed to
+        referral, channel or organic (p) in proportion to the three terms, then faces
+        the entry threshold; one turned away gets a fresh clock.
+        """
+        model, acq, entry = self.model, self.acquisition, self.entry
+        people, draws, trend, d = model.people, model.draws, model.trend, day.day
+        tally, pool = day.tally, people.size
+        if self.potential == 0:
+            return
+        dynamics = model.params.dynamics
+        engaged = day.start.engaged_rows
+        weights = engagement(dynamics, people.satisfaction[engaged]) * ~people.spammer[engaged]
+        q = acq.referral_rate * (1.0 + acq.referral_incentive)
+        channel = acq.channel_inflow_per_day / pool
+        referrers = float(weights.sum())
+        start_hazard = join_hazard(acq.external_rate + channel, q, referrers, pool)
+        expected_joins = self.potential * step_probability(start_hazard) * trend.pass_share
+        # referrers at mid-day: today's joins refer too (a newcomer weighs as one who just joined)
+        newcomer_weight = float(engagement(dynamics, np.array([dynamics.initial_satisfaction]))[0])
+        per_referrer = referrers / engaged.size if engaged.size else newcomer_weight
+        referrers += per_referrer * (trend.midday_engaged(engaged.size, float(expected_joins)) - engaged.size)
+        referral_part = join_hazard(0.0, q, referrers, pool)
+        hazard = acq.external_rate + channel + referral_part
+        if hazard <= 0:
+            return
+        self.cumulative_join_hazard += hazard
+        arrivals = np.flatnonzero(self.arrival_clock <= self.cumulative_join_hazard)
+        n = arrivals.size
+        if n == 0:
+            return
+        u = draws.uniform("acquisition.source", d, arrivals)
+        referred = u < referral_part / hazard
+        organic = ~referred & (u >= (referral_part + channel) / hazard)
+        passed = draws.uniform("entry.pass", d, arrivals) < pass_probability(
+            entry.threshold,
+            people.interest[arrivals],
+            people.wtp[arrivals],
+            referred,
+            fee=entry.fee,
+            invite_code_share=entry.invite_code_share,
+            review_min_interest=entry.review_min_interest,
+            task_effort=entry.task_effort,
+        )
+        tally.applicants = n
+        tally.refused_threshold = int(n - passed.sum())
+        self._rearm(arrivals[~passed], d)
+        arrivals, referred, organic = arrivals[passed], referred[passed], organic[passed]
+        inviters = np.full(arrivals.size, -1, dtype=np.int32)
+        if referred.any() and engaged.size:
+            cumulative = np.cumsum(weights)
+            pick = draws.uniform("acquisition.inviter", d, arrivals[referred]) * cumulative[-1]
+            inviters[referred] = engaged[np.minimum(np.searchsorted(cumulative, pick, side="right"), engaged.size - 1)]
+        preferred = np.where(inviters >= 0, people.group[np.maximum(inviters, 0)], -1).astype(np.int32)
+        groups, sizes = self.groups.place(preferred, day)
+        placed = groups >= 0
+        tally.refused_full = int((~placed).sum())
+        self._rearm(arrivals[~placed], d)
+        arrivals, referred, inviters, groups = arrivals[placed], referred[placed], inviters[placed], groups[placed]
+        organic = organic[placed]
+        self.admit(arrivals, groups, d, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL))
+        people.invited_by[arrivals] = inviters
+        people.ties[arrivals[inviters >= 0]] += 1.0  # a referred newcomer knows its inviter
+        tally.joined_referral = int(referred.sum())
+        tally.joined_organic = int(organic.sum())
+        tally.joined_channel = int(arrivals.size - tally.joined_referral - tally.joined_organic)
+        if entry.threshold == "paid":
+            tally.fees_paid += arrivals.size
+        tally.operator_money += acq.referral_reward * tally.joined_referral
+        review = entry.review_minutes * n if entry.threshold == "review" else 0.0
+        day.arrivals = Arrivals(joined_rows=arrivals, sizes=sizes, review_minutes=review)
+
+    def _rearm(self, rows: np.ndarray, day: int) -> None:
+        """Arrivals turned away stay potential, with a fresh exponential clock from today's cumulative hazard."""
+        if rows.size:
+            fresh = -np.log1p(-self.model.draws.uniform("acquisition.rearm", day, rows))
+            self.arrival_clock[rows] = self.cumulative_join_hazard + fresh
+
+    def admit(self, rows: np.ndarray, groups: np.ndarray, day: int, source: Any) -> None:
+        """Make `rows` members of `groups` today."""
+        people, dynamics = self.model.people, self.model.params.dynamics
+        self.arrival_clock[rows] = np.inf
+        people.stage[rows] = NEW
+        people.group[rows] = groups
+        people.satisfaction[rows] = dynamics.initial_satisfaction
+        people.novelty[rows] = 1.0
+        people.commitment[rows] = self.commitment_on_entry if day > 0 else 0.0
+        people.join_day[rows] = day
+        people.source[rows] = source
+
+    def withdraw(self, rows: np.ndarray) -> None:
+        """Take `rows` out of the potential pool without admitting them (founding members who already left)."""
+        self.arrival_clock[rows] = np.inf

@@ -1,0 +1,85 @@
+"""The activities calendar: activities and planned events on Mesa's event calendar.
+
+Reads the `[[activities]]` list and `kol.leave_day`; owns the activities' effects and
+the last day each running activity runs. An event for day d fires at time d - 0.5,
+between the steps of days d-1 and d, so that it shapes day d.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from mesa.time import Priority, Schedule
+
+from sim.rules import activities as activity_rules
+from sim.rules.activities import habituate, recover
+
+if TYPE_CHECKING:
+    import mesa
+
+    from sim.rules.activities import ActivityEffect
+    from sim.scenario.schema import Scenario
+
+
+class ActivityCalendar:
+    """Which activities run on which day, and their effects."""
+
+    def __init__(self, model: mesa.Model, scenario: Scenario, planned_kol_departure: Callable[[], None]) -> None:
+        self.model = model
+        self.effects: list[ActivityEffect] = [
+            activity_rules.effect(
+                a.kind,
+                every=a.every,
+                lift=a.lift,
+                duration=a.duration,
+                admin_minutes=a.admin_minutes,
+                kol_minutes=a.kol_minutes,
+                money=a.money,
+                novelty=a.novelty,
+                ties=a.ties,
+                awaken=a.awaken,
+                money_scale=a.money_scale,
+                habituation=a.habituation,
+                recovery_days=a.recovery_days,
+            )
+            for a in scenario.activities
+        ]
+        self.until: dict[int, int] = {}  # activity index -> last day it runs
+        self.strength: dict[int, float] = {}  # activity index -> strength of its current occurrence
+        self._habituated: dict[int, float] = {}  # activity index -> habituation after its last occurrence
+        self._last_start: dict[int, int] = {}
+        # Mesa keeps only a weak reference to the callable: self._starts keeps it alive
+        self._starts = [partial(self._start, i, eff.duration) for i, eff in enumerate(self.effects)]
+        for plan, eff, start in zip(scenario.activities, self.effects, self._starts, strict=True):
+            model.schedule_recurring(
+                start,
+                Schedule(interval=eff.every, start=plan.start - 0.5, end=None if plan.end is None else plan.end - 0.5),
+                priority=Priority.HIGH,
+            )
+        if scenario.kol.leave_day is not None:
+            model.schedule_event(planned_kol_departure, at=scenario.kol.leave_day - 0.5, priority=Priority.HIGH)
+
+    def _start(self, index: int, duration: int) -> None:
+        """Start an occurrence: it runs on days steps+1 .. steps+duration, at the strength habituation leaves."""
+        now, eff = self.model.steps, self.effects[index]
+        habituated = 0.0
+        if index in self._last_start:
+            habituated = recover(self._habituated[index], now - self._last_start[index], eff.recovery_days)
+        self.strength[index] = 1.0 - habituated
+        self._habituated[index] = habituate(habituated, eff.habituation)
+        self._last_start[index] = now
+        self.until[index] = now + duration
+
+    def running(self, day: int) -> list[int]:
+        """Return the indexes of the activities running on `day`."""
+        return [i for i, until in self.until.items() if day <= until]
+
+    def running_effects(self, indexes: list[int]) -> list[ActivityEffect]:
+        """Return the effects of these running activities, their benefits at today's strength."""
+        return [self.effects[i].at_strength(self.strength[i]) for i in indexes]
+
+    def effects_of(self, indexes: tuple[int, ...]) -> list[ActivityEffect]:
+        """Return the effects of the activities with these indexes."""
+        return [self.effects[i] for i in indexes]

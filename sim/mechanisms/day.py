@@ -1,0 +1,184 @@
+"""The day's hand-offs: what each mechanism publishes for those after it.
+
+A day is a sequence of mechanisms (`CommunityModel.day_order`). Each one writes only
+its own record on the `Day` and reads the records of the mechanisms before it:
+
+- `DayStart` (the model, before any mechanism): who is a member, who is engaged,
+  which activities run and their combined effect;
+- `Arrivals` (acquisition): today's newcomers and the group sizes once they are placed;
+- `Output` (content output): posts per group and the staff's attention per group;
+- `Posting` (the member day, first phase): who wrote and how much, per group;
+- `Moderation` (moderation): how much of the work was done, ads removed, newcomers welcomed;
+- `GroupTerms` (the member day, second phase): the value terms per group;
+- `Tally` (everybody): the day's counts, which the metrics read.
+
+Per-group arrays are indexed by group id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.population import ACTIVE, NEW
+
+if TYPE_CHECKING:
+    from sim.population import PeopleTable
+    from sim.rules.activities import ActivityEffect
+
+
+def _rows() -> np.ndarray:
+    return np.zeros(0, dtype=np.intp)
+
+
+def _values() -> np.ndarray:
+    return np.zeros(0)
+
+
+@dataclass(frozen=True)
+class DayStart:
+    """The community at the start of the day, and the effect of today's activities."""
+
+    day: int
+    member_rows: np.ndarray  # members at the start of the day
+    engaged_rows: np.ndarray  # new or active members at the start of the day
+    start_counts: np.ndarray  # people by stage at the start of the day
+    activities: tuple[int, ...]  # indexes of the activities running today
+    lift: float = 0.0  # participation lift
+    novelty_refresh: float = 0.0  # share of lost novelty restored
+    activity_ties: float = 0.0  # ties formed per engaged member
+    awaken: float = 0.0  # chance a dormant member is woken
+
+    @classmethod
+    def of(cls, people: PeopleTable, day: int, running: list[int], effects: list[ActivityEffect]) -> DayStart:
+        """Open the day: who is a member, who is engaged, and what the running activities (`effects`) add up to."""
+        rows = people.members()
+        st = people.stage[rows]
+        lift = novelty = ties = awaken = 0.0
+        for eff in effects:
+            lift += eff.lift
+            novelty = 1.0 - (1.0 - novelty) * (1.0 - eff.novelty)
+            ties += eff.ties / eff.duration
+            awaken = 1.0 - (1.0 - awaken) * (1.0 - eff.awaken)
+        return cls(
+            day=day,
+            member_rows=rows,
+            engaged_rows=rows[(st == NEW) | (st == ACTIVE)],
+            start_counts=np.bincount(st, minlength=7),
+            activities=tuple(running),
+            lift=lift,
+            novelty_refresh=novelty,
+            activity_ties=ties,
+            awaken=awaken,
+        )
+
+
+@dataclass
+class Arrivals:
+    """Published by acquisition: today's newcomers, placed in groups."""
+
+    joined_rows: np.ndarray = field(default_factory=_rows)  # sorted
+    sizes: np.ndarray | None = None  # members per group once today's newcomers are placed
+    review_minutes: float = 0.0  # admin minutes today's applications need (review threshold)
+
+
+@dataclass
+class Output:
+    """Published by content output: posts per group and the staff's attention per group."""
+
+    quality_posts: np.ndarray = field(default_factory=_values)  # posts weighted by their quality
+    content_posts: np.ndarray = field(default_factory=_values)
+    admin_capacity: np.ndarray = field(default_factory=_values)  # moderation minutes, KOLs' help included
+    kol_help: np.ndarray = field(default_factory=_values)  # KOL minutes helping admins
+    occupied: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # groups with members
+    kol_activity: list[float] = field(default_factory=list)  # activity minutes each serving KOL gives a group
+    kol_posts: int = 0
+
+
+@dataclass
+class Posting:
+    """Published by the member day's first phase: who wrote, and the messages and ads per group."""
+
+    poster_rows: np.ndarray = field(default_factory=_rows)  # sorted
+    poster_rates: np.ndarray = field(default_factory=_values)  # their message rates
+    spam_rows: np.ndarray = field(default_factory=_rows)  # sorted
+    spam_ads: np.ndarray = field(default_factory=_rows)  # their ad counts
+    messages: np.ndarray = field(default_factory=_values)  # per group
+    ads: np.ndarray = field(default_factory=_values)  # per group
+
+
+@dataclass
+class Moderation:
+    """Published by moderation: the share of the work done, what it removed, whom it welcomed."""
+
+    coverage: np.ndarray = field(default_factory=_values)  # share of moderation work done
+    enforcement: np.ndarray = field(default_factory=_values)  # coverage x strictness
+    focus: np.ndarray = field(default_factory=_values)  # share of off-topic chatter deleted
+    ads_removed: np.ndarray = field(default_factory=_values)  # per group
+    welcomed_rows: np.ndarray = field(default_factory=_rows)  # today's newcomers an admin welcomed, sorted
+
+
+@dataclass
+class GroupTerms:
+    """Published by the member day's second phase: the day's value terms per group."""
+
+    size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    engaged: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    content: np.ndarray = field(default_factory=_values)
+    chat: np.ndarray = field(default_factory=_values)
+    annoyance: np.ndarray = field(default_factory=_values)
+    crowd: np.ndarray = field(default_factory=_values)
+    tie_rate: np.ndarray = field(default_factory=_values)
+    identity: np.ndarray = field(default_factory=_values)  # commitment from topical focus
+    active_shares: tuple[float, ...] = ()  # a, share of members who are new or active, in each sub-step
+    left_shares: tuple[float, ...] = ()  # R/M, share of the pool who left or were kicked, in each sub-step
+
+
+@dataclass
+class Tally:
+    """The day's counts, added to by every mechanism and read by the metrics."""
+
+    applicants: int = 0
+    refused_threshold: int = 0
+    refused_full: int = 0
+    joined_channel: int = 0
+    joined_referral: int = 0
+    joined_organic: int = 0
+    groups_opened: int = 0
+    replies: int = 0
+    off_topic_removed: int = 0
+    false_flags: int = 0
+    kicked: int = 0
+    warnings: int = 0
+    left: int = 0  # first-day exits and lapsed fees included
+    first_day_left: int = 0
+    new_to_active: int = 0
+    active_to_dormant: int = 0
+    dormant_to_active: int = 0
+    new_spammers: int = 0
+    fees_paid: int = 0  # entry fees and renewals
+    purchases: int = 0
+    operator_money: float = 0.0  # rewards and activity money spent
+    kols_quit: int = 0
+    kols_cultivated: int = 0
+    splits: int = 0
+
+
+@dataclass
+class Day:
+    """One day in progress: the start, each mechanism's record, and the tally."""
+
+    start: DayStart
+    tally: Tally = field(default_factory=Tally)
+    arrivals: Arrivals = field(default_factory=Arrivals)
+    output: Output = field(default_factory=Output)
+    posting: Posting = field(default_factory=Posting)
+    moderation: Moderation = field(default_factory=Moderation)
+    terms: GroupTerms = field(default_factory=GroupTerms)
+
+    @property
+    def day(self) -> int:
+        """The day's number (0 = the first step)."""
+        return self.start.day
