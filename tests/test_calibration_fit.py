@@ -247,3 +247,25 @@ def test_cli_forecast(fitted: tuple[Path, object], capsys: pytest.CaptureFixture
     assert "members_end" in stdout and (tmp_path / "f" / "forecast.png").exists()
     code, _, err = invoke_cli(["forecast", str(tmp_path), "--days", "10"], capsys)
     assert "fit.json: not found" in assert_one_line_error(code, err)
+
+
+@pytest.mark.parametrize(
+    ("lever", "column", "after"),
+    [
+        ({"output.kol_posts_per_day": 0.0}, "kol_posts", lambda a, b: b == 0 < a),
+        ({"entry.threshold": "paid", "entry.fee": 49}, "joined", lambda a, b: b < 0.6 * a),
+        ({"moderation.ad_policy": "tolerate"}, "kicked_today", lambda a, b: b == 0 < a),
+    ],
+    ids=["kol output", "paid entry", "ad policy"],
+)
+def test_a_switched_lever_acts_from_the_switch_day_only(lever: dict, column: str, after: object) -> None:
+    from sim import CommunityModel
+    from sim.calibration.forecast import switch_scenario
+
+    ov = {"population.potential_pool": 1500, "population.initial_members": 100, "ads.spam_rate": 0.2}
+    a = CommunityModel(load_scenario("baseline", overrides=ov), rng=3).run(20)
+    b = CommunityModel(load_scenario("baseline", overrides=ov), rng=3).run(20)
+    switch_scenario(b, load_scenario("baseline", overrides={**ov, **lever}))
+    ma, mb = a.run(25).metrics(), b.run(25).metrics()
+    assert ma.iloc[:20].equals(mb.iloc[:20])
+    assert after(ma[column].iloc[20:].sum(), mb[column].iloc[20:].sum())  # type: ignore[operator]

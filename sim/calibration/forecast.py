@@ -9,8 +9,8 @@ the what-if levers switched on from the first day after the data (the days befor
 same in both, by common random numbers); the difference of each pair is the effect, and
 its spread over the draws is its uncertainty.
 
-Switching mid-run sets the model's scenario (`model.params`) to the what-if scenario, which
-the day's rules read every day. Levers the model reads only when it is built cannot be
+Switching mid-run hands the what-if scenario to the model and its mechanisms
+(`switch_scenario`), whose rules read their sections every day. Levers the model uses only when it is built cannot be
 switched (`FIXED_AT_START`): the population, the roles on day 0, the network, the
 activity calendar, the dynamics switches and `kol.leave_day`.
 """
@@ -34,7 +34,7 @@ from sim.experiments.seeds import root_entropy, run_seed
 from sim.experiments.store import RunStore, StoreMismatch
 from sim.scenario import ScenarioError, load_scenario
 
-__all__ = ["FIXED_AT_START", "Forecast", "SwitchJob", "forecast", "run_switched"]
+__all__ = ["FIXED_AT_START", "Forecast", "SwitchJob", "forecast", "run_switched", "switch_scenario"]
 
 FORECAST = 4
 """Spawn key of the forecast runs' seeds in the fit's seed tree."""
@@ -61,7 +61,6 @@ class SwitchJob(Job):
 def run_switched(job: Job) -> RunResult:
     """Run a `SwitchJob` (a plain `Job` runs unswitched); an exception becomes an error result."""
     from sim.model import CommunityModel
-    from sim.rules.entry import commitment
 
     t0 = time.perf_counter()
     try:
@@ -71,9 +70,7 @@ def run_switched(job: Job) -> RunResult:
         if switch:
             day = int(getattr(job, "switch_day", 1))
             model.run(day - 1)
-            changed = load_scenario(Path(job.scenario), overrides={**job.overrides, **switch})
-            model.params = changed
-            model.commitment_on_entry = commitment(changed.entry.threshold, changed.entry.commitment)
+            switch_scenario(model, load_scenario(Path(job.scenario), overrides={**job.overrides, **switch}))
             model.run(job.days - (day - 1))
         else:
             model.run(job.days)
@@ -82,6 +79,32 @@ def run_switched(job: Job) -> RunResult:
         message = " ".join(f"{type(exc).__name__}: {exc}".split())
         return RunResult(job.run_id, ERROR, time.perf_counter() - t0, error=message)
     return RunResult(job.run_id, OK, time.perf_counter() - t0, metrics=metrics)
+
+
+def switch_scenario(model: Any, changed: Any) -> None:
+    """Make a running model follow scenario `changed` from its next day on.
+
+    The model and its mechanisms hold the scenario and its sections (`model.params`,
+    `acquisition.entry`, ...): every attribute that is one of the old objects becomes the
+    new one, and the commitment a newcomer gets from the entry threshold is derived again.
+    """
+    from pydantic import BaseModel
+
+    from sim.rules.entry import commitment
+
+    old = model.params
+    new_of = {id(old): changed}
+    for name in type(old).model_fields:
+        section = getattr(old, name)
+        if isinstance(section, BaseModel):
+            new_of[id(section)] = getattr(changed, name)
+    holders = [model, *(v for v in vars(model).values() if hasattr(v, "__dict__") and not isinstance(v, type))]
+    for holder in holders:
+        for attr, value in list(vars(holder).items()):
+            if id(value) in new_of:
+                setattr(holder, attr, new_of[id(value)])
+            if attr == "commitment_on_entry":
+                setattr(holder, attr, commitment(changed.entry.threshold, changed.entry.commitment))
 
 
 @dataclass
