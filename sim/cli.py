@@ -1,7 +1,7 @@
 """The `community-sim` command line (also `python -m sim`).
 
 One typer app, one function per sub-command: `run`, `sweep`, `analyze`, `compare`,
-`verify`, `viz`, `keys` and `kpis`, each a function decorated with `@app.command()` that reuses the
+`verify`, `viz`, `keys`, `kpis`, `fit` and `forecast`, each a function decorated with `@app.command()` that reuses the
 shared options (`SetOption`, ...) and helpers (`parse_overrides`, `load`, `fail`,
 `run_stored_jobs`) below. Commands that need `sim.experiments` (Dask, Parquet,
 DuckDB, SALib), the report or the viz import them only when they run.

@@ -166,7 +166,7 @@ def test_windows_cover_every_day_once() -> None:
         blocks = windows(days)
         assert blocks[0][0] == 1 and blocks[-1][1] == days
         assert all(b[0] == a[1] + 1 for a, b in zip(blocks, blocks[1:], strict=False))
-        assert 1 <= len(blocks) <= 6 and min(hi - lo + 1 for lo, hi in blocks) >= 7
+        assert 1 <= len(blocks) <= 4 and min(hi - lo + 1 for lo, hi in blocks) >= 7
 
 
 def test_summaries_are_log_means_by_block() -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "DataError",
     "Observations",
     "example_file",
+    "frame_for_csv",
     "load_observations",
     "model_observables",
     "observations_from_frame",
@@ -104,10 +105,6 @@ class Observations:
     def observables(self) -> list[str]:
         """The observables present, in the order of `OBSERVABLES`."""
         return [c for c in OBSERVABLES if c in self.daily.columns]
-
-    def dates(self) -> pd.DatetimeIndex:
-        """Return the calendar date of every observed day."""
-        return pd.date_range(self.start, periods=self.days, freq="D")
 
 
 def example_file(name: str = "community") -> Path:
@@ -345,15 +342,13 @@ def _check_span(path: Path, dates: list[dt.date], frame: pd.DataFrame) -> None:
         raise DataError(path, f"{len(dates)} days; at most {MAX_DAYS} are allowed")
 
 
-def frame_for_csv(daily: pd.DataFrame, start: dt.date, extra: Mapping[str, Any] | None = None) -> pd.DataFrame:
+def frame_for_csv(daily: pd.DataFrame, start: dt.date) -> pd.DataFrame:
     """Return model observables by day (from `model_observables`) as rows of the CSV format, dated from `start`."""
     out = daily.drop(columns="day").copy()
     for name in out.columns:
         if name not in MONEY:
             out[name] = out[name].round().astype(int)
     out.insert(0, DATE, [(start + dt.timedelta(days=int(d) - 1)).isoformat() for d in daily["day"]])
-    for name, value in (extra or {}).items():
-        out.insert(1, name, value)
     return out
 
 

@@ -258,11 +258,11 @@ def plan(budget: int, replicates: int, summaries: int, checks: int | None = None
     """Split the budget of runs: (design points, refinement points, noise runs, posterior-predictive runs).
 
     The noise runs (independent seeds at one point) estimate the covariance of the
-    summaries: twice as many as there are summaries, 20 to 100, at most a quarter of the
+    summaries: three times as many as there are summaries, 20 to 100, at most a quarter of the
     budget. Points run `replicates` runs each: 60% of the rest go to the design.
     """
     check = min(60, max(10, budget // 20)) if checks is None else checks
-    noise = min(max(20, 2 * summaries), 100, budget // 4)
+    noise = min(max(20, 3 * summaries), 100, budget // 4)
     points = (budget - check - noise) // replicates
     n1 = int(round(points * 0.6))
     return n1, points - n1, noise, check
@@ -512,7 +512,7 @@ def _posterior(
     means = np.stack([g.mean(axis=0) for g in groups])
     emulator = fit_emulator(x, means, seed=int(rng.integers(2**31)))
     if cov is None:  # common seeds make the replicates' residuals alike from point to point: a rough first guess
-        cov = pooled_covariance(groups)
+        cov = pooled_covariance(groups, independent=False)
     return sample_posterior(observed, emulator, cov, spec.replicates, rng)
 
 

@@ -1,6 +1,6 @@
 """The statistics of a fit: summaries, the synthetic likelihood, the posterior and its diagnostics.
 
-Summaries. Each observable's daily series is cut into `windows` consecutive blocks of days
+Summaries. Each observable's daily series is cut into up to 4 consecutive blocks of days
 and summarized by log(1 + mean over the block): a few numbers per observable that carry
 its level and its trend, close to Gaussian across runs.
 
@@ -39,7 +39,7 @@ __all__ = [
     "windows",
 ]
 
-MAX_WINDOWS = 6
+MAX_WINDOWS = 4
 IDENTIFIED = 0.5
 """A parameter whose 90% interval spans less than this share of its range is identified by the data."""
 UNIDENTIFIED = 0.75
@@ -49,7 +49,7 @@ RIDGE = 0.7
 
 
 def windows(days: int) -> list[tuple[int, int]]:
-    """Cut days 1..days into up to 6 blocks of (nearly) equal length, each at least a week: (first, last) days."""
+    """Cut days 1..days into up to 4 blocks of (nearly) equal length, each at least a week: (first, last) days."""
     k = max(1, min(MAX_WINDOWS, days // 7))
     edges = np.linspace(0, days, k + 1).round().astype(int)
     return [(int(edges[i]) + 1, int(edges[i + 1])) for i in range(k)]
@@ -62,28 +62,37 @@ def summarize(series: np.ndarray, blocks: Sequence[tuple[int, int]]) -> np.ndarr
     return np.stack(out, axis=1).reshape(-1)
 
 
-def pooled_covariance(groups: Sequence[np.ndarray]) -> np.ndarray:
-    """Covariance between replicates, pooled over points (each an array replicates x summaries).
+def pooled_covariance(groups: Sequence[np.ndarray], independent: bool = True) -> np.ndarray:
+    """Covariance of the summaries between runs, pooled over points (each an array runs x summaries).
 
-    Its correlations are shrunk towards 0 by d / (d + dof) (at least 0.2), d summaries and
-    dof degrees of freedom, and every variance is floored: a covariance estimated from few
-    replicates has a noisy inverse that makes the likelihood overconfident, and a summary
-    that never varies (an observable that is always 0) must not make it singular.
+    Every variance is floored, so a summary that never varies (an observable that is
+    always 0) does not make it singular. With runs of independent seeds and enough of
+    them (dof >= 2d for d summaries) the estimate is scaled by dof / (dof - d - 1)
+    (Hartlap et al. 2007), so that its inverse, the precision the likelihood uses, is
+    unbiased: the inverse of a sample covariance is too large on average, which would
+    make the posterior overconfident. Otherwise (few runs, or replicates with common
+    seeds, whose residuals are alike from point to point) the correlations are shrunk
+    half-way to 0 and the variances doubled: a rough guide, used by the first round only.
     """
     resid = [g - g.mean(axis=0) for g in groups if len(g) > 1]
     dof = sum(len(g) - 1 for g in groups if len(g) > 1)
     if dof < 1:
-        raise ValueError("a covariance between replicates needs points with at least 2 replicates")
+        raise ValueError("a covariance between runs needs points with at least 2 runs")
     stacked = np.concatenate(resid)
     cov = stacked.T @ stacked / dof
     d = cov.shape[0]
-    shrink = max(0.2, d / (d + dof))
-    var = np.maximum(np.diag(cov), 1e-4)
-    sd = np.sqrt(var)
-    corr = cov / np.outer(np.sqrt(np.maximum(np.diag(cov), 1e-300)), np.sqrt(np.maximum(np.diag(cov), 1e-300)))
-    corr = (1 - shrink) * np.nan_to_num(corr) + shrink * np.eye(len(var))
+    raw = np.maximum(np.diag(cov), 1e-300)
+    corr = np.nan_to_num(cov / np.sqrt(np.outer(raw, raw)))
     np.fill_diagonal(corr, 1.0)
-    return corr * np.outer(sd, sd)
+    var = np.maximum(np.diag(cov), VARIANCE_FLOOR)
+    if independent and dof >= 2 * d:
+        return corr * np.sqrt(np.outer(var, var)) * dof / (dof - d - 1)
+    corr = 0.5 * corr + 0.5 * np.eye(d)
+    return corr * np.sqrt(np.outer(var, var)) * 2.0
+
+
+VARIANCE_FLOOR = 1e-4
+"""Smallest variance of a summary (log scale: a 1% spread)."""
 
 
 def log_likelihood(

@@ -7,9 +7,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from sim.calibration.data import OBSERVABLES
 from sim.calibration.fit import FitResult, bands, dumps, result_json
 from sim.report import atomic_output
 from sim.scenario.presets import preset
@@ -165,8 +163,3 @@ def plot_fit(result: FitResult, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=110)
     plt.close(fig)
-
-
-def describe_observables() -> pd.DataFrame:
-    """Return the CSV format's observables and their meaning (for the README and `fit --help`)."""
-    return pd.DataFrame({"column": list(OBSERVABLES), "meaning": list(OBSERVABLES.values())})
