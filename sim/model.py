@@ -195,7 +195,8 @@ class CommunityModel(mesa.Model):
     def step(self) -> None:
         """One day of the community: the mechanisms of `day_order`, then the day's metrics."""
         running = self.calendar.running(self.steps)
-        start = DayStart.of(self.people, self.steps, running, self.calendar.running_effects(running))
+        effects, factors = self.calendar.running_effects(running), self.calendar.date_factors(self.steps)
+        start = DayStart.of(self.people, self.steps, running, effects, factors)
         engaged, trend = start.engaged_rows.size, self.trend
         potential = self.acquisition.count_potential()
         trend.begin(potential if trend.plans_today else 0, engaged, start.member_rows.size - engaged, start.awaken)

@@ -68,7 +68,11 @@ def post(model: Community, day: Day, rows: np.ndarray) -> tuple[np.ndarray, np.n
     st = people.stage[rows]
     spam = people.spammer[rows]
     posters = rows[((st == NEW) | (st == ACTIVE)) & ~spam]
-    rates = people.propensity[posters] * engagement(sc.dynamics, people.satisfaction[posters]) * (1.0 + day.start.lift)
+    rates = (
+        people.propensity[posters]
+        * engagement(sc.dynamics, people.satisfaction[posters])
+        * ((1.0 + day.start.lift) * day.start.activity_factor)
+    )
     spammers = rows[spam]
     ads = model.draws.poisson("member.ads", day.day, spammers, sc.ads.ads_per_day)
     return posters, rates, spammers, ads
@@ -311,6 +315,7 @@ def _buy(model: Community, day: Day, rows: np.ndarray, mult: np.ndarray) -> None
         conversion=mon.buyer_conversion,
         repurchase=mon.repurchase_rate,
     )
+    h = np.asarray(h) * day.start.buying_factor
     buyers = rows[model.draws.uniform("member.buy", day.day, rows) < step_probability(h)]
     people.purchases[buyers] += 1
     day.tally.purchases += int(buyers.size)

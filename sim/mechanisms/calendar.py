@@ -1,12 +1,14 @@
-"""The activities calendar: activities and planned events on Mesa's event calendar.
+"""The calendar: activities and planned events on Mesa's event calendar, and the dates of the run.
 
-Reads the `[[activities]]` list and `kol.leave_day`; owns the activities' effects and
-the last day each running activity runs. An event for day d fires at time d - 0.5,
+Reads the `[[activities]]` list, `kol.leave_day` and the `[calendar]` section; owns the
+activities' effects, their habituation and the last day each running activity runs,
+and each day's date factors (weekend, festivals). An event for day d fires at time d - 0.5,
 between the steps of days d-1 and d, so that it shapes day d.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -15,6 +17,7 @@ from mesa.time import Priority, Schedule
 
 from sim.rules import activities as activity_rules
 from sim.rules.activities import habituate, recover
+from sim.rules.dates import day_factors, festivals
 
 if TYPE_CHECKING:
     import mesa
@@ -58,6 +61,10 @@ class ActivityCalendar:
                 Schedule(interval=eff.every, start=plan.start - 0.5, end=None if plan.end is None else plan.end - 0.5),
                 priority=Priority.HIGH,
             )
+        cal = scenario.calendar
+        self.start_date = cal.start_date
+        self._weekend = (cal.weekend_activity, cal.weekend_buying)
+        self._festivals = festivals(cal) if cal.festivals else ()
         if scenario.kol.leave_day is not None:
             model.schedule_event(planned_kol_departure, at=scenario.kol.leave_day - 0.5, priority=Priority.HIGH)
 
@@ -71,6 +78,17 @@ class ActivityCalendar:
         self._habituated[index] = habituate(habituated, eff.habituation)
         self._last_start[index] = now
         self.until[index] = now + duration
+
+    def date_of(self, day: int) -> dt.date | None:
+        """Return the calendar date of `day` (1 = the first step, dated `start_date`), or None without dates."""
+        return None if self.start_date is None else self.start_date + dt.timedelta(days=day - 1)
+
+    def date_factors(self, day: int) -> tuple[float, float]:
+        """Return the (activity, buying) factors of `day`'s date: 1 and 1 when the run has no dates."""
+        date = self.date_of(day)
+        if date is None:
+            return 1.0, 1.0
+        return day_factors(date, *self._weekend, self._festivals)
 
     def running(self, day: int) -> list[int]:
         """Return the indexes of the activities running on `day`."""

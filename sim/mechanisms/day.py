@@ -50,10 +50,22 @@ class DayStart:
     novelty_refresh: float = 0.0  # share of lost novelty restored
     activity_ties: float = 0.0  # ties formed per engaged member
     awaken: float = 0.0  # chance a dormant member is woken
+    activity_factor: float = 1.0  # the date's factor on message rates (weekend, festivals)
+    buying_factor: float = 1.0  # the date's factor on purchase hazards
 
     @classmethod
-    def of(cls, people: PeopleTable, day: int, running: list[int], effects: list[ActivityEffect]) -> DayStart:
-        """Open the day: who is a member, who is engaged, and what the running activities (`effects`) add up to."""
+    def of(
+        cls,
+        people: PeopleTable,
+        day: int,
+        running: list[int],
+        effects: list[ActivityEffect],
+        factors: tuple[float, float] = (1.0, 1.0),
+    ) -> DayStart:
+        """Open the day: who is a member, who is engaged, what the running activities (`effects`) add up to.
+
+        `factors` are the date's (activity, buying) factors.
+        """
         rows = people.members()
         st = people.stage[rows]
         lift = novelty = ties = awaken = 0.0
@@ -72,6 +84,8 @@ class DayStart:
             novelty_refresh=novelty,
             activity_ties=ties,
             awaken=awaken,
+            activity_factor=factors[0],
+            buying_factor=factors[1],
         )
 
 

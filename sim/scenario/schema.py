@@ -9,11 +9,13 @@ tables are generated from them: better wording belongs here, not in ODD.md.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.network.section import NetworkSection
+from sim.rules.dates import FIRST_YEAR, LAST_YEAR
 
 EntryThreshold = Literal["free", "paid", "invite", "review", "task"]
 AdPolicy = Literal["tolerate", "warn_then_kick", "kick"]
@@ -1027,6 +1029,80 @@ class Groups(Section):
     )
 
 
+class Calendar(Section):
+    """Dates of the run: weekdays, weekends and festivals (§7.10 of docs/ODD.md)."""
+
+    start_date: dt.date | None = Field(
+        None,
+        strict=False,
+        description=(
+            "calendar date of day 1 (e.g. 2026-01-01); `none` = days have no date, and no weekend or festival "
+            "effects apply"
+        ),
+        json_schema_extra={"unit": "date", "source": "—"},
+    )
+    weekend_activity: float = Field(
+        1.0,
+        ge=0,
+        le=10.0,
+        description="factor on members' message rates on Saturdays and Sundays",
+        json_schema_extra={
+            "unit": "×",
+            "source": "weekly rhythms of online messaging (Golder, Wilkinson & Huberman 2007); value: calibration",
+        },
+    )
+    weekend_buying: float = Field(
+        1.0,
+        ge=0,
+        le=100.0,
+        description="factor on purchase hazards on Saturdays and Sundays",
+        json_schema_extra={"unit": "×", "source": "calibration"},
+    )
+    festivals: bool = Field(
+        True,
+        description=(
+            "apply the festivals' windows when the run has dates: 春节 (the lunar new year, days −1..+6 around it), "
+            "618 (June 16–18) and 双11 (November 9–11)"
+        ),
+        json_schema_extra={"unit": "—", "source": "Chinese calendar; JD.com 618 and Alibaba 双11 sales festivals"},
+    )
+    spring_festival_activity: float = Field(
+        1.3,
+        ge=0,
+        le=10.0,
+        description="factor on message rates during 春节 (greetings and red packets in the groups)",
+        json_schema_extra={"unit": "×", "source": "calibration"},
+    )
+    spring_festival_buying: float = Field(
+        0.5,
+        ge=0,
+        le=100.0,
+        description="factor on purchase hazards during 春节 (shops and deliveries pause)",
+        json_schema_extra={"unit": "×", "source": "calibration"},
+    )
+    sales_festival_activity: float = Field(
+        1.1,
+        ge=0,
+        le=10.0,
+        description="factor on message rates during 618 and 双11 (deal sharing)",
+        json_schema_extra={"unit": "×", "source": "calibration"},
+    )
+    festival_618_buying: float = Field(
+        3.0,
+        ge=0,
+        le=100.0,
+        description="factor on purchase hazards during 618",
+        json_schema_extra={"unit": "×", "source": "JD.com 618 sales festival; value: calibration"},
+    )
+    double_11_buying: float = Field(
+        4.0,
+        ge=0,
+        le=100.0,
+        description="factor on purchase hazards during 双11",
+        json_schema_extra={"unit": "×", "source": "Alibaba 双11 (Singles' Day) sales festival; value: calibration"},
+    )
+
+
 class ActivityPlan(Section):
     """One entry of the activities calendar ([[activities]] in TOML)."""
 
@@ -1221,6 +1297,7 @@ class Scenario(Section):
     groups: Groups = Groups()
     activities: list[ActivityPlan] = []
     monetization: Monetization = Monetization()
+    calendar: Calendar = Calendar()
     network: NetworkSection = NetworkSection()
 
     @model_validator(mode="after")
@@ -1233,6 +1310,14 @@ class Scenario(Section):
             )
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")
+        cal = self.calendar
+        if cal.start_date is not None and cal.festivals:
+            end = cal.start_date + dt.timedelta(days=self.run.days)
+            if cal.start_date.year < FIRST_YEAR or end.year > LAST_YEAR:
+                raise ValueError(
+                    f"calendar.start_date: the spring festival's dates are known for {FIRST_YEAR}–{LAST_YEAR}, "
+                    f"this run spans {cal.start_date}..{end}; start within them or set calendar.festivals = false"
+                )
         if self.network.source != "well_mixed":
             # the graph is built and analysed by sim.network, but the member day does not read it yet:
             # refuse rather than accept a lever that would change nothing
