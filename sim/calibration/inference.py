@@ -82,7 +82,7 @@ def pooled_covariance(groups: Sequence[np.ndarray], independent: bool = True) ->
     cov = stacked.T @ stacked / dof
     d = cov.shape[0]
     raw = np.maximum(np.diag(cov), 1e-300)
-    corr = np.nan_to_num(cov / np.sqrt(np.outer(raw, raw)))
+    corr = np.nan_to_num(cov / np.outer(np.sqrt(raw), np.sqrt(raw)))
     np.fill_diagonal(corr, 1.0)
     var = np.maximum(np.diag(cov), VARIANCE_FLOOR)
     if independent and dof >= 2 * d:
