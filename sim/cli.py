@@ -1,7 +1,7 @@
 """The `community-sim` command line (also `python -m sim`).
 
 One typer app, one function per sub-command: `run`, `sweep`, `analyze`, `compare`,
-`verify`, `viz`, `keys` and `kpis`, each a function decorated with `@app.command()` that reuses the
+`verify`, `viz`, `keys`, `kpis`, `fit` and `forecast`, each a function decorated with `@app.command()` that reuses the
 shared options (`SetOption`, ...) and helpers (`parse_overrides`, `load`, `fail`,
 `run_stored_jobs`) below. Commands that need `sim.experiments` (Dask, Parquet,
 DuckDB, SALib), the report or the viz import them only when they run.
@@ -277,7 +277,13 @@ def scheduler_address(workers: int | None, scheduler: str | None) -> str | None:
 
 
 def run_stored_jobs(
-    jobs: Sequence[Any], store: Any, out: Path, workers: int | None, scheduler: str | None, describe: str
+    jobs: Sequence[Any],
+    store: Any,
+    out: Path,
+    workers: int | None,
+    scheduler: str | None,
+    describe: str,
+    run: Any = None,
 ) -> Any:
     """Run the jobs not yet in `store` on a local or remote Dask cluster (or in-process), with progress.
 
@@ -298,7 +304,8 @@ def run_stored_jobs(
         plan = f"{todo} to run {backend.description}" if backend is not None else "nothing left to run"
         err.print(f"{describe}; {len(jobs) - todo} already stored, {escape(plan)}", soft_wrap=True)
         try:
-            tally = run_jobs(jobs, store, backend, progress=RichProgress(err))
+            extra = {} if run is None else {"run": run}  # `run`: the function workers call (default run_job)
+            tally = run_jobs(jobs, store, backend, progress=RichProgress(err), **extra)
         except KeyboardInterrupt:
             err.print(
                 f"interrupted: {len(store)} of {len(jobs)} runs stored in {escape(str(out))}; "
@@ -891,6 +898,190 @@ def serve(argv: list[str], env: dict[str, str]) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(argv[0], argv, env)
+
+
+# ---------------------------------------------------------------- calibration: fit, forecast
+
+
+@app.command(
+    epilog=examples(
+        "community-sim fit my_groups.csv --scenario my_base.toml --param acquisition.referral_rate=0.005:0.05 "
+        "--param activity.decay_rate=0.005:0.06 --budget 1000 --out results/fit",
+        "community-sim fit my_groups.csv --scenario baseline --param churn.base_rate=0.001:0.01 --workers 2",
+    )
+)
+def fit(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DATA.csv",
+            help="Daily export: a date column and any of members, joins (joins_channel, joins_referral, "
+            "joins_organic), leaves, active, messages, ad_messages, revenue; optionally a group column.",
+            show_default=False,
+        ),
+    ],
+    scenario: Annotated[
+        str,
+        typer.Option(
+            "--scenario", metavar="BASE", help="Base scenario (file or preset) the fit starts from.", show_default=False
+        ),
+    ],
+    params: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            metavar="KEY=LOW:HIGH",
+            help="A scenario key to fit and the range of its uniform prior (repeatable, 1 to 6 keys).",
+            show_default=False,
+        ),
+    ] = None,
+    sets: SetOption = None,
+    budget: Annotated[int, typer.Option("--budget", metavar="N", help="Simulation runs the fit may do.")] = 1000,
+    replicates: Annotated[
+        int, typer.Option("--replicates", metavar="R", help="Runs per parameter point, with common seeds (2 to 50).")
+    ] = 5,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Root of the fit's seeds (>= 0).")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Output directory (resumed if it holds this fit's runs). Default: results/fit-<data file stem>.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Discard simulations in --out that belong to another fit.")
+    ] = False,
+) -> None:
+    """Fit scenario parameters to an operator's daily data: posterior, diagnostics, calibrated scenario."""
+    from sim.calibration import DataError, FitError, FitSpec, load_observations, parse_parameter
+    from sim.calibration import fit as run_fit
+    from sim.calibration.report import write_outputs
+    from sim.experiments.store import StoreBusy, StoreDamaged
+
+    check_min("--seed", seed, 0, MAX_SEED)
+    scheduler = scheduler_address(workers, scheduler)
+    try:
+        overrides = parse_overrides(sets)
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        sim.load_scenario(scenario, overrides=overrides, cli=True)
+        observations = load_observations(data)
+        parameters = [parse_parameter(text, scenario, overrides) for text in params or []]
+        spec = FitSpec(observations, scenario, parameters, budget, replicates, seed, overrides)
+    except (DataError, FitError, ScenarioError) as exc:
+        fail(str(exc))
+    out = Path("results") / f"fit-{data.stem}" if out is None else out
+    err = Console(stderr=True)
+
+    def runner(jobs: list[Any], store: Any, what: str) -> None:
+        run_stored_jobs(jobs, store, out, workers, scheduler, what)
+
+    try:
+        result = run_fit(spec, out, runner=runner, force=force, say=lambda line: err.print(escape(line)))
+        files = write_outputs(result, out)
+    except (FitError, StoreBusy, StoreDamaged) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
+    console = Console()
+    table = Table(title=f"posterior of {len(parameters)} parameters ({result.runs} runs)", title_justify="left")
+    for name in ("parameter", "median", "90% interval", "range", "identified"):
+        table.add_column(name, justify="left" if name == "parameter" else "right")
+    for row in result.table.itertuples():
+        table.add_row(
+            str(row.parameter),
+            f"{row.median:.4g}",
+            f"{row.q05:.4g} - {row.q95:.4g}",
+            f"{row.low:g} - {row.high:g}",
+            str(row.identified),
+        )
+    console.print(table)
+    for line in result.diagnostics:
+        console.print(f"- {escape(line)}", soft_wrap=True, highlight=False)
+    console.print(
+        f"results written to [bold]{escape(str(out))}[/bold] ({escape(', '.join(p.name for p in files))})",
+        soft_wrap=True,
+    )
+
+
+@app.command(
+    epilog=examples(
+        "community-sim forecast results/fit --days 90",
+        "community-sim forecast results/fit --days 90 --set entry.threshold=paid --set entry.fee=49",
+    )
+)
+def forecast(
+    fit_dir: Annotated[
+        Path, typer.Argument(metavar="FIT_DIR", help="The --out directory of a finished fit.", show_default=False)
+    ],
+    days: Annotated[int, typer.Option("--days", metavar="N", help="Days to forecast past the data.")] = 90,
+    draws: Annotated[
+        int, typer.Option("--draws", metavar="N", help="Posterior draws, one run each (per scenario).")
+    ] = 40,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="What-if: a lever changed from the first day after the data (repeatable); each draw then "
+            "runs with and without it, with the same seed.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Output directory. Default: FIT_DIR/forecast.", show_default=False),
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Forecast a fitted community past its data, with bands from the posterior; --set adds a paired what-if."""
+    from sim.calibration import FitError
+    from sim.calibration.forecast import forecast as run_forecast
+    from sim.calibration.forecast import write_forecast
+    from sim.experiments.store import StoreBusy, StoreDamaged
+
+    scheduler = scheduler_address(workers, scheduler)
+    try:
+        what_if = parse_overrides(sets)
+    except ValueError as exc:
+        fail(str(exc))
+    target = fit_dir / "forecast" if out is None else out
+
+    def runner(jobs: list[Any], store: Any, what: str) -> None:
+        from sim.calibration.forecast import run_switched
+
+        run_stored_jobs(jobs, store, target, workers, scheduler, what, run=run_switched)
+
+    try:
+        result = run_forecast(fit_dir, days, draws=draws, what_if=what_if, out=target, runner=runner)
+        files = write_forecast(result, target)
+    except (FitError, StoreBusy, StoreDamaged) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write results to {target}: {exc.strerror or exc}", IO_ERROR)
+    console = Console()
+    scenarios = ["calibrated", *(["what-if"] if what_if else [])]
+    table = Table(title=f"forecast, {days} days past the data: median (90% interval)", title_justify="left")
+    table.add_column("KPI")
+    for name in scenarios + (["what-if - calibrated"] if what_if else []):
+        table.add_column(name, justify="right")
+    for row in result.summary.to_dict(orient="records"):
+        cells = [f"{row[f'{s}_median']:,.4g} ({row[f'{s}_q05']:,.4g} - {row[f'{s}_q95']:,.4g})" for s in scenarios]
+        if what_if:
+            d = (row["difference_median"], row["difference_q05"], row["difference_q95"])
+            cells.append(f"{d[0]:+,.4g} ({d[1]:+,.4g} - {d[2]:+,.4g})")
+        table.add_row(str(row["kpi"]), *cells)
+    console.print(table)
+    console.print(
+        f"forecast written to [bold]{escape(str(target))}[/bold] ({escape(', '.join(p.name for p in files))})",
+        soft_wrap=True,
+    )
 
 
 # ---------------------------------------------------------------- entry point

@@ -23,6 +23,7 @@ EXPECTED = [
     "02_compare_scenarios.ipynb",
     "03_sweep_and_sensitivity.ipynb",
     "04_validation.ipynb",
+    "05_calibration.ipynb",
 ]
 MAX_BYTES = 40_000  # a notebook of code and prose; outputs would be far larger
 CELL_TIMEOUT = 120  # seconds per cell; each notebook takes well under a minute
