@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_engine.py", "bench_sweep.py", "bench_network.py", "bench_crn.py", "bench_groups.py", "bench_calibration.py"]
+BENCHMARKS = [
+    "bench_engine.py",
+    "bench_sweep.py",
+    "bench_network.py",
+    "bench_crn.py",
+    "bench_groups.py",
+    "bench_calibration.py",
+]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:
