@@ -34,18 +34,22 @@ def scaled_overrides(members: int) -> dict[str, object]:
     }
 
 
-def measure(members: int, days: int, engine: str) -> dict[str, float]:
-    """Run one model in this process and report time, member-days and peak memory."""
-    sys.path.insert(0, str(ROOT))
+def measure(members: int, days: int, engine: str, code: Path = ROOT) -> dict[str, float]:
+    """Run one model of the package in `code` in this process and report time, member-days and peak memory.
+
+    Time is reported twice: wall-clock seconds, and the CPU seconds of this process,
+    which other work on a shared machine disturbs much less.
+    """
+    sys.path.insert(0, str(code))
     from sim import CommunityModel, load_scenario
 
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sc = load_scenario(BASELINE, overrides=scaled_overrides(members))
     t0 = time.perf_counter()
     model = CommunityModel(sc, rng=1, engine=engine)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     model.run(days)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     df = model.metrics()
     peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     member_days = float(df["members"].sum())
@@ -55,6 +59,7 @@ def measure(members: int, days: int, engine: str) -> dict[str, float]:
         "days": days,
         "setup_seconds": t1 - t0,
         "run_seconds": t2 - t1,
+        "run_cpu_seconds": c2 - c1,
         "member_days": member_days,
         "mean_members": member_days / days,
         "member_days_per_second": member_days / (t2 - t1),
@@ -65,9 +70,10 @@ def measure(members: int, days: int, engine: str) -> dict[str, float]:
     }
 
 
-def in_subprocess(members: int, days: int, engine: str, script: Path | str = __file__) -> dict[str, float]:
+def in_subprocess(members: int, days: int, engine: str, code: Path = ROOT) -> dict[str, float]:
+    """Run `measure` in a fresh Python process, on the package in `code`."""
     out = subprocess.run(
-        [sys.executable, str(script), "--child", str(members), str(days), engine],
+        [sys.executable, __file__, "--child", str(members), str(days), engine, "--code", str(code)],
         check=True,
         capture_output=True,
         text=True,
@@ -78,17 +84,20 @@ def in_subprocess(members: int, days: int, engine: str, script: Path | str = __f
 def side_by_side(old: Path, out: Path, members: int = 100_000, days: int = 365, rounds: int = 3) -> None:
     """Time this code and the checkout `old` in alternating fresh processes; the best of `rounds` each."""
     times: dict[str, list[float]] = {"now": [], "before": []}
+    cpu: dict[str, list[float]] = {"now": [], "before": []}
     for _ in range(rounds):
-        times["now"].append(in_subprocess(members, days, "vectorized")["run_seconds"])
-        times["before"].append(
-            in_subprocess(members, days, "vectorized", old / "benchmarks" / "bench_engine.py")["run_seconds"]
-        )
+        for label, code in (("now", ROOT), ("before", old)):
+            r = in_subprocess(members, days, "vectorized", code)
+            times[label].append(r["run_seconds"])
+            cpu[label].append(r["run_cpu_seconds"])
     result = {
         "members": members,
         "days": days,
         "before_code": str(old),
         "seconds": times,
+        "cpu_seconds": cpu,
         "ratio_now_over_before": min(times["now"]) / min(times["before"]),
+        "cpu_ratio_now_over_before": min(cpu["now"]) / min(cpu["before"]),
     }
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
@@ -99,16 +108,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer days (a smoke run)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument(
         "--against", type=Path, default=None, help="a checkout of older code: time 100k members x 365 days side by side"
     )
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: alternating runs of each")
     args = parser.parse_args()
     if args.child:
         members, days, engine = int(args.child[0]), int(args.child[1]), args.child[2]
-        print(json.dumps(measure(members, days, engine)))
+        print(json.dumps(measure(members, days, engine, args.code)))
         return
     if args.against:
-        side_by_side(args.against, args.out.with_name("side_by_side.json"))
+        side_by_side(args.against, args.out.with_name("side_by_side.json"), rounds=args.rounds)
         return
 
     if args.quick:

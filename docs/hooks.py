@@ -10,6 +10,8 @@
   are not schema fields (``extends``) stay as written. `python docs/hooks.py` writes the
   tables into ODD.md itself, and tests/test_docs_site.py checks that ODD.md holds exactly
   what the schema gives.
+- The KPI tables of docs/ODD.md §9, between ``<!-- kpis daily -->`` (or ``run``) and
+  ``<!-- end kpis -->``, are rebuilt the same way from the KPI registry, `sim.kpis`.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from sim import kpis
 from sim.scenario import keys
 from sim.scenario.keys import KeyRow
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("key", "meaning", "unit", "default", "range", "source")
 BLOCK = re.compile(r"(<!-- parameters (?P<section>[\w-]+) -->\n)(?P<table>.*?)(<!-- end parameters -->)", re.DOTALL)
+KPI_BLOCK = re.compile(r"(<!-- kpis (?P<scope>\w+) -->\n).*?(<!-- end kpis -->)", re.DOTALL)
+KPI_SCOPES = {"daily": kpis.DAILY, "run": kpis.SUMMARY}
 TOP_LEVEL = "top-level"
 """The marker's name of the top-level keys (``name``, ``description``)."""
 
@@ -76,6 +81,22 @@ def fill_parameter_tables(markdown: str) -> str:
     return BLOCK.sub(lambda m: f"{m[1]}\n{parameter_table(m['section'], m['table'])}\n{m[4]}", markdown)
 
 
+def kpi_table(scope: str) -> str:
+    """Build the markdown table of the daily columns (`daily`) or whole-run outcomes (`run`) from `sim.kpis`."""
+    head = "column" if scope == "daily" else "key"
+    lines = [f"| {head} | meaning | unit |", "|---|---|---|"]
+    lines += [f"| `{k.name}` | {k.definition} | {k.unit} |" for k in KPI_SCOPES[scope]]
+    return "\n".join(lines) + "\n"
+
+
+def fill_kpi_tables(markdown: str) -> str:
+    """Rebuild every marked KPI table of `markdown` (docs/ODD.md §9) from the KPI registry."""
+    unknown = sorted({m["scope"] for m in KPI_BLOCK.finditer(markdown)} - set(KPI_SCOPES))
+    if unknown:
+        raise ValueError(f"docs/ODD.md: KPI tables of unknown scopes {unknown}; known: {sorted(KPI_SCOPES)}")
+    return KPI_BLOCK.sub(lambda m: f"{m[1]}\n{kpi_table(m['scope'])}\n{m[3]}", markdown)
+
+
 def _range(row: KeyRow) -> str:
     if row.type == "choice":
         return ", ".join(f"`{choice}`" for choice in row.range.split(", "))
@@ -113,14 +134,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Rebuild ODD §8's parameter tables from the schema."""
-    return fill_parameter_tables(markdown) if page.file.src_uri == "ODD.md" else markdown
+    """Rebuild ODD §8's parameter tables from the schema and §9's KPI tables from the registry."""
+    return fill_kpi_tables(fill_parameter_tables(markdown)) if page.file.src_uri == "ODD.md" else markdown
 
 
 if __name__ == "__main__":
     # after a schema change: rewrite ODD.md's tables from it
     odd = ROOT / "docs" / "ODD.md"
     text = odd.read_text(encoding="utf-8")
-    if (updated := fill_parameter_tables(text)) != text:
+    if (updated := fill_kpi_tables(fill_parameter_tables(text))) != text:
         odd.write_text(updated, encoding="utf-8")
-        print("docs/ODD.md: parameter tables rewritten from the schema")
+        print("docs/ODD.md: parameter tables rewritten from the schema, KPI tables from sim.kpis")

@@ -29,7 +29,8 @@ from rich.markup import escape
 from rich.table import Table
 
 import sim
-from sim.kpis import format_kpi, jsonable
+from sim.kpis import DAILY, SUMMARY, format_kpi, jsonable
+from sim.kpis import kpi as registry_entry
 from sim.model import ENGINES
 from sim.report import atomic_output
 from sim.resources import MAX_REPLICATES, MAX_WORKERS, ResourceError, check_memory, run_memory
@@ -215,12 +216,13 @@ def check_run_memory(scenario: Any, engine: str, days: int, max_memory: str | No
 
 
 def kpi_table(kpis: Mapping[str, Any], title: str) -> Table:
-    """Return a two-column rich table of KPI name and formatted value."""
+    """Return a rich table of KPI name, formatted value and the registry's unit (`sim.kpis`)."""
     table = Table(title=title, title_justify="left")
     table.add_column("KPI")
     table.add_column("value", justify="right")
+    table.add_column("unit")
     for name, value in kpis.items():
-        table.add_row(name, format_kpi(name, value))
+        table.add_row(name, format_kpi(name, value), registry_entry(name).unit)
     return table
 
 
@@ -573,9 +575,7 @@ def compare(
     max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run scenarios R times each with common seeds; write report.html, kpis.csv and figures."""
-    from sim.experiments.runner import default_workers
-    from sim.experiments.store import StoreBusy, StoreDamaged
-    from sim.report.compare import (
+    from sim.experiments.compare import (
         MIN_REPLICATES,
         ComparisonError,
         ComparisonMismatchError,
@@ -583,6 +583,8 @@ def compare(
         load_comparison,
         open_comparison_store,
     )
+    from sim.experiments.runner import default_workers
+    from sim.experiments.store import StoreBusy, StoreDamaged
     from sim.report.compare_report import write_report
 
     check_min("--replicates", replicates, MIN_REPLICATES, MAX_REPLICATES)
@@ -856,30 +858,23 @@ def keys(
     Console().print(table)
 
 
-def kpi_rows() -> list[tuple[str, str, str]]:
-    """Return (name, unit, definition) of every whole-run KPI of `run`, `compare` and `analyze`.
-
-    The one place that gathers KPI metadata for the `kpis` command: today from
-    `sim.metrics.SUMMARY_KEYS` (definitions) and `sim.report.wording` (units).
-    """
-    from sim.metrics import SUMMARY_KEYS
-    from sim.report.wording import KPI_WORDS
-
-    rows = []
-    for name, definition in SUMMARY_KEYS.items():
-        words = KPI_WORDS.get(name)
-        unit = words.unit if words is not None else "days" if name == "days" else "—"
-        rows.append((name, unit, definition))
-    return rows
+def kpi_rows(daily: bool = False) -> list[tuple[str, str, str, str]]:
+    """Return (name, unit, direction, definition) of every whole-run KPI (or daily column), from `sim.kpis`."""
+    return [(k.name, k.unit, k.direction, k.definition) for k in (DAILY if daily else SUMMARY)]
 
 
-@app.command(epilog=examples("community-sim kpis"))
-def kpis() -> None:
-    """List the KPIs that run, compare and analyze report, with unit and definition."""
-    table = Table(title="KPIs (summary.json, kpis.csv, runs.parquet)", title_justify="left")
-    for name in ("KPI", "unit", "definition"):
+@app.command(epilog=examples("community-sim kpis", "community-sim kpis --daily"))
+def kpis(
+    daily: Annotated[
+        bool, typer.Option("--daily", help="List the daily columns of metrics.csv instead of the whole-run KPIs.")
+    ] = False,
+) -> None:
+    """List the KPIs that run, compare and analyze report (or the daily columns), with unit and definition."""
+    title = "daily columns (metrics.csv)" if daily else "KPIs (summary.json, kpis.csv, runs.parquet)"
+    table = Table(title=title, title_justify="left")
+    for name in ("KPI", "unit", "direction", "definition"):
         table.add_column(name, overflow="fold")
-    for row in kpi_rows():
+    for row in kpi_rows(daily):
         table.add_row(*row)
     Console().print(table)
 

@@ -1,4 +1,8 @@
-"""Daily metrics (the data system of seed 003) and whole-run outcomes."""
+"""Daily metrics (the data system of seed 003) and whole-run outcomes.
+
+What each column and outcome means, its unit and how it rolls up are in the KPI
+registry, `sim.kpis`; this module computes the values.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.kpis import DAILY, SUMMARY
 from sim.network.observables import message_shares
 from sim.population import (
     ACTIVE,
@@ -30,72 +35,8 @@ if TYPE_CHECKING:
     from sim.mechanisms.day import Day
     from sim.world import Community
 
-#: the daily columns, in order, with their meaning
-DAILY_COLUMNS: dict[str, str] = {
-    "day": "simulated day (1 = first step)",
-    "potential": "people who have not joined (potential stage)",
-    "new": "members in their first onboarding.new_days days",
-    "active": "active members past onboarding",
-    "dormant": "dormant members (lurking, muted)",
-    "left": "people who have left, cumulative",
-    "kicked": "people kicked by admins, cumulative",
-    "promoted": "members turned into KOLs, cumulative",
-    "members": "new + active + dormant",
-    "joined": "people who joined today",
-    "joined_channel": "joined today from public channels",
-    "joined_referral": "joined today by referral (fission)",
-    "joined_organic": "joined today on their own (word of mouth outside the group, acquisition.external_rate)",
-    "refused": "arrivals who failed the entry threshold or found no group with room",
-    "left_today": "members who left today (first-day exits included)",
-    "first_day_left": "newcomers who left within their first 24 hours",
-    "kicked_today": "members kicked today",
-    "warnings": "warnings given today",
-    "false_flags": "members' normal messages wrongly flagged as ads today",
-    "messages": "member messages today",
-    "replies": "member messages today that are replies",
-    "content_posts": "KOL and admin content posts today",
-    "kol_posts": "KOL content posts today",
-    "ad_messages": "ad messages posted today",
-    "ads_removed": "ad messages removed by admins today",
-    "off_topic_removed": "off-topic member messages deleted by admins today",
-    "spammers": "members posting ads",
-    "new_spammers": "members who turned spammer today",
-    "went_dormant": "new or active members who went dormant today",
-    "reactivated": "dormant members who became active today (awakening)",
-    "applicants": "potential people who arrived today (before the entry threshold)",
-    "kols_quit": "KOLs who quit today (burnout or planned departure)",
-    "kols_cultivated": "members turned into KOLs today",
-    "groups": "groups with at least one member",
-    "groups_opened": "groups opened or split off today",
-    "max_group_size": "members in the largest group",
-    "mean_satisfaction": "mean satisfaction of members (value units)",
-    "mean_ties": "mean ties per member",
-    "mean_tie_value": "mean tie value of members, 1 - exp(-ties / value.ties_saturation), 0..1",
-    "top1_message_share": "share of today's member messages written by the top 1% of members (NaN for well_mixed)",
-    "top10_message_share": "share of today's member messages written by the top 10% of members (NaN: well_mixed)",
-    "invitations": "invitations sent to friends today (friendship network; 0 for well_mixed)",
-    "invitations_accepted": "invitations accepted today (before the entry threshold; 0 for well_mixed)",
-    "joined_friends_0": "people who joined today with no friend already in their group (NaN for well_mixed)",
-    "joined_friends_1": "people who joined today with 1 friend already in their group (NaN for well_mixed)",
-    "joined_friends_2": "people who joined today with 2 friends already in their group (NaN for well_mixed)",
-    "joined_friends_3plus": "people who joined today with 3 or more friends already in their group (NaN: well_mixed)",
-    "kols": "KOLs",
-    "admins": "admins",
-    "moderation_coverage": "share of moderation work done (member-weighted mean over groups)",
-    "activity_lift": "participation lift from today's activities",
-    "fee_revenue": "entry and renewal fees today, currency",
-    "product_revenue": "product sales today, currency",
-    "revenue": "fee_revenue + product_revenue, currency",
-    "cumulative_revenue": "revenue summed from day 1, currency",
-    "purchases": "product purchases today",
-    "admin_hours": "admin hours today",
-    "kol_hours": "KOL hours today",
-    "operator_cost": "admin and KOL hours at their rates plus rewards and activity money, currency",
-    "new_rate": "joined / members at the start of the day (新增率)",
-    "conversion_rate": "new members who became active today / new members (转化率)",
-    "churn_rate": "members who left or were kicked today / (members at the start of the day + joined) (流失率)",
-    "reactivation_rate": "dormant members reactivated today / dormant at the start of the day (觉醒率)",
-}
+#: the daily columns, in order, with their definitions (from the KPI registry, `sim.kpis.DAILY`)
+DAILY_COLUMNS: dict[str, str] = {k.name: k.definition for k in DAILY}
 
 
 def record_day(model: Community, day: Day) -> dict[str, float]:
@@ -202,58 +143,8 @@ def frame(records: list[dict[str, float]]) -> pd.DataFrame:
 
 
 #: daily columns that are flows (summed over a period); the rest are stocks or means
-FLOW_COLUMNS = (
-    "joined",
-    "joined_channel",
-    "joined_referral",
-    "joined_organic",
-    "refused",
-    "left_today",
-    "first_day_left",
-    "kicked_today",
-    "warnings",
-    "false_flags",
-    "off_topic_removed",
-    "messages",
-    "new_spammers",
-    "went_dormant",
-    "reactivated",
-    "applicants",
-    "kols_quit",
-    "kols_cultivated",
-    "invitations",
-    "invitations_accepted",
-    "joined_friends_0",
-    "joined_friends_1",
-    "joined_friends_2",
-    "joined_friends_3plus",
-    "replies",
-    "content_posts",
-    "kol_posts",
-    "ad_messages",
-    "ads_removed",
-    "groups_opened",
-    "fee_revenue",
-    "product_revenue",
-    "revenue",
-    "purchases",
-    "admin_hours",
-    "kol_hours",
-    "operator_cost",
-)
-MEAN_COLUMNS = (
-    "mean_satisfaction",
-    "mean_ties",
-    "mean_tie_value",
-    "top1_message_share",
-    "top10_message_share",
-    "moderation_coverage",
-    "activity_lift",
-    "new_rate",
-    "conversion_rate",
-    "churn_rate",
-    "reactivation_rate",
-)
+FLOW_COLUMNS = tuple(k.name for k in DAILY if k.rollup == "sum")
+MEAN_COLUMNS = tuple(k.name for k in DAILY if k.rollup == "mean")
 
 
 def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
@@ -272,27 +163,8 @@ def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
     return out.reset_index()
 
 
-#: whole-run outcomes and their meaning
-SUMMARY_KEYS: dict[str, str] = {
-    "days": "days simulated",
-    "peak_members": "largest number of members on any day",
-    "day_of_peak": "first day with that many members",
-    "final_members": "members on the last day",
-    "final_active": "new + active members on the last day",
-    "total_joined": "people who joined during the run",
-    "activity_half_life": "days from the peak of messages (7-day mean) until it first falls below half; "
-    "null if it never does",
-    "time_to_death": "first day the 7-day mean of messages falls below 1% of its peak; null if never",
-    "ad_share": "ad messages / (member messages + ad messages) over the run",
-    "retention_30d": "share of people who joined on day 1..days-30 still members 30 days later",
-    "revenue_total": "fees and product revenue over the run, currency",
-    "operator_cost_total": "operator cost over the run, currency",
-    "profit": "revenue_total - operator_cost_total",
-    "mean_satisfaction_final": "mean satisfaction of members on the last day",
-    "peak_groups": "largest number of groups",
-    "kicked_total": "members kicked over the run",
-    "referral_share": "share of joins that came by referral",
-}
+#: whole-run outcomes, in order, with their definitions (from the KPI registry, `sim.kpis.SUMMARY`)
+SUMMARY_KEYS: dict[str, str] = {k.name: k.definition for k in SUMMARY}
 
 
 def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any]:

@@ -37,17 +37,27 @@ from scipy import special
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_S11, _S30, _S27, _S31 = np.uint64(11), np.uint64(30), np.uint64(27), np.uint64(31)
 _MASK = (1 << 64) - 1
 _TO_UNIT = 2.0**-53
+_BLOCK_BITS, _BLOCK_MASK = 6, 63  # `Draws.one` draws blocks of 64 identities
+_CACHE_SIZE = 4096  # keys and blocks kept (those of about a day) before they are dropped
 
 
-def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """splitmix64's finaliser (Steele, Lea & Flood 2014), in place on a fresh uint64 array."""
-    x ^= x >> np.uint64(30)
+def _mix(x: NDArray[np.uint64], scratch: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """splitmix64's finaliser (Steele, Lea & Flood 2014), in place on `x`, shifts through `scratch`.
+
+    Every step writes into an existing array: fresh temporaries of a large array cost
+    more in page faults than the arithmetic itself.
+    """
+    np.right_shift(x, _S30, out=scratch)
+    x ^= scratch
     x *= _M1
-    x ^= x >> np.uint64(27)
+    np.right_shift(x, _S27, out=scratch)
+    x ^= scratch
     x *= _M2
-    x ^= x >> np.uint64(31)
+    np.right_shift(x, _S31, out=scratch)
+    x ^= scratch
     return x
 
 
@@ -100,30 +110,85 @@ class Draws:
         self.seed = int(seed) & _MASK
         self._seed_key = _mix_int(self.seed ^ 0x5851F42D4C957F2D)
         self._keys: dict[str, int] = {}
+        # (mechanism, day, slot) -> key, for the day in hand: KOLs and admins draw one
+        # number at a time, and hashing the key afresh would cost more than the draw
+        self._day_keys: dict[tuple[str, int, int], int] = {}
+        self._prefixes: dict[tuple[str, int], int] = {}
+        self._buffers = (np.empty(0, np.uint64), np.empty(0, np.uint64))
+        # (mechanism, day, slot, block of ids): the blocks `one` has drawn from, and those drawn whole
+        self._touched: set[tuple[str, int, int, int]] = set()
+        self._blocks: dict[tuple[str, int, int, int], list[float]] = {}
 
     def _key(self, mechanism: str, day: int, slot: int) -> int:
-        mech = self._keys.get(mechanism)
-        if mech is None:
-            mech = self._keys[mechanism] = mechanism_key(mechanism)
-        k = _mix_int(self._seed_key ^ mech)
-        k = _mix_int(k ^ ((int(day) + 1) * 0xD1B54A32D192ED03))
-        return _mix_int(k ^ ((int(slot) + 1) * 0x8CB92BA72F3D8DD7))
+        key = self._day_keys.get((mechanism, day, slot))
+        if key is not None:
+            return key
+        if len(self._day_keys) >= _CACHE_SIZE:  # a new day's keys push out the old days'
+            self._day_keys.clear()
+            self._prefixes.clear()
+        prefix = self._prefixes.get((mechanism, day))  # (seed, mechanism, day) hashed once for all slots
+        if prefix is None:
+            mech = self._keys.get(mechanism)
+            if mech is None:
+                mech = self._keys[mechanism] = mechanism_key(mechanism)
+            prefix = _mix_int(_mix_int(self._seed_key ^ mech) ^ ((int(day) + 1) * 0xD1B54A32D192ED03))
+            self._prefixes[(mechanism, day)] = prefix
+        key = self._day_keys[(mechanism, day, slot)] = _mix_int(prefix ^ ((int(slot) + 1) * 0x8CB92BA72F3D8DD7))
+        return key
+
+    def _hash(self, mechanism: str, day: int, ids: ArrayLike, slot: int) -> NDArray[np.uint64]:
+        """Return 64 random bits per identity, in a buffer of this object that the next call overwrites."""
+        ids = np.asarray(ids)
+        n = ids.size
+        if self._buffers[0].size < n:
+            self._buffers = (np.empty(n, np.uint64), np.empty(n, np.uint64))
+        x, scratch = self._buffers[0][:n], self._buffers[1][:n]
+        np.copyto(x, ids.ravel(), casting="unsafe")
+        x *= _GOLDEN
+        x += np.uint64(self._key(mechanism, day, slot))
+        return _mix(x, scratch).reshape(ids.shape)
 
     def bits(self, mechanism: str, day: int, ids: ArrayLike, slot: int = 0) -> NDArray[np.uint64]:
         """64 random bits per identity."""
-        x = np.asarray(ids).astype(np.uint64)
-        x *= _GOLDEN
-        x += np.uint64(self._key(mechanism, day, slot))
-        return _mix(x)
+        return self._hash(mechanism, day, ids, slot).copy()
 
     def uniform(self, mechanism: str, day: int, ids: ArrayLike, slot: int = 0) -> NDArray[np.float64]:
         """One uniform number in [0, 1) per identity (53 random bits)."""
-        return (self.bits(mechanism, day, ids, slot) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        x = self._hash(mechanism, day, ids, slot)
+        x >>= _S11
+        u = x.view(np.int64).astype(np.float64)  # below 2**53: exact, and faster than from uint64
+        u *= _TO_UNIT
+        return u
 
     def one(self, mechanism: str, day: int, id_: int = 0, slot: int = 0) -> float:
-        """One uniform number in [0, 1) for one identity (the scalar form of `uniform`)."""
-        x = _mix_int(int(id_) * 0x9E3779B97F4A7C15 + self._key(mechanism, day, slot))
-        return (x >> 11) * _TO_UNIT
+        """One uniform number in [0, 1) for one identity (the scalar form of `uniform`).
+
+        KOLs and admins draw one number at a time, one identity after another; hashing
+        in Python integers costs more than the rest of their day. So the second draw
+        of a day from one block of 64 neighbouring identities draws the whole block
+        with numpy, and later draws from the block are looked up: the same numbers.
+        """
+        block = self._blocks.get((mechanism, day, slot, id_ >> _BLOCK_BITS))
+        if block is not None:
+            return block[id_ & _BLOCK_MASK]
+        return self._one_unblocked(mechanism, day, int(id_), slot)
+
+    def _one_unblocked(self, mechanism: str, day: int, id_: int, slot: int) -> float:
+        """Draw `one` when its block is not drawn yet: by hashing alone, or by drawing the whole block."""
+        at = (mechanism, day, slot, id_ >> _BLOCK_BITS)
+        if at in self._touched:
+            start = at[3] << _BLOCK_BITS
+            block = self.uniform(mechanism, day, np.arange(start, start + _BLOCK_MASK + 1), slot).tolist()
+            self._blocks[at] = block
+            return block[id_ & _BLOCK_MASK]
+        if len(self._touched) >= _CACHE_SIZE:
+            self._touched.clear()
+            self._blocks.clear()
+        self._touched.add(at)
+        x = (id_ * 0x9E3779B97F4A7C15 + self._key(mechanism, day, slot)) & _MASK
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+        return ((x ^ (x >> 31)) >> 11) * _TO_UNIT
 
     def normal(self, mechanism: str, day: int, ids: ArrayLike, slot: int = 0) -> NDArray[np.float64]:
         """One standard normal number per identity, by inversion."""
@@ -136,6 +201,8 @@ class Draws:
 
     def poisson_one(self, mechanism: str, day: int, id_: int, lam: float, slot: int = 0) -> int:
         """One Poisson count with mean `lam` for one identity (the scalar form of `poisson`, without numpy)."""
+        if lam <= 0.0:  # zero whatever the draw: skip hashing it
+            return 0
         return poisson_quantile(self.one(mechanism, day, id_, slot), lam)
 
     def binomial(
@@ -245,15 +312,39 @@ def binomial_inverse(u: ArrayLike, n: ArrayLike, p: ArrayLike) -> NDArray[np.int
     if idx.size == 0:
         return out
     uu, nn, pp = u.ravel()[idx], n.ravel()[idx], p.ravel()[idx]
-    # bdtr(k, n, p) = P(X <= k); bisection over k in [0, n] is exact and needs log2(n) steps
-    lo, hi = np.zeros(idx.size), nn.astype(float)
+    out.ravel()[idx] = _binomial_search(uu, nn, pp)
+    return out
+
+
+def _binomial_search(u: NDArray[np.float64], n: NDArray[np.int64], p: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Return the smallest k with bdtr(k, n, p) > u, for 0 < p < 1: start near it, then step to it.
+
+    The start is the normal approximation's quantile; a few steps up or down the exact
+    CDF reach the answer (the same one a bisection over [0, n] finds), and entries
+    still far from it after a few steps are finished by bisection.
+    """
+    mean, sd = n * p, np.sqrt(n * p * (1.0 - p))
+    k = np.clip(np.floor(mean + sd * special.ndtri(np.clip(u, 1e-300, 1 - 1e-16))), 0.0, n)
+    todo = np.arange(u.size)
+    for _ in range(8):
+        kt, nt, pt, ut = k[todo], n[todo], p[todo], u[todo]
+        down = (kt > 0) & (special.bdtr(kt - 1, nt, pt) > ut)
+        up = ~down & (special.bdtr(kt, nt, pt) <= ut)
+        moved = down | up
+        k[todo] = kt - down + up
+        todo = todo[moved]
+        if todo.size == 0:
+            return k.astype(np.int64)
+    # bisection for the rest: exact, log2(n) steps
+    ut, nt, pt = u[todo], n[todo], p[todo]
+    lo, hi = np.zeros(todo.size), nt.astype(float)
     while True:
         open_ = lo < hi
         if not open_.any():
             break
         mid = np.floor((lo + hi) / 2)
-        above = special.bdtr(mid, nn, pp) > uu
+        above = special.bdtr(mid, nt, pt) > ut
         hi = np.where(open_ & above, mid, hi)
         lo = np.where(open_ & ~above, mid + 1, lo)
-    out.ravel()[idx] = lo.astype(np.int64)
-    return out
+    k[todo] = lo
+    return k.astype(np.int64)

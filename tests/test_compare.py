@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from scipy import stats
 
 from sim import CommunityModel, cli, load_scenario
 from sim.experiments.runner import KILL_AFTER_ENV
+from sim.kpis import KPIS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -149,6 +151,9 @@ def test_report_html_is_one_self_contained_file_with_the_findings(report: Path) 
     # one plain-language line per scenario against the first, and one per KPI in the table
     assert re.search(r"small_paid vs small_base: \d+% fewer joins", html)
     assert re.search(r"<td>\d+% fewer joins \(significant, p (&lt;|=) [\d.]+\)</td>", html)
+    # each outcome with the KPI registry's title and definition
+    joins = KPIS["total_joined"]
+    assert f"<b>{joins.title}</b>" in html and f"<small>{escape(joins.definition)}</small>" in html
 
 
 def test_a_scenario_compared_with_itself_shows_no_difference(
@@ -181,7 +186,7 @@ def test_a_scenario_compared_with_itself_shows_no_difference(
 def test_runs_in_error_are_left_out_of_their_pairs_and_reported(
     scenarios: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sim.report.compare import load_comparison
+    from sim.experiments.compare import load_comparison
 
     comparison = load_comparison(list(scenarios), replicates=4, days=35)
     doomed = comparison.seed(2)
@@ -253,13 +258,13 @@ def test_a_killed_comparison_resumes_where_it_stopped(
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert killed.returncode in (-9, 137), killed.stderr
     assert len(pd.read_parquet(out / "runs.parquet")) == 3 and not (out / "report.html").exists()
     env = {k: v for k, v in os.environ.items() if k != KILL_AFTER_ENV}
-    resumed = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    resumed = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip().splitlines()[-1] == f"ok {2 * REPLICATES - 3}, error 0, skipped 3"
     pd.testing.assert_frame_equal(pd.read_csv(out / "kpis.csv"), pd.read_csv(report / "kpis.csv"))

@@ -66,3 +66,11 @@ def test_the_schema_overrides_written_prose_and_non_schema_rows_stay(hooks: Modu
 def test_an_unknown_section_marker_is_an_error(hooks: ModuleType) -> None:
     with pytest.raises(ValueError, match=r"unknown sections \['nosuch'\]"):
         hooks.fill_parameter_tables("<!-- parameters nosuch -->\n\n| key |\n|---|\n\n<!-- end parameters -->")
+
+
+def test_odd_kpi_tables_are_what_the_registry_generates(hooks: ModuleType) -> None:
+    text = ODD.read_text(encoding="utf-8")
+    assert hooks.fill_kpi_tables(text) == text, "run `python docs/hooks.py`: ODD §9 comes from sim.kpis"
+    assert sorted(re.findall(r"<!-- kpis (\w+) -->", text)) == ["daily", "run"]
+    table = hooks.kpi_table("run")
+    assert "| `ad_share` | ad messages / (member messages + ad messages) over the run | % of messages |" in table

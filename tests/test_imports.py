@@ -78,3 +78,40 @@ def test_the_package_has_no_import_cycle() -> None:
     graph = import_graph()
     assert "sim.model" in graph and "sim.engines.member_day" in graph["sim.agents"]
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+
+def _reaches(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module `start` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_reports_read_results_without_the_experiments() -> None:
+    graph = import_graph()
+    report = [m for m in graph if _inside(m, "sim.report")]
+    assert "sim.report.compare" in report and "sim.experiments.compare" in graph
+    leaks = {m: sorted(n for n in _reaches(graph, m) if _inside(n, "sim.experiments")) for m in report}
+    assert not {m: n for m, n in leaks.items() if n}, f"sim.report imports sim.experiments: {leaks}"
+
+
+def test_rules_import_nothing_of_sim_but_rules() -> None:
+    graph = import_graph()
+    rules = [m for m in graph if _inside(m, "sim.rules")]
+    assert rules
+    outside = {m: sorted(n for n in graph[m] if not _inside(n, "sim.rules")) for m in rules}
+    assert not {m: n for m, n in outside.items() if n}, f"sim.rules imports the rest of sim: {outside}"
+
+
+def test_the_checks_see_a_forbidden_import() -> None:
+    graph = {"sim.report.x": {"sim.kpis"}, "sim.kpis": {"sim.experiments.y"}, "sim.experiments.y": set()}
+    assert _reaches(graph, "sim.report.x") == {"sim.kpis", "sim.experiments.y"}

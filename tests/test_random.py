@@ -93,3 +93,12 @@ def test_the_scalar_poisson_quantile_matches_the_array_one() -> None:
     assert [poisson_quantile(float(a), float(b)) for a, b in zip(u, lam, strict=True)] == expected.tolist()
     d = Draws(9)
     assert d.poisson_one("output.kol_posts", 4, 2, 2.5) == d.poisson("output.kol_posts", 4, [2], 2.5)[0]
+
+
+def test_binomial_inversion_is_exact_in_skewed_far_tails() -> None:
+    """Where the normal approximation starts far from the quantile (rare events, u near 1)."""
+    rng = np.random.default_rng(4)
+    u = np.concatenate([1 - rng.uniform(1e-16, 1e-9, 500), rng.uniform(0, 1e-9, 500)])
+    n = rng.integers(10**5, 10**7, 1000)
+    p = rng.uniform(1, 200, 1000) / n  # means from 1 to 200: the far upper tail is 10 steps from the start
+    assert np.array_equal(binomial_inverse(u, n, p), stats.binom.ppf(u, n, p).astype(np.int64))

@@ -3,10 +3,12 @@
 - `design`: sweep files (TOML) and their designs: grid, lhs, sobol, morris;
 - `seeds`: the seed tree, so a run's seed depends on its key, not on who runs it;
 - `job`: `Job` and `run_job`, the top-level function workers run (scenario + seed in, KPIs + metrics out);
-- `store`: `RunStore`, runs.parquet and metrics/ parts, committed atomically, resumable;
+- `store`: `RunStore`, runs.parquet and metrics/ parts (the layout of `sim.results`), committed atomically, resumable;
 - `runner`: `run_jobs` and the backends (in-process, local Dask cluster, existing Dask cluster);
 - `progress`: a rich progress bar for `run_jobs`;
 - `sweep`: a sweep file's points x replicates as jobs (`run_sweep`);
+- `compare`: scenarios x replicates with common seeds as jobs (`community-sim compare`; read back
+  by `sim.report.compare`);
 - `analysis`: DuckDB queries of a store, confidence intervals, main effects, Sobol' and Morris indices.
 
 Only results travel between processes: `run_job` returns KPIs and a DataFrame, never a model.

@@ -16,12 +16,10 @@ from typing import Any
 import pandas as pd
 
 from sim.model import CommunityModel
+from sim.results import ERROR, OK
 from sim.scenario import load_scenario
 
 __all__ = ["ERROR", "OK", "Job", "RunResult", "run_job"]
-
-OK = "ok"
-ERROR = "error"
 
 
 @dataclass(frozen=True)

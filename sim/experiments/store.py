@@ -1,10 +1,8 @@
 """The Parquet store of runs: the system of record of a sweep, written as runs finish.
 
-A store is a directory:
-
-    store.json          what the store holds: a fingerprint of the job list and its description
-    runs.parquet        one row per committed run: run_id, labels, seed, status, wall time, error, KPIs
-    metrics/part-*.parquet   the daily series of committed runs: run_id, day, daily columns
+A store is a directory laid out as `sim.results` describes (store.json, runs.parquet,
+metrics/part-*.parquet); its file names, `read_manifest` and `StoreDamaged` are
+re-exported here.
 
 Commit protocol. A batch of finished runs is committed in two steps, each a whole file
 written beside its target and renamed over it (`sim.report.atomic_output`):
@@ -35,8 +33,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.job import OK, Job, RunResult
+from sim.experiments.job import Job, RunResult
 from sim.report import atomic_output
+from sim.results import MANIFEST_FILE, METRICS_DIR, OK, RUNS_FILE, StoreDamaged, read_manifest
 
 try:  # POSIX advisory locks; elsewhere the store is simply not locked
     import fcntl
@@ -55,9 +54,6 @@ __all__ = [
     "read_runs_table",
 ]
 
-RUNS_FILE = "runs.parquet"
-METRICS_DIR = "metrics"
-MANIFEST_FILE = "store.json"
 LOCK_FILE = ".lock"
 FORMAT = 1
 RUN_COLUMNS = ("run_id", "scenario")
@@ -75,40 +71,6 @@ class StoreMismatch(ValueError):  # noqa: N818 - public name used by callers
 
 class StoreBusy(RuntimeError):  # noqa: N818 - a state, not a failure of the caller
     """Another process is writing to the store."""
-
-
-class StoreDamaged(ValueError):  # noqa: N818 - named for what the user finds
-    """store.json or runs.parquet cannot be read: one line saying which and how to recover.
-
-    Nothing is deleted when this is raised: the files stay as they are for the user to
-    restore, and `--force` starts the directory over.
-    """
-
-    def __init__(self, path: Path, problem: str) -> None:
-        self.path = path
-        super().__init__(
-            f"{path}: {problem}; restore it from a copy and run the same command again to resume, "
-            "or add --force to start this directory over (discards its stored runs)"
-        )
-
-
-def read_manifest(directory: str | Path) -> dict[str, Any] | None:
-    """Read the store's manifest (fingerprint and description); None if `directory` holds no store.
-
-    Raises StoreDamaged if store.json is not the JSON object a store writes.
-    """
-    path = Path(directory) / MANIFEST_FILE
-    if not path.is_file():
-        return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreDamaged(path, f"damaged, not readable JSON ({exc.__class__.__name__}: {exc})") from None
-    except OSError as exc:
-        raise StoreDamaged(path, f"cannot be read ({exc.strerror or exc})") from None
-    if not isinstance(manifest, dict) or "fingerprint" not in manifest:
-        raise StoreDamaged(path, "damaged, not a store manifest (no fingerprint)")
-    return manifest
 
 
 def read_runs_table(path: Path) -> pa.Table:

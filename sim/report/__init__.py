@@ -4,16 +4,17 @@ This package sits on top of the model: it reads results (the daily metrics
 DataFrame, the KPI dict, a store of runs) and never steps a model itself.
 `sim.report.overview` draws the six-panel overview figure of one run.
 
-The comparison of scenarios (`community-sim compare`):
-- `compare`: the scenarios as jobs with common seeds, run by `sim.experiments.run_jobs`
-  into a `RunStore`, and read back;
+The comparison of scenarios (`community-sim compare`; running it is
+`sim.experiments.compare`, this package only reads its results):
+- `compare`: reads a comparison's store back (manifest, runs, daily series);
 - `kpi_stats`: each scenario's mean and 90% interval, paired differences from the first;
-- `wording`: KPI names, units and plain-language sentences;
+- `wording`: KPI sentences, from the KPI registry's labels, units and words (`sim.kpis`);
 - `scenario_diff`: which settings differ between the scenarios;
 - `palette`, `figures`: one colour per scenario, the comparison figures;
 - `html`, `compare_report`: the self-contained report.html and kpis.csv.
-These modules are imported where they are used, not here: `sim.experiments`
-imports this package for `atomic_output`.
+These modules are imported where they are used, not here. `sim.report` imports
+nothing from `sim.experiments` (tests/test_imports.py checks it); `sim.experiments`
+imports this package for `atomic_output` and `sim.report.compare`.
 
 `atomic_output` lives here because every writer of results (the CLI, the
 figures, later the HTML report and the experiment store) must leave either the

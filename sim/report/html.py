@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.kpis import kpi as registry_entry
 from sim.report.figures import FigureFile
 from sim.report.kpi_stats import REFERENCE
 from sim.report.scenario_diff import format_setting
@@ -230,7 +231,8 @@ def _kpi_table(kpis: pd.DataFrame, shown: Sequence[str], colour: dict[str, str],
             mark_class = "sig" if mark in ("*", "**") else "ns"
             words = "" if mark == REFERENCE else kpi_sentence({**row.to_dict(), "kpi": kpi}, reference.to_dict(), first)
             kpi_cell = (
-                f'<td rowspan="{len(labels)}"><b>{_e(kpi_title(kpi))}</b><br><code>{_e(kpi)}</code></td>'
+                f'<td rowspan="{len(labels)}"><b>{_e(kpi_title(kpi))}</b><br><code>{_e(kpi)}</code>'
+                f"<br><small>{_e(registry_entry(kpi).definition)}</small></td>"
                 if i == 0
                 else ""
             )

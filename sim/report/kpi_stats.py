@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.metrics import SUMMARY_KEYS
+from sim.kpis import SUMMARY
 
 __all__ = [
     "CONFIDENCE",
@@ -166,8 +166,8 @@ def pair_correlation(x: np.ndarray, ref: np.ndarray) -> float:
 
 
 def kpi_names(runs: pd.DataFrame) -> list[str]:
-    """List the whole-run KPIs present in `runs`, in the order of `sim.metrics.SUMMARY_KEYS` (`days` left out)."""
-    return [k for k in SUMMARY_KEYS if k != "days" and k in runs.columns]
+    """List the whole-run KPIs present in `runs`, in the registry's order (`sim.kpis.SUMMARY`, `days` left out)."""
+    return [k.name for k in SUMMARY if k.name != "days" and k.name in runs.columns]
 
 
 def kpi_table(runs: pd.DataFrame, labels: Sequence[str], kpis: Sequence[str] | None = None) -> pd.DataFrame:

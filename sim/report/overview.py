@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from sim.kpis import KPIS
 from sim.report import atomic_output
 from sim.report.fonts import shorten, use_cjk_fonts
 
@@ -151,7 +152,7 @@ def _groups(ax: Axes, df: pd.DataFrame) -> None:
 def _satisfaction(ax: Axes, df: pd.DataFrame) -> None:
     """Panel 4: mean satisfaction of current members."""
     ax.set_title("Mean satisfaction")
-    ax.set_ylabel("satisfaction (model units)")
+    ax.set_ylabel(f"satisfaction ({KPIS['mean_satisfaction'].unit})")
     if "mean_satisfaction" not in df.columns:
         _no_data(ax, "satisfaction")
         return

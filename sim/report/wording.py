@@ -1,5 +1,8 @@
 """KPIs in plain words: names with units, formatted values, and one sentence per difference.
 
+Labels, units, kinds and the words of a change ("more"/"fewer", what a missing value
+means) come from the KPI registry, `sim.kpis`; this module only puts them into sentences.
+
 How a change is said depends on the KPI:
 - counts and money with a positive reference: relative to the first scenario's mean
   over the same replicates ("41% fewer joins", "2.9x the revenue", with a multiplication sign);
@@ -15,13 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from sim.kpis import Kpi
+from sim.kpis import kpi as registry_entry
 
 __all__ = [
     "HEADLINE_KPIS",
-    "KPI_WORDS",
-    "KpiWords",
     "format_diff",
     "format_value",
     "kpi_sentence",
@@ -33,88 +36,6 @@ SIGNIFICANT = 0.05
 MINUS = "\u2212"
 TIMES = "\u00d7"
 
-
-@dataclass(frozen=True)
-class KpiWords:
-    """How to speak of one KPI."""
-
-    title: str
-    """Short name for tables, e.g. "Joins"."""
-    noun: str
-    """What changes, for sentences, e.g. "joins"."""
-    kind: str
-    """count, share, money, days or level: how values are formatted and changes said."""
-    unit: str
-    up: str = "more"
-    down: str = "fewer"
-    relative: bool = True
-    """Say the change in % of the reference (else as an amount, with `template`)."""
-    template: str = "{amount} {dir} {noun}"
-    undefined: str = "undefined"
-    """What a missing value means, e.g. "activity never halves"."""
-
-
-KPI_WORDS: dict[str, KpiWords] = {
-    "peak_members": KpiWords("Peak members", "peak membership", "count", "members", "higher", "lower"),
-    "day_of_peak": KpiWords(
-        "Day of the peak",
-        "day of the peak",
-        "days",
-        "day",
-        "later",
-        "earlier",
-        relative=False,
-        template="membership peaks {amount} {dir}",
-    ),
-    "final_members": KpiWords("Members at the end", "members at the end", "count", "members"),
-    "final_active": KpiWords("Active members at the end", "active members at the end", "count", "members"),
-    "total_joined": KpiWords("Joins", "joins", "count", "people"),
-    "activity_half_life": KpiWords(
-        "Activity half-life",
-        "activity half-life",
-        "days",
-        "days",
-        "longer",
-        "shorter",
-        undefined="activity never halves",
-    ),
-    "time_to_death": KpiWords(
-        "Day activity dies out",
-        "day activity dies out",
-        "days",
-        "day",
-        "later",
-        "earlier",
-        relative=False,
-        template="activity dies out {amount} {dir}",
-        undefined="activity never dies out",
-    ),
-    "ad_share": KpiWords("Ad share", "ad share", "share", "% of messages", undefined="no messages"),
-    "retention_30d": KpiWords(
-        "30-day retention", "30-day retention", "share", "% of joiners", undefined="too few days or no joiners"
-    ),
-    "revenue_total": KpiWords("Revenue", "revenue", "money", "currency", "more", "less"),
-    "operator_cost_total": KpiWords("Operator cost", "operator cost", "money", "currency", "higher", "lower"),
-    "profit": KpiWords(
-        "Profit", "profit", "money", "currency", "higher", "lower", relative=False, template="{noun} {dir} by {amount}"
-    ),
-    "mean_satisfaction_final": KpiWords(
-        "Final satisfaction",
-        "final satisfaction",
-        "level",
-        "model units",
-        "higher",
-        "lower",
-        relative=False,
-        template="{noun} {dir} by {amount}",
-        undefined="no members left",
-    ),
-    "peak_groups": KpiWords("Peak groups", "groups at the peak", "count", "groups"),
-    "kicked_total": KpiWords("Kicked", "kicks", "count", "members"),
-    "referral_share": KpiWords(
-        "Referral share", "referral share of joins", "share", "% of joins", undefined="no joins"
-    ),
-}
 
 HEADLINE_KPIS = (
     "total_joined",
@@ -129,17 +50,14 @@ HEADLINE_KPIS = (
 """The KPIs of the plain-language lines and of the main table, in that order."""
 
 
-def words(kpi: str) -> KpiWords:
-    """Return the words of `kpi` (a KPI without an entry is spoken of by its name, as a level)."""
-    return KPI_WORDS.get(kpi) or KpiWords(
-        kpi, kpi.replace("_", " "), "level", "", "higher", "lower", relative=False, template="{noun} {dir} by {amount}"
-    )
+def words(name: str) -> Kpi:
+    """Return the registry's entry of KPI `name` (`sim.kpis.kpi`): its label, unit, kind and words."""
+    return registry_entry(name)
 
 
-def kpi_title(kpi: str) -> str:
+def kpi_title(name: str) -> str:
     """Title with unit, e.g. "Joins (people)"."""
-    w = words(kpi)
-    return f"{w.title} ({w.unit})" if w.unit else w.title
+    return words(name).title
 
 
 def _missing(value: Any) -> bool:
@@ -182,7 +100,7 @@ def _decimals(percent: float) -> int:
     return 2 if abs(percent) < 1 else 1
 
 
-def _amount(w: KpiWords, value: float) -> str:
+def _amount(w: Kpi, value: float) -> str:
     if w.kind == "days":
         return f"{value:.0f} day{'s' if round(value) != 1 else ''}" if value >= 1 else f"{value:.1f} days"
     if w.kind == "money" or value >= 10:

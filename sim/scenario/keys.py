@@ -7,6 +7,7 @@ docs/hooks.py writes them as the parameter tables of docs/ODD.md §8.
 
 from __future__ import annotations
 
+import datetime as dt
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -86,6 +87,8 @@ def describe_allowed(field: FieldInfo) -> str:
         return "true or false"
     if kind == "string":
         return "a string"
+    if kind.startswith("date"):
+        return "a date (YYYY-MM-DD)" + (" (or leave it out for none)" if kind.endswith("or none") else "")
     article = "an" if kind.startswith("integer") else "a"
     noun = {"integer": "integer", "real": "number", "integer or none": "integer", "real or none": "number"}[kind]
     bounds = _bounds(field)
@@ -115,7 +118,7 @@ def _kind(annotation: Any) -> tuple[str, list[str]]:
     args = set(typing.get_args(annotation)) or {annotation}
     optional = type(None) in args
     args.discard(type(None))
-    base = {int: "integer", float: "real", bool: "bool", str: "string"}.get(next(iter(args)), "value")
+    base = {int: "integer", float: "real", bool: "bool", str: "string", dt.date: "date"}.get(next(iter(args)), "value")
     return (f"{base} or none" if optional else base), []
 
 
@@ -159,6 +162,8 @@ def _row(key: str, field: FieldInfo) -> KeyRow:
         allowed = ", ".join(choices)
     elif kind in ("bool", "string"):
         allowed = "true/false" if kind == "bool" else "string"
+    elif kind.startswith("date"):
+        allowed = "YYYY-MM-DD" + (", or none" if kind.endswith("or none") else "")
     else:
         allowed = _bounds(field) + (", or none" if kind.endswith("or none") else "")
     return KeyRow(
