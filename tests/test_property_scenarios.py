@@ -49,6 +49,9 @@ def value_for(draw: st.DrawFn, row) -> object:  # noqa: ANN001
         return draw(st.booleans() | st.sampled_from([0, 1, "yes"]))
     if row.type == "choice":
         return draw(st.sampled_from(row.range.split(", ") + ["bogus"]))
+    if row.type.startswith("list"):
+        good = st.lists(st.floats(0.01, 100.0, allow_nan=False), max_size=4)
+        return draw(good | st.sampled_from([[0.0], [-1.0], ["x"], 5, [math.inf]]))
     if row.type.startswith("date"):
         return draw(st.sampled_from(["2026-01-01", "2030-06-15", "2041-01-01", "not a date", 5, None]))
     lo, hi, lo_open, hi_open = _bounds(row.key)
