@@ -86,7 +86,6 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     exit_stage, exit_group = people.stage[exited], people.last_group[exited]
     exit_group = np.where(exit_group >= 0, exit_group, n)  # exits from no group land in a spare bin
     posted, removed = padded(day.posting.ads, n), padded(day.moderation.ads_removed, n)
-    hidden = 1.0 - model.params.moderation.removed_ad_visibility
     satisfaction = _count(g, n, people.satisfaction[rows])
     admins = list(chain.from_iterable(a.groups for a in model.admins))
     kols = list(chain.from_iterable(k.groups for k in model.kols))
@@ -110,7 +109,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "content_posts": padded(day.output.content_posts, n),
         "ad_messages": posted,
         "ads_removed": removed,
-        "ads_visible": np.maximum(0.0, posted - hidden * removed),
+        "ads_visible": padded(day.terms.visible_ads, n),
         "spammers": _count(g, n, people.spammer[rows]).astype(np.int64),
         "mean_satisfaction": np.divide(satisfaction, members, out=np.full(n, np.nan), where=members > 0),
         "culture": table.culture.copy(),

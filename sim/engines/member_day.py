@@ -179,6 +179,7 @@ def group_terms(model: Community, day: Day) -> None:
         engaged=np.bincount(g[people.stage[rows] != DORMANT], minlength=n_groups),
         content=np.asarray(value.content_value(day.output.quality_posts, val.content_saturation)),
         chat=chat,
+        visible_ads=visible_ads,
         annoyance=np.asarray(value.annoyance(visible_ads, size, val.ad_annoyance, val.ad_saturation)),
         crowd=np.asarray(value.crowd_factor(size, val.crowd_size)),
         tie_rate=val.tie_rate * (1.0 - val.off_topic_share * moderation.focus),  # off-topic chatter builds ties

@@ -145,6 +145,7 @@ class GroupTerms:
     engaged: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     content: np.ndarray = field(default_factory=_values)
     chat: np.ndarray = field(default_factory=_values)
+    visible_ads: np.ndarray = field(default_factory=_values)  # ads members saw: posted, less those removed unseen
     annoyance: np.ndarray = field(default_factory=_values)
     crowd: np.ndarray = field(default_factory=_values)
     tie_rate: np.ndarray = field(default_factory=_values)

@@ -176,8 +176,7 @@ class GroupPolicy:
         n = table.count
         sizes = np.bincount(people.group[people.members()], minlength=n)
         genuine = padded(day.posting.messages, n) + padded(day.output.content_posts, n)
-        hidden = 1.0 - self.model.params.moderation.removed_ad_visibility
-        ads = np.maximum(0.0, padded(day.posting.ads, n) - hidden * padded(day.moderation.ads_removed, n))
+        ads = padded(day.terms.visible_ads, n)
         alive = table.fate == ALIVE
         seen = genuine + ads
         share = np.divide(ads, seen, out=np.zeros(n), where=seen > 0)

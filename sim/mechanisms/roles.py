@@ -16,7 +16,6 @@ from sim.population import ACTIVE, PROMOTED
 from sim.rules.hazards import step_probability
 
 if TYPE_CHECKING:
-    import mesa
 
     from sim.world import Community
 
@@ -29,10 +28,6 @@ class Roles:
         self.roles, self.kol = model.params.roles, model.params.kol
         self.kols_lost = 0  # KOLs who quit or left, all days so far
         self._left_overnight = 0  # the planned departure, counted in the next day's kols_quit
-
-    def agents(self, kind: type) -> mesa.agent.AgentSet | None:
-        """Return the agents of a role type (KOL, Admin), or None when there are none."""
-        return self.model.agents_of_role(kind)
 
     def found(self, n_groups: int) -> None:
         """Day 0: the founding admins and KOLs, shared out over the founding groups."""
@@ -81,7 +76,7 @@ class Roles:
 
     def reflect(self, day: Day) -> None:
         """KOLs' motivation follows recognition and overload; a burnt-out KOL may quit."""
-        if (kols := self.agents(KOL)) is None:
+        if (kols := self.model.agents_of_role(KOL)) is None:
             return
         before = len(kols)
         kols.shuffle_do("reflect", day)
