@@ -16,7 +16,6 @@ from sim.population import ACTIVE, PROMOTED
 from sim.rules.hazards import step_probability
 
 if TYPE_CHECKING:
-
     from sim.world import Community
 
 
