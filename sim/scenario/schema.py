@@ -218,7 +218,10 @@ class Entry(Section):
         1.0,
         ge=0,
         le=1440.0,
-        description="admin minutes per reviewed applicant (every applicant, accepted or not)",
+        description=(
+            "admin minutes per reviewed applicant (accepted or not); the admins review at most their day's minutes"
+            " worth, the others wait"
+        ),
         json_schema_extra={"unit": "minutes", "source": "calibration"},
     )
     task_effort: float = Field(
