@@ -25,9 +25,7 @@ class Staffing:
     def __init__(self, model: Community) -> None:
         self.model = model
         self.section, self.roles, self.money = model.params.staff, model.params.roles, model.params.monetization
-        self.hires = 0  # admins and KOLs hired for copied groups or cultivated, all days so far
         self.refused = 0  # hires the budget did not allow, all days so far
-        self.kols_eliminated = 0
         self._unbilled_hires = 0  # hires since the last day's bill
         self._posts: dict[int, list[int]] = {}  # KOL serial -> posts of the last `elimination_window` days
 
@@ -66,8 +64,8 @@ class Staffing:
         return self._decide(self._fits(hours, used, self.section.kol_hours_per_day, cost))
 
     def _decide(self, fits: bool) -> bool:
+        """Count a hire (billed in today's step) or a refusal."""
         if fits:
-            self.hires += 1
             self._unbilled_hires += 1
         else:
             self.refused += 1
@@ -94,5 +92,4 @@ class Staffing:
             if len(history) == window and eliminated(history, sc.eliminate_below_posts):
                 del self._posts[kol.serial]
                 kol.remove()
-                self.kols_eliminated += 1
                 tally.kols_eliminated += 1
