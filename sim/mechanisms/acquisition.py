@@ -110,6 +110,14 @@ class Acquisition:
             review_min_interest=entry.review_min_interest,
             task_effort=entry.task_effort,
         )
+        if entry.threshold == "review" and n * entry.review_minutes > (minutes := self._review_minutes()):
+            # admins review what their day allows (bots cannot review); the others wait, unreviewed
+            reviewed = int(minutes // entry.review_minutes)
+            order = np.argsort(draws.uniform("entry.review_order", d, arrivals), kind="stable")
+            passed[order[reviewed:]] = False
+            n_reviewed = reviewed
+        else:
+            n_reviewed = n
         tally.applicants = n
         tally.refused_threshold = int(n - passed.sum())
         self._rearm(arrivals[~passed], d)
@@ -132,7 +140,7 @@ class Acquisition:
         if entry.threshold == "paid":
             tally.fees_paid += arrivals.size
         tally.operator_money += acq.referral_reward * tally.joined_referral
-        review = entry.review_minutes * n if entry.threshold == "review" else 0.0
+        review = entry.review_minutes * n_reviewed if entry.threshold == "review" else 0.0
         day.arrivals = Arrivals(joined_rows=arrivals, joined_groups=groups, sizes=sizes, review_minutes=review)
 
     def _inviters(self, invitees: np.ndarray, engaged: np.ndarray, weights: np.ndarray, day: int) -> np.ndarray:
@@ -155,6 +163,10 @@ class Acquisition:
         before = np.where(first > 0, cumulative[np.maximum(first - 1, 0)], 0.0)
         target = before + draws.uniform("acquisition.inviter", day, invitees) * pull[group]
         return engaged[np.clip(np.searchsorted(cumulative, target, side="right"), first, last)]
+
+    def _review_minutes(self) -> float:
+        """Admin minutes today's applications can have at most: the admins' whole day."""
+        return float(sum(a.minutes_per_day for a in self.model.admins))
 
     def _rearm(self, rows: np.ndarray, day: int) -> None:
         """Arrivals turned away stay potential, with a fresh exponential clock from today's cumulative hazard."""
