@@ -172,7 +172,7 @@ def test_run_writes_channels_csv(tmp_path: Path, capsys: pytest.CaptureFixture) 
 BAD_CHANNELS = [
     ('name = "a"\ndaily_spend = 10\ndaily_volume = 5\ncost_per_arrival = 1', ["channels[0]", "exactly one"]),
     ('name = "a"\ncost_per_arrival = 1', ["channels[0]", "exactly one"]),
-    ('name = "a"\ndaily_spend = 10', ["channels[0]", "cost_per_arrival > 0"]),
+    ('name = "a"\ndaily_spend = 10', ["channels[0]", "cost_per_arrival >= 0.01"]),
     ('name = "a"\ndaily_volume = 10\nsaturation = 5', ["channels[0]", "saturation"]),
     ('name = "a"\ndaily_volume = -1', ["channels[0].daily_volume", ">= 0"]),
     ('name = "a"\ndaily_volume = 1\ninterest_mean = 1.5', ["channels[0].interest_mean", "<= 0.99"]),
@@ -192,6 +192,12 @@ def test_bad_channel_definitions_are_one_line_errors(
     line = assert_one_line_error(code, err)
     for word in words:
         assert word in line, line
+
+
+def test_channels_cannot_be_set_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    args = ["run", "baseline", "--days", "1", "--set", "channels.daily_spend=5", "--out", str(tmp_path)]
+    code, _, err = invoke_cli(args, capsys)
+    assert "array of tables" in assert_one_line_error(code, err)
 
 
 def test_twice_the_same_channel_name_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -89,8 +89,7 @@ class Acquisition:
         posters = entry.threshold == "task" and entry.poster_invitations > 0 and self.friendships is None
         sharers = self.poster_sharers(day) if posters else np.zeros(0, np.intp)
         poster_part = entry.poster_invitations * sharers.size / pool
-        if poster_part > 0:
-            referral_part += poster_part
+        referral_part += poster_part
         hazard = acq.external_rate + channel + referral_part
         if hazard <= 0 and self.friendships is None:
             return

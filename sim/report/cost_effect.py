@@ -76,7 +76,7 @@ def _ratio(d_cost: np.ndarray, d_gain: np.ndarray, index: int) -> dict[str, obje
     extra_cost, extra = float(d_cost.mean()), float(d_gain.mean())
     out: dict[str, object] = {"n_pairs": n, "extra_cost": extra_cost, "extra_members": extra}
     if extra <= 0:
-        out["verdict"] = "dominated: costs more, no extra members" if extra_cost > 0 else "no extra members"
+        out["verdict"] = "dominated: costs more, no extra members" if extra_cost > 0 else "costs less, fewer members"
         return out
     out["cost_per_extra"] = extra_cost / extra
     out["verdict"] = "dominant: more members for less money" if extra_cost <= 0 else "costs more, adds members"

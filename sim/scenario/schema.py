@@ -329,7 +329,7 @@ class Acquisition(Section):
     )
     reward_scale: float = Field(
         10.0,
-        gt=0,
+        ge=0.01,
         le=1000000.0,
         description="reward at which the referral response bends (diminishing returns above it)",
         json_schema_extra={"unit": "currency/join", "source": "calibration"},
@@ -338,6 +338,10 @@ class Acquisition(Section):
     def referral_multiplier(self) -> float:
         """Factor on the referral rate and on invitations from `referral_incentive` and `referral_reward`."""
         return referral_multiplier(self.referral_incentive, self.referral_reward, self.reward_lift, self.reward_scale)
+
+
+MIN_PRICE = 0.01
+"""Least price per arrival of a channel bought by spend (a smaller one would buy an unbounded inflow)."""
 
 
 class Channel(Section):
@@ -375,7 +379,7 @@ class Channel(Section):
     )
     saturation: float | None = Field(
         None,
-        gt=0,
+        ge=0.01,
         le=10000000.0,
         description=(
             "most people/day the spend can reach (diminishing returns): reach = saturation·(1 − exp(−spend/"
@@ -420,8 +424,8 @@ class Channel(Section):
     def _priced(self) -> Channel:
         if (self.daily_spend is None) == (self.daily_volume is None):
             raise ValueError(f"channel {self.name!r}: give exactly one of daily_spend and daily_volume")
-        if self.daily_spend is not None and self.cost_per_arrival <= 0:
-            raise ValueError(f"channel {self.name!r}: daily_spend needs cost_per_arrival > 0")
+        if self.daily_spend is not None and self.cost_per_arrival < MIN_PRICE:
+            raise ValueError(f"channel {self.name!r}: daily_spend needs cost_per_arrival >= {MIN_PRICE}")
         if self.saturation is not None and self.daily_spend is None:
             raise ValueError(f"channel {self.name!r}: saturation applies to daily_spend only")
         return self
@@ -1597,4 +1601,4 @@ class Scenario(Section):
 
     def channel_inflow(self) -> float:
         """People/day all channels bring at full pool (F of the join hazard, docs/ODD.md §7.6)."""
-        return self.acquisition.channel_inflow_per_day + sum(c.reach for c in self.channels)
+        return sum(self.channel_reaches())
