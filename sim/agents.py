@@ -68,6 +68,12 @@ class Member(mesa.Agent):
         return SOURCE_NAMES[self.model.people.source[self.row]]
 
     @property
+    def channel(self) -> str | None:
+        """Name of the acquisition channel that brought the member (`Scenario.channel_names`), or None."""
+        index = int(self.model.people.channel[self.row])
+        return None if index < 0 else self.model.params.channel_names()[index]
+
+    @property
     def invited_by(self) -> int | None:
         """Row of the member who invited this one (fission), or None."""
         row = int(self.model.people.invited_by[self.row])

@@ -53,8 +53,8 @@ class Rates:
         acq, pool = sc.acquisition, float(sc.population.potential_pool)
         return cls(
             pool=pool,
-            external=acq.external_rate + acq.channel_inflow_per_day / pool,
-            referral=acq.referral_rate * (1.0 + acq.referral_incentive),
+            external=acq.external_rate + sc.channel_inflow() / pool,
+            referral=acq.referral_rate * acq.referral_multiplier(),
             decay=sc.activity.decay_rate,
             reactivation=sc.activity.reactivation_rate,
             peer_reactivation=sc.activity.peer_reactivation_rate,

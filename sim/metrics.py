@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.channel_metrics import member_revenue, retained
 from sim.kpis import DAILY, SUMMARY
 from sim.network.observables import message_shares
 from sim.population import (
@@ -33,6 +34,7 @@ FRIEND_BINS = ("0", "1", "2", "3plus")
 
 if TYPE_CHECKING:
     from sim.mechanisms.day import Day
+    from sim.scenario.schema import Scenario
     from sim.world import Community
 
 #: the daily columns, in order, with their definitions (from the KPI registry, `sim.kpis.DAILY`)
@@ -129,6 +131,7 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "admin_hours": admin_hours,
         "kol_hours": kol_hours,
         "operator_cost": cost,
+        "acquisition_cost": t.acquisition_cost,
         "new_rate": _ratio(joined, start_members),
         "conversion_rate": _ratio(t.new_to_active, start.start_counts[NEW]),
         "churn_rate": _ratio(t.left + t.kicked, start_members + joined),
@@ -172,8 +175,8 @@ def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
 SUMMARY_KEYS: dict[str, str] = {k.name: k.definition for k in SUMMARY}
 
 
-def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any]:
-    """Whole-run outcomes of a run with daily metrics `df`."""
+def summarize(df: pd.DataFrame, people: PeopleTable, days: int, sc: Scenario | None = None) -> dict[str, Any]:
+    """Whole-run outcomes of a run with daily metrics `df` (`sc`, the scenario, prices the members' revenue: LTV)."""
     out: dict[str, Any] = dict.fromkeys(SUMMARY_KEYS)
     out["days"] = days
     if df.empty:
@@ -202,6 +205,15 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any
         referral_share=float(df["joined_referral"].sum()) / joined if joined else None,
     )
     out["profit"] = out["revenue_total"] - out["operator_cost_total"]
+    spent = float(df["acquisition_cost"].sum())
+    joiners = people.join_day >= 1
+    kept = int((joiners & retained(people)).sum())
+    out.update(
+        acquisition_cost_total=spent,
+        cac=spent / joined if joined else None,
+        cost_per_retained_member=spent / kept if kept else None,
+        ltv=float(member_revenue(people, sc)[joiners].sum()) / joined if joined and sc is not None else None,
+    )
     return out
 
 

@@ -32,7 +32,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import group_metrics, metrics
+from sim import channel_metrics, group_metrics, metrics
 from sim.agents import KOL, Admin, Member
 from sim.engines.trend import Trend
 from sim.mechanisms.acquisition import Acquisition
@@ -261,6 +261,10 @@ class CommunityModel(mesa.Model):
         daily = group_metrics.frame(self.group_records)
         return daily if days == 1 else group_metrics.rollup(daily, days)
 
+    def channel_table(self) -> pd.DataFrame:
+        """Return CAC, cost per retained member and LTV by source, channel and cohort (`sim.channel_metrics`)."""
+        return channel_metrics.channel_table(self.people, self.params, self.acquisition.channels, self.steps)
+
     def group_table(self) -> pd.DataFrame:
         """Return the groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""
         people = self.people
@@ -288,4 +292,4 @@ class CommunityModel(mesa.Model):
 
     def summary(self) -> dict[str, Any]:
         """Whole-run outcomes (see `sim.metrics.summarize`)."""
-        return metrics.summarize(self.metrics(), self.people, self.steps)
+        return metrics.summarize(self.metrics(), self.people, self.steps, self.params)

@@ -43,6 +43,7 @@ class PeopleTable:
     exit_day: np.ndarray  # int32, -1 while a member
     source: np.ndarray  # int8, how they came (SOURCE_NAMES)
     invited_by: np.ndarray  # int32 row of the inviter, -1 if none
+    channel: np.ndarray  # int8 acquisition channel of a channel arrival (index into Scenario.channel_names()), else -1
     purchases: np.ndarray  # int16 product purchases
     messages: np.ndarray  # int32 messages written, all days so far
     feedback: np.ndarray  # posting multiplier from yesterday's replies and recognition (1 without a network)
@@ -111,6 +112,7 @@ def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTab
         exit_day=np.full(n, -1, dtype=np.int32),
         source=np.zeros(n, dtype=np.int8),
         invited_by=np.full(n, -1, dtype=np.int32),
+        channel=np.full(n, -1, dtype=np.int8),
         purchases=np.zeros(n, dtype=np.int16),
         messages=np.zeros(n, dtype=np.int32),
         feedback=np.ones(n),

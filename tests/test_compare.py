@@ -91,6 +91,22 @@ def read(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 # ---------------------------------------------------------------- the numbers
 
 
+def test_cost_effectiveness_is_the_paired_extra_cost_per_extra_member(report: Path) -> None:
+    table = pd.read_csv(report / "cost_effectiveness.csv").set_index("effect")
+    runs = pd.read_parquet(report / "runs.parquet")
+    wide = runs.pivot(index="replicate", columns="scenario_name", values=["operator_cost_total", "final_members"])
+    extra_cost = (wide["operator_cost_total"]["small_paid"] - wide["operator_cost_total"]["small_base"]).mean()
+    extra = (wide["final_members"]["small_paid"] - wide["final_members"]["small_base"]).mean()
+    row = table.loc["final_members"]
+    assert row["scenario"] == "small_paid" and row["n_pairs"] == REPLICATES
+    assert row["extra_cost"] == pytest.approx(extra_cost) and row["extra_members"] == pytest.approx(extra)
+    if extra > 0:
+        assert row["cost_per_extra"] == pytest.approx(extra_cost / extra)
+    else:  # a paid entry admits fewer: no ratio, a verdict
+        assert np.isnan(row["cost_per_extra"]) and isinstance(row["verdict"], str)
+    assert "<h2>Cost-effectiveness</h2>" in (report / "report.html").read_text(encoding="utf-8")
+
+
 def test_kpis_csv_holds_the_statistics_of_the_stored_runs(report: Path) -> None:
     kpis, runs = read(report)
     assert list(kpis.columns[:7]) == ["scenario", "kpi", "mean", "ci_low", "ci_high", "diff_vs_first", "p_value"]

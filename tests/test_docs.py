@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sim.metrics import DAILY_COLUMNS, SUMMARY_KEYS
-from sim.scenario.schema import ActivityPlan, Scenario
+from sim.scenario.schema import ActivityPlan, Channel, Scenario
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
@@ -70,6 +70,7 @@ def _documented_keys() -> list[tuple[str, Any]]:
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             keys += [(f"{name}.{sub}", f.default) for sub, f in ann.model_fields.items()]
     keys += [(f"activities.{sub}", f.default) for sub, f in ActivityPlan.model_fields.items()]
+    keys += [(f"channels.{sub}", f.default) for sub, f in Channel.model_fields.items()]
     return keys
 
 
@@ -114,7 +115,7 @@ def test_parameter_has_a_row_with_its_default(key: str, default: Any) -> None:
 def test_every_parameter_row_is_a_real_key() -> None:
     """No stale rows: a documented section.key must still exist in the schema."""
     known = {k for k, _ in KEYS}
-    sections = set(Scenario.model_fields) | {"activities"}
+    sections = set(Scenario.model_fields) | {"activities", "channels"}
     stale = [k for k in _parameter_rows(_text()) if "." in k and k.split(".")[0] in sections and k not in known]
     assert not stale, f"docs/ODD.md documents parameters the schema no longer has: {stale}"
 

@@ -47,8 +47,8 @@ class Trend:
         acq, pool = sc.acquisition, float(sc.population.potential_pool)
         rates = ChainRates(
             pool=pool,
-            external=acq.external_rate + acq.channel_inflow_per_day / pool,
-            referral=acq.referral_rate * (1.0 + acq.referral_incentive),
+            external=acq.external_rate + sc.channel_inflow() / pool,
+            referral=acq.referral_rate * acq.referral_multiplier(),
             base_leave=sc.churn.base_rate,
             peer_leave=sc.churn.peer_rate,
             dormant_multiplier=sc.churn.dormant_multiplier,

@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.engines.member_day import engagement
 from sim.groups import choice_clocks, race
+from sim.mechanisms.channels import ChannelBook
 from sim.mechanisms.day import Arrivals, Day
 from sim.population import CHANNEL, NEW, ORGANIC, POTENTIAL, REFERRAL
 from sim.rules.entry import commitment as threshold_commitment
@@ -42,6 +43,7 @@ class Acquisition:
         self.arrival_clock = -np.log1p(-model.draws.uniform("acquisition.clock", 0, np.arange(model.people.size)))
         self.commitment_on_entry = threshold_commitment(sc.entry.threshold, sc.entry.commitment)
         self.potential = 0  # potential people at the start of today (set by `count_potential`)
+        self.channels = ChannelBook(sc)
         #: with a friendship graph, referral joins come from invitations along its edges instead of the q term
         self.friendships: Friendships | None = None
 
@@ -55,22 +57,28 @@ class Acquisition:
 
         Each potential person joins with hazard p + channel/M + q * A / M, where A counts
         active members weighted by how willing they are to refer (Bass 1969 with
-        feedback off), taken at mid-day (see `Trend`). Each arrival is attributed to
-        referral, channel or organic (p) in proportion to the three terms, then faces
-        the entry threshold; one turned away gets a fresh clock. With a friendship graph the
-        referral term is left out: referred arrivals are the friends who accepted an
-        invitation today (`Friendships.invite`), and they go to their inviter's group.
+        feedback off), taken at mid-day (see `Trend`). The channel term sums the reaches
+        of the free inflow and the named channels (`ChannelBook`). Each arrival is
+        attributed to referral, channel (and which one) or organic (p) in proportion to
+        the terms, then faces the entry threshold; one turned away gets a fresh clock.
+        With the task threshold's posters, yesterday's newcomers add a referral term of
+        their own. With a friendship graph the referral term is left out: referred
+        arrivals are the friends who accepted an invitation today (`Friendships.invite`),
+        and they go to their inviter's group.
         """
         model, acq, entry = self.model, self.acquisition, self.entry
         people, draws, trend, d = model.people, model.draws, model.trend, day.day
         tally, pool = day.tally, people.size
+        spend = self.channels.open_day(model.params)
+        tally.operator_money += spend
+        tally.acquisition_cost += spend
         if self.potential == 0:
             return
         dynamics = model.params.dynamics
         engaged = day.start.engaged_rows
         weights = engagement(dynamics, people.satisfaction[engaged]) * ~people.spammer[engaged]
-        q = 0.0 if self.friendships is not None else acq.referral_rate * (1.0 + acq.referral_incentive)
-        channel = acq.channel_inflow_per_day / pool
+        q = 0.0 if self.friendships is not None else acq.referral_rate * acq.referral_multiplier()
+        channel = self.channels.inflow / pool
         referrers = float(weights.sum())
         start_hazard = join_hazard(acq.external_rate + channel, q, referrers, pool)
         expected_joins = self.potential * step_probability(start_hazard) * trend.pass_share
@@ -79,6 +87,10 @@ class Acquisition:
         per_referrer = referrers / engaged.size if engaged.size else newcomer_weight
         referrers += per_referrer * (trend.midday_engaged(engaged.size, float(expected_joins)) - engaged.size)
         referral_part = join_hazard(0.0, q, referrers, pool)
+        posters = entry.threshold == "task" and entry.poster_invitations > 0 and self.friendships is None
+        sharers = self.poster_sharers(day) if posters else np.zeros(0, np.intp)
+        poster_part = entry.poster_invitations * sharers.size / pool
+        referral_part += poster_part
         hazard = acq.external_rate + channel + referral_part
         if hazard <= 0 and self.friendships is None:
             return
@@ -90,6 +102,17 @@ class Acquisition:
         referred = u < referral_part / hazard if hazard > 0 else np.zeros(0, dtype=bool)
         organic = ~referred & (u >= (referral_part + channel) / hazard) if hazard > 0 else referred
         inviters = np.full(arrivals.size, -1, dtype=np.int32)
+        index = np.full(arrivals.size, -1, dtype=np.int8)  # channel of each channel arrival
+        by_channel = ~referred & ~organic
+        if by_channel.any():
+            index[by_channel] = self.channels.assign((u[by_channel] * hazard - referral_part) / channel)
+            money = self.channels.bring(draws, d, people, arrivals[by_channel], index[by_channel])
+            tally.operator_money += money
+            tally.acquisition_cost += money
+        if poster_part > 0 and referred.any():  # the posters' share of today's referrals: yesterday's newcomers
+            poster = referred & (u * hazard >= referral_part - poster_part)
+            pick = draws.uniform("acquisition.poster_inviter", d, arrivals[poster]) * sharers.size
+            inviters[poster] = sharers[np.minimum(pick.astype(np.intp), sharers.size - 1)]
         if self.friendships is not None:
             invited, invited_by = self.friendships.invite(day, arrivals)
             order = np.argsort(np.concatenate([arrivals, invited]), kind="stable")
@@ -97,6 +120,7 @@ class Acquisition:
             referred = np.concatenate([referred, np.ones(invited.size, dtype=bool)])[order]
             organic = np.concatenate([organic, np.zeros(invited.size, dtype=bool)])[order]
             inviters = np.concatenate([inviters, invited_by.astype(np.int32)])[order]
+            index = np.concatenate([index, np.full(invited.size, -1, dtype=np.int8)])[order]
         n = arrivals.size
         if n == 0:
             return
@@ -122,16 +146,18 @@ class Acquisition:
         tally.refused_threshold = int(n - passed.sum())
         self._rearm(arrivals[~passed], d)
         arrivals, referred, organic, inviters = arrivals[passed], referred[passed], organic[passed], inviters[passed]
-        if self.friendships is None and referred.any() and weights.sum() > 0:  # well mixed: any engaged member
-            inviters[referred] = self._inviters(arrivals[referred], engaged, weights, d)
+        index = index[passed]
+        by_member = referred & (inviters < 0)  # well mixed: any engaged member referred (posters have their sharer)
+        if self.friendships is None and by_member.any() and weights.sum() > 0:
+            inviters[by_member] = self._inviters(arrivals[by_member], engaged, weights, d)
         preferred = np.where(inviters >= 0, people.group[np.maximum(inviters, 0)], -1).astype(np.int32)
         groups, sizes = self.groups.place(preferred, arrivals, day)
         placed = groups >= 0
         tally.refused_full = int((~placed).sum())
         self._rearm(arrivals[~placed], d)
         arrivals, referred, inviters, groups = arrivals[placed], referred[placed], inviters[placed], groups[placed]
-        organic = organic[placed]
-        self.admit(arrivals, groups, d, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL))
+        organic, index = organic[placed], index[placed]
+        self.admit(arrivals, groups, d, np.select([referred, organic], [REFERRAL, ORGANIC], CHANNEL), index)
         people.invited_by[arrivals] = inviters
         people.ties[arrivals[inviters >= 0]] += 1.0  # a referred newcomer knows its inviter
         tally.joined_referral = int(referred.sum())
@@ -140,6 +166,7 @@ class Acquisition:
         if entry.threshold == "paid":
             tally.fees_paid += arrivals.size
         tally.operator_money += acq.referral_reward * tally.joined_referral
+        tally.acquisition_cost += acq.referral_reward * tally.joined_referral
         review = entry.review_minutes * n_reviewed if entry.threshold == "review" else 0.0
         day.arrivals = Arrivals(joined_rows=arrivals, joined_groups=groups, sizes=sizes, review_minutes=review)
 
@@ -174,8 +201,13 @@ class Acquisition:
             fresh = -np.log1p(-self.model.draws.uniform("acquisition.rearm", day, rows))
             self.arrival_clock[rows] = self.cumulative_join_hazard + fresh
 
-    def admit(self, rows: np.ndarray, groups: np.ndarray, day: int, source: Any) -> None:
-        """Make `rows` members of `groups` today."""
+    def poster_sharers(self, day: Day) -> np.ndarray:
+        """Rows sharing the entry task's poster today: yesterday's newcomers, if still engaged."""
+        engaged = day.start.engaged_rows
+        return engaged[(self.model.people.join_day[engaged] == day.day - 1) & (day.day > 1)]
+
+    def admit(self, rows: np.ndarray, groups: np.ndarray, day: int, source: Any, channel: Any = -1) -> None:
+        """Make `rows` members of `groups` today (`channel`: the index of their channel, -1 if none)."""
         people, dynamics = self.model.people, self.model.params.dynamics
         self.arrival_clock[rows] = np.inf
         people.stage[rows] = NEW
@@ -185,6 +217,7 @@ class Acquisition:
         people.commitment[rows] = self.commitment_on_entry if day > 0 else 0.0
         people.join_day[rows] = day
         people.source[rows] = source
+        people.channel[rows] = channel
 
     def withdraw(self, rows: np.ndarray) -> None:
         """Take `rows` out of the potential pool without admitting them (founding members who already left)."""

@@ -189,6 +189,7 @@ class Tally:
     fees_paid: int = 0  # entry fees and renewals
     purchases: int = 0
     operator_money: float = 0.0  # rewards and activity money spent
+    acquisition_cost: float = 0.0  # channel spend and prices, referral rewards (also in operator_money)
     kols_quit: int = 0
     kols_cultivated: int = 0
     kols_eliminated: int = 0  # KOLs let go below the output bar (staff.eliminate_below_posts)

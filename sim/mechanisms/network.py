@@ -105,19 +105,23 @@ class Friendships:
     def invite(self, day: Day, arriving: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Engaged members invite potential friends; return (accepted invitees not `arriving`, sorted; inviters).
 
-        Invitations/day are Poisson(propensity x engagement x (1 + referral incentive) x the
-        founders' burst); an inviter picks that many distinct friends at random among those
-        not yet members; each invitation is accepted with `rules.acceptance_probability`.
+        Invitations/day are Poisson(propensity x engagement x the referral multiplier (incentive
+        and reward, `Acquisition`) x the founders' burst, plus the entry task's poster on a
+        newcomer's second day: `entry.poster_invitations`); an inviter picks that many distinct
+        friends at random among those not yet members; each invitation is accepted with `rules.acceptance_probability`.
         """
         model, sec, people, graph = self.model, self.section, self.model.people, self.graph
         d, draws, pool = day.day, model.draws, people.size
         engaged = day.start.engaged_rows
         senders = engaged[~people.spammer[engaged]]
         lam = self.invitation_propensity[senders] * engagement(model.params.dynamics, people.satisfaction[senders])
-        lam = lam * (1.0 + model.params.acquisition.referral_incentive)
+        lam = lam * model.params.acquisition.referral_multiplier()
         opened = model.groups.opened_day[people.group[senders]]
         founding = people.join_day[senders] == opened
         lam = lam * np.where(founding, rules.founder_burst(d - opened, sec.founder_burst, sec.founder_burst_days), 1.0)
+        entry = model.params.entry
+        if entry.threshold == "task" and entry.poster_invitations > 0:  # yesterday's newcomers share the poster
+            lam = lam + entry.poster_invitations * ((people.join_day[senders] == d - 1) & (d > 1))
         sent = draws.poisson("network.invitations", d, senders, lam)
         senders, sent = senders[sent > 0], sent[sent > 0]
         deg = self.degree[senders]

@@ -132,7 +132,8 @@ class NetworkSection(BaseModel):
         le=100,
         description=(
             "mean invitations/day an engaged member sends to friends outside the community (the mean over "
-            "everyone, non-inviters included); `acquisition.referral_incentive` multiplies it"
+            "everyone, non-inviters included); the referral factor of `acquisition.referral_incentive` and "
+            "`referral_reward` multiplies it"
         ),
         json_schema_extra={"unit": "invitations/day", "source": "seed 003 (裂变); value: calibration"},
     )

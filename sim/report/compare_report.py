@@ -23,6 +23,8 @@ import pandas as pd
 
 from sim.report import atomic_output
 from sim.report.compare import ComparisonResults, read_results
+from sim.report.cost_effect import COLUMNS as COST_COLUMNS
+from sim.report.cost_effect import cost_effectiveness
 from sim.report.figures import draw_figures
 from sim.report.html import ReportPage, ScenarioRow, render_page
 from sim.report.kpi_stats import CONFIDENCE, CSV_COLUMNS, INTERVAL, kpi_table
@@ -30,9 +32,10 @@ from sim.report.palette import scenario_colours
 from sim.report.scenario_diff import changed_keys
 from sim.report.wording import HEADLINE_KPIS, scenario_line
 
-__all__ = ["CSV_FILE", "HTML_FILE", "ComparisonReport", "write_report"]
+__all__ = ["COST_FILE", "CSV_FILE", "HTML_FILE", "ComparisonReport", "write_report"]
 
 CSV_FILE = "kpis.csv"
+COST_FILE = "cost_effectiveness.csv"
 HTML_FILE = "report.html"
 
 
@@ -55,6 +58,9 @@ def write_report(directory: str | Path) -> ComparisonReport:
     kpis = kpi_table(results.ok_runs, labels)
     with atomic_output(out / CSV_FILE) as tmp:
         kpis[list(CSV_COLUMNS)].to_csv(tmp, index=False)
+    costs = cost_effectiveness(results.ok_runs, labels)
+    with atomic_output(out / COST_FILE) as tmp:
+        costs[list(COST_COLUMNS)].to_csv(tmp, index=False)
     warnings = _warnings(results)
     figures = (
         draw_figures(results.daily, kpis, labels, out, results.meta["replicates"]) if not results.daily.empty else []
@@ -67,6 +73,7 @@ def write_report(directory: str | Path) -> ComparisonReport:
         lines=lines,
         changes=changed_keys([s["values"] for s in results.meta["scenarios"]], labels),
         kpis=kpis,
+        cost_effect=costs,
         headline=HEADLINE_KPIS,
         figures=[f for f in figures if f.path.name != "kpis.png"],
         key_figure=next((f for f in figures if f.path.name == "kpis.png"), None),
@@ -76,7 +83,7 @@ def write_report(directory: str | Path) -> ComparisonReport:
     )
     with atomic_output(out / HTML_FILE) as tmp:
         tmp.write_text(render_page(page), encoding="utf-8")
-    files = [out / CSV_FILE, *(f.path for f in figures), out / HTML_FILE]
+    files = [out / CSV_FILE, out / COST_FILE, *(f.path for f in figures), out / HTML_FILE]
     return ComparisonReport(out, kpis, lines, files, warnings)
 
 

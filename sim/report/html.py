@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from sim.kpis import kpi as registry_entry
+from sim.report.cost_effect import EFFECTS
 from sim.report.figures import FigureFile
 from sim.report.kpi_stats import REFERENCE
 from sim.report.scenario_diff import format_setting
@@ -81,6 +82,7 @@ class ReportPage:
     headline: Sequence[str]
     figures: list[FigureFile]
     key_figure: FigureFile | None = None
+    cost_effect: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
     method: list[str] = field(default_factory=list)
     command: str = ""
@@ -132,6 +134,8 @@ def render_page(page: ReportPage) -> str:
         parts.append(_img(page.key_figure))
     parts.append(_kpi_table(page.kpis, [k for k in page.headline if k in set(page.kpis["kpi"])], colour, labels))
     parts.append(_legend_note(labels[0]))
+    if page.cost_effect is not None and not page.cost_effect.empty:
+        parts += _cost_effect(page.cost_effect, colour, labels[0])
     parts.append("<h2>Over time</h2>")
     for figure in page.figures:
         parts += [f"<h3>{_e(figure.title)}</h3>", _img(figure)]
@@ -150,6 +154,40 @@ def render_page(page: ReportPage) -> str:
         parts.append(f'<p class="note">To run it again: <code>{_e(page.command)}</code></p>')
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _cost_effect(table: pd.DataFrame, colour: dict[str, str], first: str) -> list[str]:
+    """Render the cost-effectiveness table: extra cost, extra members and the cost of one extra member."""
+    out = [
+        "<h2>Cost-effectiveness</h2>",
+        f'<p class="note">Against {_e(first)}, paired by seed: extra operator cost over the run, extra members at '
+        "the end, and what one extra member costs (95% bootstrap interval of the pairs).</p>",
+        "<table><tr><th>scenario</th><th>per extra</th><th>extra cost</th><th>extra members</th>"
+        "<th>cost per extra member</th><th>95% interval</th><th>verdict</th></tr>",
+    ]
+    for r in table.to_dict("records"):
+        ratio = r.get("cost_per_extra")
+        low, high = r.get("ci_low"), r.get("ci_high")
+        interval = (
+            "" if not _finite(low) else f"{low:,.2f} to " + (f"{high:,.2f}" if _finite(high) else "no upper bound")
+        )
+        out.append(
+            f"<tr><td>{_swatch(colour.get(r['scenario'], '#888'))}{_e(r['scenario'])}</td>"
+            f"<td>{_e(EFFECTS.get(r['effect'], r['effect']))}</td>"
+            f'<td class="num">{_money(r.get("extra_cost"))}</td>'
+            f'<td class="num">{_money(r.get("extra_members"), 1)}</td>'
+            f'<td class="num">{_money(ratio)}</td><td class="num">{_e(interval)}</td><td>{_e(r["verdict"])}</td></tr>'
+        )
+    out.append("</table>")
+    return out
+
+
+def _finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def _money(x: Any, digits: int = 2) -> str:
+    return f"{x:,.{digits}f}" if _finite(x) else "—"
 
 
 def _scenarios(rows: list[ScenarioRow]) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.network.section import NetworkSection
+from sim.rules.channels import channel_reach, referral_multiplier
 from sim.rules.dates import FIRST_YEAR, LAST_YEAR
 
 EntryThreshold = Literal["free", "paid", "invite", "review", "task"]
@@ -24,6 +25,8 @@ Routing = Literal["appeal", "smallest"]
 DeadPolicy = Literal["keep", "dissolve", "merge", "archive"]
 ActivityKind = Literal["checkin", "sharing", "discussion", "red_packet", "meetup"]
 
+PUBLIC_CHANNEL = "public"
+"""Name of channel 0: the free inflow of `acquisition.channel_inflow_per_day`."""
 MAX_SEED = 2**63 - 1
 """Largest seed: seeds are 64-bit SeedSequence entropy, as the sweeps' seed trees make them."""
 MAX_DAYS = 36_500
@@ -236,6 +239,19 @@ class Entry(Section):
             "source": "seed 002 §4.2 (转发海报, 问卷); seed 003 §rules (完成任务); value: calibration",
         },
     )
+    poster_invitations: float = Field(
+        0.0,
+        ge=0,
+        le=1000.0,
+        description=(
+            "task threshold: invitations the poster each newcomer shares on the day after joining sends "
+            "(well mixed: arrivals at full pool; with a network: invitations to friends); 0 = the task invites nobody"
+        ),
+        json_schema_extra={
+            "unit": "invitations/newcomer",
+            "source": "seed 002 §4.2 (转发海报 to enter); seed 003 §conversion (裂变); value: calibration",
+        },
+    )
     commitment: float | None = Field(
         None,
         ge=0,
@@ -297,9 +313,139 @@ class Acquisition(Section):
         0.0,
         ge=0,
         le=1000000.0,
-        description="money paid by the operator per referral join",
+        description=(
+            "money paid by the operator per referral join; it also raises the referral rate and network invitations "
+            "by the factor 1 + reward_lift·ln(1 + reward/reward_scale)"
+        ),
+        json_schema_extra={"unit": "currency/join", "source": "Ryu & Feick 2007 (referral rewards); calibration"},
+    )
+    reward_lift: float = Field(
+        0.5,
+        ge=0,
+        le=100.0,
+        description="response of the referral rate to `referral_reward`: the lift per unit of ln(1 + reward/scale)",
+        json_schema_extra={
+            "unit": "—",
+            "source": "Ryu & Feick 2007 (rewards raise referral likelihood); log response: Bernoulli 1738; "
+            "value: calibration",
+        },
+    )
+    reward_scale: float = Field(
+        10.0,
+        ge=0.01,
+        le=1000000.0,
+        description="reward at which the referral response bends (diminishing returns above it)",
         json_schema_extra={"unit": "currency/join", "source": "calibration"},
     )
+
+    def referral_multiplier(self) -> float:
+        """Factor on the referral rate and on invitations from `referral_incentive` and `referral_reward`."""
+        return referral_multiplier(self.referral_incentive, self.referral_reward, self.reward_lift, self.reward_scale)
+
+
+MIN_PRICE = 0.01
+"""Least price per arrival of a channel bought by spend (a smaller one would buy an unbounded inflow)."""
+
+
+class Channel(Section):
+    """One named acquisition channel ([[channels]] in TOML): what it costs and whom it brings."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=40,
+        description="channel name (抖音, 快手, 公众号, 微博, ...), unique; `public` is the free inflow's",
+        json_schema_extra={"unit": "—", "source": "seed 003 §steps (step 4: public domain → private pool)"},
+    )
+    daily_spend: float | None = Field(
+        None,
+        ge=0,
+        le=10000000.0,
+        description="money spent on the channel every day; buys `cost_per_arrival`-priced arrivals up to `saturation`",
+        json_schema_extra={"unit": "currency/day", "source": "seed 003 §money (引流成本); value: the operator's"},
+    )
+    daily_volume: float | None = Field(
+        None,
+        ge=0,
+        le=10000000.0,
+        description=(
+            "people/day the channel brings at full pool, paid per arrival (`cost_per_arrival` each); "
+            "give this or `daily_spend`"
+        ),
+        json_schema_extra={"unit": "people/day", "source": "seed 003 §steps; value: the operator's"},
+    )
+    cost_per_arrival: float = Field(
+        0.0,
+        ge=0,
+        le=1000000.0,
+        description="price of one arrival (an applicant at the entry threshold), for the first arrivals bought",
+        json_schema_extra={"unit": "currency/arrival", "source": "seed 003 §money (获客成本); value: the operator's"},
+    )
+    saturation: float | None = Field(
+        None,
+        ge=0.01,
+        le=10000000.0,
+        description=(
+            "most people/day the spend can reach (diminishing returns): reach = saturation·(1 − exp(−spend/"
+            "(cost·saturation))); `none` = a fixed price per arrival"
+        ),
+        json_schema_extra={
+            "unit": "people/day",
+            "source": "Hanssens, Parsons & Schultz 2001 (concave response); Jin et al. 2017 (shape effects)",
+        },
+    )
+    interest_mean: float | None = Field(
+        None,
+        ge=0.001,
+        le=0.99,
+        description="mean interest of the people the channel brings (Beta, as population.interest_mean); `none` = "
+        "the population's",
+        json_schema_extra={"unit": "0..1", "source": "seed 003 §steps (channels differ in the fans they bring)"},
+    )
+    interest_concentration: float | None = Field(
+        None,
+        ge=0.1,
+        le=1000.0,
+        description="c = a+b of the channel's interest Beta; `none` = the population's",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+    wtp_mean: float | None = Field(
+        None,
+        ge=0,
+        le=1000000.0,
+        description="mean willingness to pay of the people the channel brings (lognormal); `none` = the population's",
+        json_schema_extra={"unit": "currency", "source": "seed 003 §money; value: calibration"},
+    )
+    wtp_sigma: float | None = Field(
+        None,
+        ge=0,
+        le=5.0,
+        description="σ of the channel's lognormal willingness to pay; `none` = the population's",
+        json_schema_extra={"unit": "—", "source": "calibration"},
+    )
+
+    @model_validator(mode="after")
+    def _priced(self) -> Channel:
+        if (self.daily_spend is None) == (self.daily_volume is None):
+            raise ValueError(f"channel {self.name!r}: give exactly one of daily_spend and daily_volume")
+        if self.daily_spend is not None and self.cost_per_arrival < MIN_PRICE:
+            raise ValueError(f"channel {self.name!r}: daily_spend needs cost_per_arrival >= {MIN_PRICE}")
+        if self.saturation is not None and self.daily_spend is None:
+            raise ValueError(f"channel {self.name!r}: saturation applies to daily_spend only")
+        return self
+
+    @property
+    def reach(self) -> float:
+        """People/day the channel brings at full pool."""
+        if self.daily_volume is not None:
+            return self.daily_volume
+        return channel_reach(self.daily_spend or 0.0, self.cost_per_arrival, self.saturation)
+
+    @property
+    def redraws_traits(self) -> bool:
+        """True when the channel brings people of its own interest or willingness-to-pay distribution."""
+        return any(
+            v is not None for v in (self.interest_mean, self.interest_concentration, self.wtp_mean, self.wtp_sigma)
+        )
 
 
 class Activity(Section):
@@ -1544,6 +1690,7 @@ class Scenario(Section):
     ads: Ads = Ads()
     groups: Groups = Groups()
     activities: list[ActivityPlan] = []
+    channels: list[Channel] = Field([], max_length=100)
     monetization: Monetization = Monetization()
     calendar: Calendar = Calendar()
     network: NetworkSection = NetworkSection()
@@ -1556,6 +1703,18 @@ class Scenario(Section):
                 "population.initial_members + population.initial_left must be <= population.potential_pool "
                 f"({pop.initial_members} + {pop.initial_left} > {pop.potential_pool})"
             )
+        names = [c.name for c in self.channels]
+        for name in names:
+            if name == PUBLIC_CHANNEL or names.count(name) > 1:
+                raise ValueError(
+                    f"channels: the name {name!r} is "
+                    + (
+                        "taken by the free inflow (acquisition.channel_inflow_per_day)"
+                        if name == PUBLIC_CHANNEL
+                        else "given twice"
+                    )
+                    + "; every channel needs its own name"
+                )
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")
         cal = self.calendar
@@ -1567,3 +1726,15 @@ class Scenario(Section):
                     f"this run spans {cal.start_date}..{end}; start within them or set calendar.festivals = false"
                 )
         return self
+
+    def channel_names(self) -> list[str]:
+        """Names of the acquisition channels by index (`people.channel`): 0 is the free inflow, then [[channels]]."""
+        return [PUBLIC_CHANNEL, *(c.name for c in self.channels)]
+
+    def channel_reaches(self) -> list[float]:
+        """People/day each channel brings at full pool, by index (0: `acquisition.channel_inflow_per_day`)."""
+        return [self.acquisition.channel_inflow_per_day, *(c.reach for c in self.channels)]
+
+    def channel_inflow(self) -> float:
+        """People/day all channels bring at full pool (F of the join hazard, docs/ODD.md §7.6)."""
+        return sum(self.channel_reaches())
