@@ -160,6 +160,24 @@ class Draws:
         u *= _TO_UNIT
         return u
 
+    def uniform_slots(self, mechanism: str, day: int, ids: ArrayLike, slots: ArrayLike) -> NDArray[np.float64]:
+        """One uniform number per (identity, slot) pair: entry i is `uniform(mechanism, day, [ids[i]], slots[i])`.
+
+        For draws keyed by two identities at once, such as an admin's announcements in
+        each group it manages (the group, the admin's serial as the slot).
+        """
+        ids, slots = np.asarray(ids).ravel(), np.asarray(slots).ravel()
+        if ids.size == 0:
+            return np.zeros(0)
+        distinct, at = np.unique(slots, return_inverse=True)
+        keys = np.array([self._key(mechanism, day, s) for s in distinct.tolist()], dtype=np.uint64)[at]
+        x = ids.astype(np.uint64)
+        x *= _GOLDEN
+        x += keys
+        x = _mix(x, np.empty_like(x))
+        x >>= _S11
+        return x.view(np.int64).astype(np.float64) * _TO_UNIT
+
     def one(self, mechanism: str, day: int, id_: int = 0, slot: int = 0) -> float:
         """One uniform number in [0, 1) for one identity (the scalar form of `uniform`).
 
@@ -204,6 +222,12 @@ class Draws:
         if lam <= 0.0:  # zero whatever the draw: skip hashing it
             return 0
         return poisson_quantile(self.one(mechanism, day, id_, slot), lam)
+
+    def poisson_slots(
+        self, mechanism: str, day: int, ids: ArrayLike, lam: ArrayLike, slots: ArrayLike
+    ) -> NDArray[np.int64]:
+        """One Poisson count per (identity, slot) pair with mean `lam` (broadcast): `poisson` pair by pair."""
+        return poisson_inverse(self.uniform_slots(mechanism, day, ids, slots), lam)
 
     def binomial(
         self, mechanism: str, day: int, ids: ArrayLike, n: ArrayLike, p: ArrayLike, slot: int = 0

@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.engines.member_day import engagement
 from sim.mechanisms.day import Arrivals, Day
-from sim.population import CHANNEL, NEW, ORGANIC, POTENTIAL, REFERRAL
+from sim.population import CHANNEL, ORGANIC, POTENTIAL, REFERRAL
 from sim.rules.entry import commitment as threshold_commitment
 from sim.rules.entry import pass_probability
 from sim.rules.hazards import join_hazard, step_probability
@@ -146,7 +146,7 @@ class Acquisition:
         """Make `rows` members of `groups` today."""
         people, dynamics = self.model.people, self.model.params.dynamics
         self.arrival_clock[rows] = np.inf
-        people.stage[rows] = NEW
+        people.enter(rows)
         people.group[rows] = groups
         people.satisfaction[rows] = dynamics.initial_satisfaction
         people.novelty[rows] = 1.0
