@@ -126,15 +126,21 @@ class Draws:
         if len(self._day_keys) >= _CACHE_SIZE:  # a new day's keys push out the old days'
             self._day_keys.clear()
             self._prefixes.clear()
-        prefix = self._prefixes.get((mechanism, day))  # (seed, mechanism, day) hashed once for all slots
+        key = self._day_keys[(mechanism, day, slot)] = _mix_int(
+            self._prefix(mechanism, day) ^ ((int(slot) + 1) * 0x8CB92BA72F3D8DD7)
+        )
+        return key
+
+    def _prefix(self, mechanism: str, day: int) -> int:
+        """(seed, mechanism, day) hashed, once for all slots."""
+        prefix = self._prefixes.get((mechanism, day))
         if prefix is None:
             mech = self._keys.get(mechanism)
             if mech is None:
                 mech = self._keys[mechanism] = mechanism_key(mechanism)
             prefix = _mix_int(_mix_int(self._seed_key ^ mech) ^ ((int(day) + 1) * 0xD1B54A32D192ED03))
             self._prefixes[(mechanism, day)] = prefix
-        key = self._day_keys[(mechanism, day, slot)] = _mix_int(prefix ^ ((int(slot) + 1) * 0x8CB92BA72F3D8DD7))
-        return key
+        return prefix
 
     def _hash(self, mechanism: str, day: int, ids: ArrayLike, slot: int) -> NDArray[np.uint64]:
         """Return 64 random bits per identity, in a buffer of this object that the next call overwrites."""
@@ -169,12 +175,15 @@ class Draws:
         ids, slots = np.asarray(ids).ravel(), np.asarray(slots).ravel()
         if ids.size == 0:
             return np.zeros(0)
-        distinct, at = np.unique(slots, return_inverse=True)
-        keys = np.array([self._key(mechanism, day, s) for s in distinct.tolist()], dtype=np.uint64)[at]
+        scratch = np.empty(ids.size, np.uint64)
+        keys = slots.astype(np.uint64)  # the keys of `_key`, computed for every slot at once
+        keys += np.uint64(1)
+        keys *= np.uint64(0x8CB92BA72F3D8DD7)
+        keys ^= np.uint64(self._prefix(mechanism, day))
         x = ids.astype(np.uint64)
         x *= _GOLDEN
-        x += keys
-        x = _mix(x, np.empty_like(x))
+        x += _mix(keys, scratch)
+        x = _mix(x, scratch)
         x >>= _S11
         return x.view(np.int64).astype(np.float64) * _TO_UNIT
 
