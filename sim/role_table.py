@@ -30,10 +30,11 @@ class RoleTable:
     INTS = ("serial", "posts_today", "from_member")
 
     def __init__(self) -> None:
-        for name in self.FLOATS:
-            setattr(self, name, np.zeros(0))
-        for name in self.INTS:
-            setattr(self, name, np.zeros(0, dtype=np.int64))
+        self.motivation, self.overload = np.zeros(0), np.zeros(0)
+        self.minutes_worked, self.minutes_per_day = np.zeros(0), np.zeros(0)
+        self.serial = np.zeros(0, dtype=np.int64)
+        self.posts_today = np.zeros(0, dtype=np.int64)
+        self.from_member = np.zeros(0, dtype=np.int64)
         self.active = np.zeros(0, dtype=bool)
         self.groups: list[list[int]] = []
         self.agents: list[Any] = []

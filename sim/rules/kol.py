@@ -10,9 +10,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 
-def planned_minutes(posts: ArrayLike, minutes_per_post: float, groups: ArrayLike, help_minutes: float) -> ArrayLike:
+def planned_minutes(
+    posts: ArrayLike, minutes_per_post: float, groups: ArrayLike, help_minutes: float
+) -> NDArray[np.float64]:
     """Minutes a KOL needs today: writing posts plus helping admins in each group served (per KOL)."""
-    return np.asarray(posts) * minutes_per_post + np.asarray(groups) * help_minutes
+    return np.asarray(posts, dtype=float) * minutes_per_post + np.asarray(groups, dtype=float) * help_minutes
 
 
 def recognition(
