@@ -81,26 +81,39 @@ def in_subprocess(members: int, days: int, engine: str, code: Path = ROOT) -> di
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def side_by_side(old: Path, out: Path, members: int = 100_000, days: int = 365, rounds: int = 3) -> None:
-    """Time this code and the checkout `old` in alternating fresh processes; the best of `rounds` each."""
-    times: dict[str, list[float]] = {"now": [], "before": []}
-    cpu: dict[str, list[float]] = {"now": [], "before": []}
+def side_by_side(
+    olds: dict[str, Path], out: Path, members: int = 100_000, days: int = 365, rounds: int = 3
+) -> dict[str, object]:
+    """Time this code and each older checkout in `olds` (label -> path) in alternating fresh processes.
+
+    Each round runs every code once, in turn, so that load on a shared machine falls on
+    all of them alike; the ratios compare the best of `rounds` CPU (and wall) seconds.
+    """
+    codes = {"now": ROOT, **olds}
+    times: dict[str, list[float]] = {label: [] for label in codes}
+    cpu: dict[str, list[float]] = {label: [] for label in codes}
+    member_days: dict[str, float] = {}
     for _ in range(rounds):
-        for label, code in (("now", ROOT), ("before", old)):
+        for label, code in codes.items():
             r = in_subprocess(members, days, "vectorized", code)
             times[label].append(r["run_seconds"])
             cpu[label].append(r["run_cpu_seconds"])
-    result = {
+            member_days[label] = r["member_days"]
+    result: dict[str, object] = {
         "members": members,
         "days": days,
-        "before_code": str(old),
+        "rounds": rounds,
+        "codes": {label: str(code) for label, code in codes.items()},
+        "member_days": member_days,
         "seconds": times,
         "cpu_seconds": cpu,
-        "ratio_now_over_before": min(times["now"]) / min(times["before"]),
-        "cpu_ratio_now_over_before": min(cpu["now"]) / min(cpu["before"]),
+        "member_days_per_cpu_second": {label: member_days[label] / min(cpu[label]) for label in codes},
+        "ratio_now_over": {label: min(times["now"]) / min(times[label]) for label in olds},
+        "cpu_ratio_now_over": {label: min(cpu["now"]) / min(cpu[label]) for label in olds},
     }
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
+    return result
 
 
 def main() -> None:
@@ -110,7 +123,11 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--against", type=Path, default=None, help="a checkout of older code: time 100k members x 365 days side by side"
+        "--against",
+        action="append",
+        default=[],
+        metavar="[LABEL=]PATH",
+        help="a checkout of older code (repeatable): time 100k members x 365 days side by side",
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --against: alternating runs of each")
     args = parser.parse_args()
@@ -119,7 +136,9 @@ def main() -> None:
         print(json.dumps(measure(members, days, engine, args.code)))
         return
     if args.against:
-        side_by_side(args.against, args.out.with_name("side_by_side.json"), rounds=args.rounds)
+        olds = dict(a.split("=", 1) if "=" in a else ("before", a) for a in args.against)
+        paths = {label: Path(path) for label, path in olds.items()}
+        side_by_side(paths, args.out.with_name("side_by_side.json"), rounds=args.rounds)
         return
 
     if args.quick:

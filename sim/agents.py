@@ -2,7 +2,8 @@
 
 Members are many, so their state lives in the model's arrays and a `Member` only reads
 and writes its row; it is still a full Mesa agent (selectable with AgentSet tools,
-usable by DataCollector agent reporters). KOLs and admins are few and ordinary agents.
+usable by DataCollector agent reporters). KOLs and admins are views too, on rows of
+their role tables (`sim.role_table`), so their day runs over arrays.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from sim.engines import member_day
+from sim.engines import member_day, role_day
 from sim.population import DORMANT, NEW, SOURCE_NAMES, STAGE_NAMES
-from sim.rules import kol as kol_rules
-from sim.rules.hazards import step_probability
 
 if TYPE_CHECKING:
     from sim.mechanisms.day import Day
@@ -61,6 +60,7 @@ class Member(mesa.Agent):
     @stage.setter
     def stage(self, name: str) -> None:
         self.model.people.stage[self.row] = STAGE_NAMES.index(name)
+        self.model.people.membership_changed()
 
     @property
     def source(self) -> str:
@@ -97,104 +97,116 @@ class Member(mesa.Agent):
         return f"Member(row={self.row}, stage={self.stage}, group={self.group}, satisfaction={self.satisfaction:.2f})"
 
 
-class KOL(mesa.Agent):
+def _role_column(table: str, name: str, doc: str) -> property:
+    def get(self: KOL | Admin) -> Any:
+        return getattr(getattr(self.model, table), name)[self.row].item()
+
+    def set_(self: KOL | Admin, value: Any) -> None:
+        getattr(getattr(self.model, table), name)[self.row] = value
+
+    return property(get, set_, doc=doc)
+
+
+class _Role(mesa.Agent):
+    """A KOL or an admin: a Mesa agent viewing row `row` of its role table (`model.kol_table`/`admin_table`)."""
+
+    table_name = ""
+    model: Community
+
+    def __init__(self, model: Community, groups: list[int], **values: float) -> None:
+        super().__init__(model)
+        table = getattr(model, self.table_name)
+        # the agent's identity in keyed draws: the n-th agent of its role in the run
+        self.serial = model.new_serial(self.table_name.removesuffix("_table"))
+        self.row = table.add(self, self.serial, groups, **values)
+
+    @property
+    def groups(self) -> list[int]:
+        """The groups served: the table's own list, so changing it in place changes the agent."""
+        return getattr(self.model, self.table_name).groups[self.row]
+
+    @groups.setter
+    def groups(self, groups: list[int]) -> None:
+        getattr(self.model, self.table_name).groups[self.row] = list(groups)
+
+    def remove(self) -> None:
+        """Leave the community: the row is marked inactive, the agent deregistered."""
+        getattr(self.model, self.table_name).active[self.row] = False
+        super().remove()
+
+
+class KOL(_Role):
     """An opinion leader: writes content for the groups it serves within a time budget.
 
     Motivation follows recognition (audience replies, praise, money) and falls with
-    overload; below the burnout threshold the KOL may quit.
+    overload; below the burnout threshold the KOL may quit. The state is row `row`
+    of `model.kol_table`; the vectorized engine works on the table directly, these
+    methods apply the same functions (`sim.engines.role_day`) to this row alone.
     """
 
-    def __init__(self, model: Community, groups: list[int], from_member: int | None = None) -> None:
-        super().__init__(model)
-        self.serial = model.new_serial("kol")  # this KOL's identity in keyed draws: the n-th KOL of the run
-        self.groups = list(groups)
-        self.from_member = from_member
-        self.motivation = 0.8
-        self.overload = 0.0
-        self.minutes_worked = 0.0
-        self.posts_today = 0
+    table_name = "kol_table"
+    motivation = _role_column("kol_table", "motivation", "motivation, 0..1 (starts at 0.8)")
+    overload = _role_column("kol_table", "overload", "today's minutes needed over the budget, minus 1 (0 if within)")
+    minutes_worked = _role_column("kol_table", "minutes_worked", "minutes worked today")
+    posts_today = _role_column("kol_table", "posts_today", "posts written today")
 
-    def write(self, day: Day) -> None:
+    def __init__(self, model: Community, groups: list[int], from_member: int | None = None) -> None:
+        super().__init__(model, groups, motivation=0.8, from_member=-1 if from_member is None else from_member)
+
+    @property
+    def from_member(self) -> int | None:
+        """People-table row of the member cultivated into this KOL, or None."""
+        row = int(self.model.kol_table.from_member[self.row])
+        return None if row < 0 else row
+
+    @from_member.setter
+    def from_member(self, row: int | None) -> None:
+        self.model.kol_table.from_member[self.row] = -1 if row is None else row
+
+    def write(self, day: Day, log: list[role_day.Contribution] | None = None) -> None:
         """Write today's posts for the groups served, within the time budget.
 
         Posts are planned on a cadence (`output.regularity`), scaled by motivation, and
         cut to what the budget leaves after helping admins and running activities.
+        What the KOL adds to its groups goes on `log` (to be delivered in the order of
+        rows once every KOL has written), or straight into today's output without one.
         """
-        sc, draws = self.model.params, self.model.draws
-        self.posts_today, self.minutes_worked, self.overload = 0, 0.0, 0.0
-        if not self.groups:
-            return
-        budget = sc.roles.kol_hours_per_day * 60.0
-        on_cadence = draws.one("output.kol_cadence", day.day, self.serial) < sc.output.regularity
-        planned = sc.output.kol_posts_per_day if on_cadence else 0.0
-        lam = planned * kol_rules.output_factor(self.motivation)
-        posts = draws.poisson_one("output.kol_posts", day.day, self.serial, lam)
-        out = day.output
-        activity = sum(out.kol_activity[g] for g in self.groups)
-        fixed = len(self.groups) * sc.kol.moderation_minutes + activity
-        need = kol_rules.planned_minutes(posts, sc.kol.minutes_per_post, len(self.groups), sc.kol.moderation_minutes)
-        need += activity
-        if need > budget:
-            posts = min(posts, int(max(0.0, budget - fixed) // sc.kol.minutes_per_post))
-        self.overload = max(0.0, need / budget - 1.0) if budget > 0 else float(need > 0)
-        self.posts_today = posts
-        self.minutes_worked = min(need, budget)
-        share = 1.0 / len(self.groups)
-        help_minutes = min(sc.kol.moderation_minutes, budget * share)
-        for g in self.groups:  # a KOL serves few groups: a loop beats numpy's fancy indexing here
-            out.quality_posts[g] += posts * sc.output.quality * share
-            out.content_posts[g] += posts * share
-            out.kol_help[g] += help_minutes
+        part = role_day.write(self.model, day, np.array([self.row]))
+        if log is None:
+            role_day.deliver(day.output, [], [part])
+        else:
+            log.append(part)
 
     def reflect(self, day: Day) -> None:
         """End of day: motivation follows recognition, overload wears it down; a burnt-out KOL may quit (is removed)."""
-        params = self.model.params
-        sc = params.kol
-        engaged = day.terms.engaged
-        audience = float(sum(int(engaged[g]) for g in self.groups))
-        money = kol_rules.money_per_post(
-            sc.reward_per_post, params.staff.kol_pay_per_month, params.output.kol_posts_per_day
-        )
-        rec = kol_rules.recognition(audience, sc.praise, money, sc.reward_scale, sc.audience_scale)
-        self.motivation = kol_rules.update_motivation(
-            self.motivation, rec, self.overload, sc.motivation_memory, sc.overload_fatigue
-        )
-        h = kol_rules.quit_hazard(self.motivation, sc.burnout_threshold, sc.quit_rate)
-        if h > 0 and self.model.draws.one("roles.kol_quit", day.day, self.serial) < step_probability(h):
-            self.remove()
+        role_day.reflect(self.model, day, np.array([self.row]))
 
     def __repr__(self) -> str:
         """Show the id, groups and motivation."""
         return f"KOL(id={self.unique_id}, groups={self.groups}, motivation={self.motivation:.2f})"
 
 
-class Admin(mesa.Agent):
+class Admin(_Role):
     """An admin (operator): moderates, welcomes, reviews and runs activities in the groups it manages.
 
     Attention is limited: `minutes_per_day` is split evenly over the managed groups
-    ("one person cannot manage N groups", seed 002).
+    ("one person cannot manage N groups", seed 002). The state is row `row` of
+    `model.admin_table`.
     """
 
-    def __init__(self, model: Community, groups: list[int], minutes_per_day: float) -> None:
-        super().__init__(model)
-        self.serial = model.new_serial("admin")  # this admin's identity in keyed draws
-        self.groups = list(groups)
-        self.minutes_per_day = minutes_per_day
+    table_name = "admin_table"
+    minutes_per_day = _role_column("admin_table", "minutes_per_day", "minutes of attention a day, over all groups")
 
-    def work(self, day: Day) -> None:
-        """Share attention over the managed groups and post announcements."""
-        sc = self.model.params
-        if not self.groups:
-            return
-        share = self.minutes_per_day / len(self.groups)
-        lam = sc.output.admin_posts_per_day * sc.output.regularity
-        draws = self.model.draws
-        out = day.output
-        for g in self.groups:
-            n = draws.poisson_one("output.admin_posts", day.day, g, lam, slot=self.serial)
-            out.admin_capacity[g] += share
-            out.quality_posts[g] += n * sc.output.quality
-            out.content_posts[g] += n
+    def __init__(self, model: Community, groups: list[int], minutes_per_day: float) -> None:
+        super().__init__(model, groups, minutes_per_day=minutes_per_day)
+
+    def work(self, day: Day, log: list[role_day.Contribution] | None = None) -> None:
+        """Share attention over the managed groups and post announcements (on `log`, as `KOL.write`)."""
+        part = role_day.work(self.model, day, np.array([self.row]))
+        if log is None:
+            role_day.deliver(day.output, [part], [])
+        else:
+            log.append(part)
 
     def __repr__(self) -> str:
         """Show the id and groups."""

@@ -9,7 +9,6 @@ kicks, messages, content posts, ads posted and removed, spammers.
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -87,8 +86,6 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     exit_group = np.where(exit_group >= 0, exit_group, n)  # exits from no group land in a spare bin
     posted, removed = padded(day.posting.ads, n), padded(day.moderation.ads_removed, n)
     satisfaction = _count(g, n, people.satisfaction[rows])
-    admins = list(chain.from_iterable(a.groups for a in model.admins))
-    kols = list(chain.from_iterable(k.groups for k in model.kols))
     return {
         "day": np.full(n, day.day, dtype=np.int32),
         "group": np.arange(n, dtype=np.int32),
@@ -113,8 +110,8 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "spammers": _count(g, n, people.spammer[rows]).astype(np.int64),
         "mean_satisfaction": np.divide(satisfaction, members, out=np.full(n, np.nan), where=members > 0),
         "culture": table.culture.copy(),
-        "admins": _count(np.asarray(admins, dtype=np.intp), n),
-        "kols": _count(np.asarray(kols, dtype=np.intp), n),
+        "admins": model.admin_table.per_group(n),
+        "kols": model.kol_table.per_group(n),
         "appeal": table.appeal.copy(),
     }
 

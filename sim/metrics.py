@@ -50,9 +50,10 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     sizes = np.bincount(people.group[rows], minlength=model.groups.count)
     start_members = start.member_rows.size
     joined = day.arrivals.joined_rows.size
-    admins, kols = model.admins, model.kols
-    admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
-    kol_hours = sum(k.minutes_worked for k in kols) / 60.0
+    admin_rows, kol_rows = model.admin_table.rows(), model.kol_table.rows()
+    # summed one after another in the agents' order, as the agents themselves would
+    admin_hours = sum(model.admin_table.minutes_per_day[admin_rows].tolist()) / 60.0
+    kol_hours = sum(model.kol_table.minutes_worked[kol_rows].tolist()) / 60.0
     fee_revenue = sc.entry.fee * t.fees_paid
     product_revenue = sc.monetization.product_price * t.purchases
     revenue = fee_revenue + product_revenue
@@ -120,8 +121,8 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
             f"joined_friends_{k}": nan if net is None else int(net.joined_by_friends[i])
             for i, k in enumerate(FRIEND_BINS)
         },
-        "kols": len(kols),
-        "admins": len(admins),
+        "kols": int(kol_rows.size),
+        "admins": int(admin_rows.size),
         "moderation_coverage": coverage,
         "activity_lift": start.lift,
         "fee_revenue": fee_revenue,

@@ -50,6 +50,7 @@ from sim.network.graph import SocialGraph
 from sim.network.observables import cascades as cascade_table
 from sim.population import ACTIVE, INITIAL, LEFT, NEW, draw_people
 from sim.random import Draws, seed_integer
+from sim.role_table import RoleTable
 from sim.scenario.schema import Scenario
 
 __all__ = ["ENGINES", "CommunityModel"]
@@ -86,6 +87,7 @@ class CommunityModel(mesa.Model):
         self.trend = Trend.of(scenario)
         self._views: dict[int, Member] = {}
         # the mechanisms, each with its own section, state and step
+        self.kol_table, self.admin_table = RoleTable(), RoleTable()  # the KOL and Admin agents' state
         self.roles = Roles(self)
         self.staffing = Staffing(self)
         self.roles.staffing = self.staffing
@@ -272,12 +274,7 @@ class CommunityModel(mesa.Model):
         n_groups = self.groups.count
         st = people.stage[rows]
         engaged = (st == NEW) | (st == ACTIVE)
-        admins = np.zeros(n_groups, dtype=int)
-        kols = np.zeros(n_groups, dtype=int)
-        for agent in self.admins:
-            np.add.at(admins, agent.groups, 1)
-        for agent in self.kols:
-            np.add.at(kols, agent.groups, 1)
+        admins, kols = self.admin_table.per_group(n_groups), self.kol_table.per_group(n_groups)
         return pd.DataFrame(
             {
                 "group": np.arange(n_groups),

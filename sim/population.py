@@ -8,7 +8,7 @@ interested people first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -49,6 +49,8 @@ class PeopleTable:
     feedback: np.ndarray  # posting multiplier from yesterday's replies and recognition (1 without a network)
     friends: np.ndarray  # int32 friends ever had (friendship graph and ties formed by talking); 0 without a network
     friends_left: np.ndarray  # int32 of those friends, how many left the community
+    # the rows of members, kept between joins and exits (`members`); not a column
+    _member_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -56,11 +58,31 @@ class PeopleTable:
         return self.stage.size
 
     def members(self) -> np.ndarray:
-        """Rows of current members (new, active or dormant)."""
-        return np.flatnonzero((self.stage >= NEW) & (self.stage <= DORMANT))
+        """Rows of current members (new, active or dormant), in order; a read-only array.
+
+        A day asks for them a dozen times, and at a million people each scan costs
+        milliseconds; they change only when people join (`enter`) or exit (`exit`), so
+        they are kept until then. Code that moves people in or out of membership by
+        writing `stage` directly must call `membership_changed`.
+        """
+        if self._member_rows is None:
+            rows = np.flatnonzero((self.stage >= NEW) & (self.stage <= DORMANT))
+            rows.setflags(write=False)
+            self._member_rows = rows
+        return self._member_rows
+
+    def membership_changed(self) -> None:
+        """Forget the member rows: `stage` was written so that people became members or stopped being ones."""
+        self._member_rows = None
+
+    def enter(self, rows: np.ndarray) -> None:
+        """People in `rows` become new members (stage NEW)."""
+        self.stage[rows] = NEW
+        self._member_rows = None
 
     def exit(self, rows: np.ndarray, stage: int, day: int) -> None:
         """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED) on `day`."""
+        self._member_rows = None
         self.stage[rows] = stage
         self.exit_day[rows] = day
         self.last_group[rows] = self.group[rows]
@@ -69,7 +91,7 @@ class PeopleTable:
 
     def columns(self) -> list[str]:
         """Names of all columns."""
-        return [f.name for f in fields(self)]
+        return [f.name for f in fields(self) if not f.name.startswith("_")]
 
 
 def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTable:

@@ -126,15 +126,21 @@ class Draws:
         if len(self._day_keys) >= _CACHE_SIZE:  # a new day's keys push out the old days'
             self._day_keys.clear()
             self._prefixes.clear()
-        prefix = self._prefixes.get((mechanism, day))  # (seed, mechanism, day) hashed once for all slots
+        key = self._day_keys[(mechanism, day, slot)] = _mix_int(
+            self._prefix(mechanism, day) ^ ((int(slot) + 1) * 0x8CB92BA72F3D8DD7)
+        )
+        return key
+
+    def _prefix(self, mechanism: str, day: int) -> int:
+        """(seed, mechanism, day) hashed, once for all slots."""
+        prefix = self._prefixes.get((mechanism, day))
         if prefix is None:
             mech = self._keys.get(mechanism)
             if mech is None:
                 mech = self._keys[mechanism] = mechanism_key(mechanism)
             prefix = _mix_int(_mix_int(self._seed_key ^ mech) ^ ((int(day) + 1) * 0xD1B54A32D192ED03))
             self._prefixes[(mechanism, day)] = prefix
-        key = self._day_keys[(mechanism, day, slot)] = _mix_int(prefix ^ ((int(slot) + 1) * 0x8CB92BA72F3D8DD7))
-        return key
+        return prefix
 
     def _hash(self, mechanism: str, day: int, ids: ArrayLike, slot: int) -> NDArray[np.uint64]:
         """Return 64 random bits per identity, in a buffer of this object that the next call overwrites."""
@@ -159,6 +165,27 @@ class Draws:
         u = x.view(np.int64).astype(np.float64)  # below 2**53: exact, and faster than from uint64
         u *= _TO_UNIT
         return u
+
+    def uniform_slots(self, mechanism: str, day: int, ids: ArrayLike, slots: ArrayLike) -> NDArray[np.float64]:
+        """One uniform number per (identity, slot) pair: entry i is `uniform(mechanism, day, [ids[i]], slots[i])`.
+
+        For draws keyed by two identities at once, such as an admin's announcements in
+        each group it manages (the group, the admin's serial as the slot).
+        """
+        ids, slots = np.asarray(ids).ravel(), np.asarray(slots).ravel()
+        if ids.size == 0:
+            return np.zeros(0)
+        scratch = np.empty(ids.size, np.uint64)
+        keys = slots.astype(np.uint64)  # the keys of `_key`, computed for every slot at once
+        keys += np.uint64(1)
+        keys *= np.uint64(0x8CB92BA72F3D8DD7)
+        keys ^= np.uint64(self._prefix(mechanism, day))
+        x = ids.astype(np.uint64)
+        x *= _GOLDEN
+        x += _mix(keys, scratch)
+        x = _mix(x, scratch)
+        x >>= _S11
+        return x.view(np.int64).astype(np.float64) * _TO_UNIT
 
     def one(self, mechanism: str, day: int, id_: int = 0, slot: int = 0) -> float:
         """One uniform number in [0, 1) for one identity (the scalar form of `uniform`).
@@ -204,6 +231,12 @@ class Draws:
         if lam <= 0.0:  # zero whatever the draw: skip hashing it
             return 0
         return poisson_quantile(self.one(mechanism, day, id_, slot), lam)
+
+    def poisson_slots(
+        self, mechanism: str, day: int, ids: ArrayLike, lam: ArrayLike, slots: ArrayLike
+    ) -> NDArray[np.int64]:
+        """One Poisson count per (identity, slot) pair with mean `lam` (broadcast): `poisson` pair by pair."""
+        return poisson_inverse(self.uniform_slots(mechanism, day, ids, slots), lam)
 
     def binomial(
         self, mechanism: str, day: int, ids: ArrayLike, n: ArrayLike, p: ArrayLike, slot: int = 0

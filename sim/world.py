@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sim.groups import GroupTable
     from sim.population import PeopleTable
     from sim.random import Draws
+    from sim.role_table import RoleTable
     from sim.scenario.schema import Scenario
 
 
@@ -30,7 +31,10 @@ class Community(Protocol):
     groups: GroupTable  # per-group state
     draws: Draws  # the run's keyed random numbers
     trend: Trend  # yesterday's flows, for mid-day population terms
-    random: random.Random  # Mesa's Python random (the role agents' shuffle order)
+    random: random.Random  # Mesa's Python random
+    engine: str  # "vectorized" or "agents": how member and role days run
+    kol_table: RoleTable  # the KOL agents' state, one row each
+    admin_table: RoleTable  # the admin agents' state, one row each
     steps: int  # days simulated so far
 
     @property

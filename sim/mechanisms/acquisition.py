@@ -14,7 +14,7 @@ from sim.engines.member_day import engagement
 from sim.groups import choice_clocks, race
 from sim.mechanisms.channels import ChannelBook
 from sim.mechanisms.day import Arrivals, Day
-from sim.population import CHANNEL, NEW, ORGANIC, POTENTIAL, REFERRAL
+from sim.population import CHANNEL, ORGANIC, POTENTIAL, REFERRAL
 from sim.rules.entry import commitment as threshold_commitment
 from sim.rules.entry import pass_probability
 from sim.rules.hazards import join_hazard, step_probability
@@ -210,7 +210,7 @@ class Acquisition:
         """Make `rows` members of `groups` today (`channel`: the index of their channel, -1 if none)."""
         people, dynamics = self.model.people, self.model.params.dynamics
         self.arrival_clock[rows] = np.inf
-        people.stage[rows] = NEW
+        people.enter(rows)
         people.group[rows] = groups
         people.satisfaction[rows] = dynamics.initial_satisfaction
         people.novelty[rows] = 1.0

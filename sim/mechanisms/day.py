@@ -109,7 +109,7 @@ class Output:
     admin_capacity: np.ndarray = field(default_factory=_values)  # moderation minutes, KOLs' help included
     kol_help: np.ndarray = field(default_factory=_values)  # KOL minutes helping admins
     occupied: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # groups with members
-    kol_activity: list[float] = field(default_factory=list)  # activity minutes each serving KOL gives a group
+    kol_activity: np.ndarray = field(default_factory=_values)  # activity minutes each serving KOL gives a group
     kol_posts: int = 0
 
 

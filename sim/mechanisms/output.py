@@ -1,5 +1,8 @@
 """Content output: admins share out their attention and post; KOLs write within their time budgets.
 
+The work itself is `sim.engines.role_day`, over the rows of the role tables at once
+(or agent by agent with the agents engine).
+
 Reads the `[output]` section (the agents read their own); publishes `Output`. Today's
 activities take their cost per occurrence spread over the days they run: admin
 minutes from each occupied group's attention, KOL minutes shared among the KOLs
@@ -11,9 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 
 from sim.agents import KOL, Admin
+from sim.engines import role_day
 from sim.mechanisms.day import Day, Output
 
 if TYPE_CHECKING:
@@ -44,26 +49,34 @@ class ContentOutput:
         )
         day.output = out
         running = self.calendar.effects_of(day.start.activities)
-        kols = model.kols
-        out.kol_activity = [0.0] * n_groups
-        if running and kols:
-            serving = np.zeros(n_groups)
-            for kol in kols:
-                serving[kol.groups] += 1
+        out.kol_activity = np.zeros(n_groups)
+        if running:
+            serving = model.kol_table.per_group(n_groups)
             per_group = sum(e.kol_minutes / e.duration for e in running)
-            out.kol_activity = np.divide(per_group, serving, out=np.zeros(n_groups), where=serving > 0).tolist()
-        for kind, method in ((Admin, "work"), (KOL, "write")):
-            if (agents := model.agents_of_role(kind)) is not None:
-                agents.shuffle_do(method, day)
+            out.kol_activity = np.divide(per_group, serving, out=np.zeros(n_groups), where=serving > 0)
+        admin_rows, kol_rows = model.admin_table.rows(), model.kol_table.rows()
+        if model.engine == "agents":  # the readable reference: one agent at a time, in a keyed shuffled order
+            admins: list[role_day.Contribution] = []
+            kols: list[role_day.Contribution] = []
+            in_shuffled_order(model, day, "output.admins", Admin).shuffle_do("work", day, admins)
+            in_shuffled_order(model, day, "output.kols", KOL).shuffle_do("write", day, kols)
+        else:
+            admins = [role_day.work(model, day, admin_rows)]
+            kols = [role_day.write(model, day, kol_rows)]
+        role_day.deliver(out, admins, kols)
         admin_load = np.full(n_groups, float(sum(e.admin_minutes / e.duration for e in running)))
         praise = model.params.kol.praise * model.params.staff.praise_minutes  # admin minutes per KOL praised
-        if praise > 0:
-            for kol in kols:
-                if kol.groups:
-                    admin_load[kol.groups] += praise / len(kol.groups)
+        if praise > 0 and kol_rows.size:
+            n_served, served = model.kol_table.served(kol_rows)
+            np.add.at(admin_load, served, np.repeat(praise / np.maximum(n_served, 1), n_served))
         staffed = out.admin_capacity > 0
         out.admin_capacity = np.maximum(0.0, out.admin_capacity - admin_load * (out.occupied & staffed))
         out.admin_capacity += out.kol_help
-        out.kol_posts = sum(k.posts_today for k in kols)
+        out.kol_posts = int(model.kol_table.posts_today[kol_rows].sum())
         day.tally.operator_money += sum(e.money / e.duration for e in running) * int(out.occupied.sum())
         day.tally.operator_money += model.params.kol.reward_per_post * out.kol_posts
+
+
+def in_shuffled_order(model: Community, day: Day, order: str, kind: type) -> mesa.agent.AgentSet:
+    """Return the agents of role `kind` in an order keyed by the day (the agents engine's, not `model.random`)."""
+    return mesa.agent.AgentSet(model.agents_of_role(kind) or [], random=model.draws.random(order, day.day))

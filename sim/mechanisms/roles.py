@@ -1,7 +1,8 @@
 """Roles: the KOL and admin agents, how they are staffed, how KOLs wear out, quit and are cultivated.
 
 Reads the `[roles]` and `[kol]` sections; owns the count of KOLs lost. The KOLs and
-admins themselves are Mesa agents (`sim.agents`), registered with the model.
+admins themselves are Mesa agents (`sim.agents`), registered with the model, viewing
+rows of the model's role tables; their day is `sim.engines.role_day`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents import KOL, Admin
+from sim.engines import role_day
 from sim.mechanisms.day import Day
+from sim.mechanisms.output import in_shuffled_order
 from sim.population import ACTIVE, PROMOTED
 from sim.rules.hazards import step_probability
 
@@ -80,18 +83,20 @@ class Roles:
 
     def reflect(self, day: Day) -> None:
         """KOLs' motivation follows recognition and overload; a burnt-out KOL may quit."""
-        if (kols := self.model.agents_of_role(KOL)) is None:
-            return
-        before = len(kols)
-        kols.shuffle_do("reflect", day)
-        quit_today = before - len(self.model.kols)
+        model = self.model
+        if model.engine == "agents":  # one KOL at a time, in a keyed shuffled order
+            before = len(model.kols)
+            in_shuffled_order(model, day, "roles.kol_order", KOL).shuffle_do("reflect", day)
+            quit_today = before - len(model.kols)
+        else:
+            quit_today = role_day.reflect(model, day, model.kol_table.rows())
         self.kols_lost += quit_today
         day.tally.kols_quit += quit_today
 
     def cultivate(self, day: Day) -> None:
         """Let the operator turn a highly satisfied, active member into a KOL for their group."""
         sc, people, model = self.kol, self.model.people, self.model
-        if sc.cultivation_rate <= 0 or len(model.kols) >= sc.max_kols:
+        if sc.cultivation_rate <= 0 or int(model.kol_table.active.sum()) >= sc.max_kols:
             return
         if model.draws.one("roles.cultivation", day.day) >= step_probability(sc.cultivation_rate):
             return

@@ -6,46 +6,50 @@ recognition and with too much work, motivation falls and they quit.
 
 from __future__ import annotations
 
-import math
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 #: days in the month of `staff.money_per_month` and `staff.kol_pay_per_month`
 MONTH_DAYS = 30.0
 
 
-def planned_minutes(posts: float, minutes_per_post: float, groups: int, help_minutes: float) -> float:
-    """Minutes a KOL needs today: writing posts plus helping admins in each group served."""
-    return posts * minutes_per_post + groups * help_minutes
+def planned_minutes(
+    posts: ArrayLike, minutes_per_post: float, groups: ArrayLike, help_minutes: float
+) -> NDArray[np.float64]:
+    """Minutes a KOL needs today: writing posts plus helping admins in each group served (per KOL)."""
+    return np.asarray(posts, dtype=float) * minutes_per_post + np.asarray(groups, dtype=float) * help_minutes
 
 
 def recognition(
-    audience: float, praise: float, reward_per_post: float, reward_scale: float, audience_scale: float
-) -> float:
+    audience: ArrayLike, praise: float, reward_per_post: float, reward_scale: float, audience_scale: float
+) -> NDArray[np.float64]:
     """Recognition, 0..1: 0.4 replies + 0.3 praise + 0.3 money + 0.2 replies x praise, capped at 1.
 
     `audience` is the number of engaged members reached; replies = 1 - exp(-audience /
     audience_scale) and money = 1 - exp(-reward_per_post / reward_scale) saturate.
     """
-    replies = 1.0 - math.exp(-audience / audience_scale)
-    money = 1.0 - math.exp(-reward_per_post / reward_scale)
-    return min(1.0, 0.4 * replies + 0.3 * praise + 0.3 * money + 0.2 * replies * praise)
+    replies = 1.0 - np.exp(-np.asarray(audience, dtype=float) / audience_scale)
+    money = 1.0 - np.exp(-reward_per_post / reward_scale)
+    return np.minimum(1.0, 0.4 * replies + 0.3 * praise + 0.3 * money + 0.2 * replies * praise)
 
 
 def update_motivation(
-    motivation: float, recognition_today: float, overload: float, memory: float, overload_fatigue: float
-) -> float:
+    motivation: ArrayLike, recognition_today: ArrayLike, overload: ArrayLike, memory: float, overload_fatigue: float
+) -> NDArray[np.float64]:
     """Motivation follows recognition with a memory of `memory` days; overload wears it down."""
-    m = motivation + (recognition_today - motivation) / memory - overload_fatigue * overload
-    return min(1.0, max(0.0, m))
+    motivation = np.asarray(motivation, dtype=float)
+    m = motivation + (np.asarray(recognition_today) - motivation) / memory - overload_fatigue * np.asarray(overload)
+    return np.minimum(1.0, np.maximum(0.0, m))
 
 
-def output_factor(motivation: float) -> float:
+def output_factor(motivation: ArrayLike) -> NDArray[np.float64]:
     """Share of planned output a KOL delivers: full above motivation 0.5, less below."""
-    return min(1.0, motivation / 0.5)
+    return np.minimum(1.0, np.asarray(motivation, dtype=float) / 0.5)
 
 
-def quit_hazard(motivation: float, burnout_threshold: float, quit_rate: float) -> float:
+def quit_hazard(motivation: ArrayLike, burnout_threshold: float, quit_rate: float) -> NDArray[np.float64]:
     """Hazard/day a KOL quits: quit_rate once motivation falls below the burnout threshold."""
-    return quit_rate if motivation < burnout_threshold else 0.0
+    return np.where(np.asarray(motivation) < burnout_threshold, quit_rate, 0.0)
 
 
 def money_per_post(reward_per_post: float, pay_per_month: float, posts_per_day: float) -> float:
