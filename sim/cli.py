@@ -227,11 +227,16 @@ def kpi_table(kpis: Mapping[str, Any], title: str) -> Table:
 
 
 def write_results(
-    out: Path, metrics: pd.DataFrame, summary: Mapping[str, Any], title: str, groups: pd.DataFrame | None = None
+    out: Path,
+    metrics: pd.DataFrame,
+    summary: Mapping[str, Any],
+    title: str,
+    groups: pd.DataFrame | None = None,
+    data: pd.DataFrame | None = None,
 ) -> None:
-    """Write metrics.csv, summary.json, overview.png and (given `groups`) groups.csv into `out`, all or none.
+    """Write metrics.csv, summary.json, overview.png and, when given, groups.csv and data_system.csv: all or none.
 
-    Each file is written to a temporary beside it first; only when all three are complete
+    Each file is written to a temporary beside it first; only when all are complete
     are they renamed into place, so Ctrl-C or a full disk leaves the previous results (or
     nothing), never a mix of old and new or half a file.
     """
@@ -246,6 +251,8 @@ def write_results(
         metrics.to_csv(csv, index=False)
         if groups is not None:
             groups.to_csv(stack.enter_context(atomic_output(out / "groups.csv")), index=False)
+        if data is not None:
+            data.to_csv(stack.enter_context(atomic_output(out / "data_system.csv")), index=False)
         summary_json.write_text(json.dumps(jsonable(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8")
         plot_overview(metrics, png, title=title)
 
@@ -367,7 +374,11 @@ def run(
     ] = "vectorized",
     max_memory: MaxMemoryOption = None,
 ) -> None:
-    """Run one scenario; write metrics.csv, groups.csv (one row per group and day), summary.json and overview.png."""
+    """Run one scenario; write metrics.csv, groups.csv, data_system.csv, summary.json and overview.png.
+
+    groups.csv has one row per group and day; data_system.csv the seed-003 data
+    system per day for the community, each group and each source.
+    """
     check_min("--days", days, 1, MAX_DAYS)
     check_min("--seed", seed, 0, MAX_SEED)
     if engine not in ENGINES:
@@ -393,14 +404,15 @@ def run(
     summary = {**meta, **{k: v for k, v in kpis.items() if k not in meta}}
     title = f"{shorten(getattr(sc, 'name', None) or scenario.stem, 70)} · seed {seed} · {days} days"
     try:
-        write_results(out, metrics, summary, title, groups=model.group_metrics())
+        write_results(out, metrics, summary, title, groups=model.group_metrics(), data=model.data.all_tables())
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
 
     console = Console()
     console.print(kpi_table(kpis, title))
     console.print(
-        f"results written to [bold]{escape(str(out))}[/bold] (metrics.csv, groups.csv, summary.json, overview.png)",
+        f"results written to [bold]{escape(str(out))}[/bold] "
+        "(metrics.csv, groups.csv, data_system.csv, summary.json, overview.png)",
         soft_wrap=True,
     )
 

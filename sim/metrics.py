@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.kpis import DAILY, SUMMARY
+from sim.kpis import DAILY, ISOOC_WINDOW, ISOOC_WORDS, SUMMARY
 from sim.network.observables import message_shares
 from sim.population import (
     ACTIVE,
@@ -200,6 +200,9 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any
         referral_share=float(df["joined_referral"].sum()) / joined if joined else None,
     )
     out["profit"] = out["revenue_total"] - out["operator_cost_total"]
+    last = df.tail(ISOOC_WINDOW)
+    for element in (*ISOOC_WORDS, "score"):
+        out[f"isooc_{element}_final"] = _clean(float(last[f"isooc_{element}"].mean()))
     return out
 
 

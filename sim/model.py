@@ -34,6 +34,7 @@ import pandas as pd
 
 from sim import group_metrics, metrics
 from sim.agents import KOL, Admin, Member
+from sim.data_system import By, DataSystem, Period
 from sim.engines.trend import Trend
 from sim.mechanisms.acquisition import Acquisition
 from sim.mechanisms.calendar import ActivityCalendar
@@ -114,6 +115,7 @@ class CommunityModel(mesa.Model):
             self.group_policy.review,
         )
         self._found(scenario)
+        self.data = DataSystem(self)  # the seed-003 data system, from the founders on
 
     # ---------------------------------------------------------------- set-up
     def _found(self, sc: Scenario) -> None:
@@ -218,8 +220,12 @@ class CommunityModel(mesa.Model):
         day = Day(start)
         for mechanism in self.day_order:
             mechanism(day)
-        self.records.append(metrics.record_day(self, day))
-        self.group_records.append(group_metrics.record_groups(self, day))
+        groups = group_metrics.record_groups(self, day)
+        self.records.append(
+            metrics.record_day(self, day) | group_metrics.community_isooc(groups, self.groups.opened_day)
+        )
+        self.group_records.append(groups)
+        self.data.record(day)
         trend.update(self.records[-1], start.member_rows.size, engaged, day.tally.applicants)
 
     @property
@@ -256,6 +262,14 @@ class CommunityModel(mesa.Model):
         """
         daily = group_metrics.frame(self.group_records)
         return daily if days == 1 else group_metrics.rollup(daily, days)
+
+    def data_system(self, by: By = "community", period: Period = "day") -> pd.DataFrame:
+        """Return seed 003's data system by community, group or source, per day, week or month.
+
+        Potential, new, active, dormant; joins by source and fission; the four rates
+        (new, conversion, churn, awakening) and the conversion cycle (`sim.data_system`).
+        """
+        return self.data.table(by, period)
 
     def group_table(self) -> pd.DataFrame:
         """Return the groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""
