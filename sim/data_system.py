@@ -95,22 +95,24 @@ _FLOWS = (
 _STARTS = ("members_start", "dormant_start", "prospects_start")
 
 
-def source_keys(model: Community) -> tuple[list[str], np.ndarray]:
-    """Return the source names and each person's index into them.
+def source_keys(model: Community, rows: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Return the source names and the index into them of each person in `rows`.
 
-    Sources are `SOURCE_NAMES` without "none"; with named channels (`people.channel`
-    >= 0) channel arrivals are keyed by their channel's name instead of "channel".
+    Sources are `SOURCE_NAMES` without "none" (-1: not joined); with named channels
+    (`people.channel` >= 0) channel arrivals are keyed by their channel's name instead
+    of "channel".
     """
     people = model.people
     names = list(SOURCE_NAMES[1:])
-    key = people.source.astype(np.intp) - 1  # "none" (not joined) becomes -1
+    source = people.source[rows]
+    key = source.astype(np.intp) - 1
     channel = getattr(people, "channel", None)  # named channels, when the acquisition section has them
     if channel is not None:
         channels = getattr(model.params.acquisition, "channels", None) or []
-        named = [getattr(c, "name", f"channel {i}") for i, c in enumerate(channels)]
-        names += named
-        by_name = (people.source == CHANNEL) & (channel >= 0) & (channel < len(named))
-        key = np.where(by_name, len(SOURCE_NAMES) - 1 + channel, key)
+        names += [getattr(c, "name", f"channel {i}") for i, c in enumerate(channels)]
+        ch = channel[rows]
+        by_name = (source == CHANNEL) & (ch >= 0) & (ch < len(channels))
+        key = np.where(by_name, len(SOURCE_NAMES) - 1 + ch, key)
     return names, key
 
 
@@ -118,67 +120,70 @@ class DataSystem:
     """The seed-003 data system of one run: a record per day, tables on demand (`table`).
 
     Create it once the founders are in (end of the model's set-up): the founders'
-    state is the start of day 1.
+    state is the start of day 1. Each day reads only the members, today's arrivals and
+    yesterday's members, never the whole potential pool (but for its count).
     """
 
     def __init__(self, model: Community) -> None:
         self.model = model
-        self.names, _ = source_keys(model)
+        self.names = source_keys(model, np.zeros(0, dtype=np.intp))[0]
         self.records: list[dict[str, dict[str, np.ndarray]]] = []
         self.days: list[int] = []
         self.potential: list[int] = []
-        self._stage = model.people.stage.copy()
-        self._end = self._stocks(source_keys(model)[1])
+        self._rows = model.people.members()  # yesterday's members and their stages
+        self._stage = model.people.stage[self._rows]
+        self._end = self._stocks(self._rows)
 
-    def _stocks(self, key: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-        """Members by stage and customers, per group and per source, as they stand."""
+    def _stocks(self, rows: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+        """Members (`rows`) by stage and customers, per group and per source, as they stand."""
         people = self.model.people
+        self.names, key = source_keys(self.model, rows)
         n = {"group": self.model.groups.count, "source": len(self.names)}
-        rows = people.members()
-        stage, customer = people.stage, people.first_purchase_day >= 0
-        index = {"group": people.group[rows], "source": key[rows]}
+        index = {"group": people.group[rows], "source": key}
+        stage, customer = people.stage[rows].astype(np.intp) - NEW, people.first_purchase_day[rows] >= 0
         out = {}
         for by in ("group", "source"):
-            st = stage[rows]
+            m = n[by]
+            by_stage = _count(index[by] * 3 + stage, 3 * m).reshape(m, 3)  # members are new, active or dormant
             out[by] = {
-                "members": _count(index[by], n[by]),
-                "new": _count(index[by][st == NEW], n[by]),
-                "active": _count(index[by][st == ACTIVE], n[by]),
-                "dormant": _count(index[by][st == DORMANT], n[by]),
-                "customers": _count(index[by][customer[rows]], n[by]),
+                "members": by_stage.sum(axis=1),
+                "new": by_stage[:, NEW - NEW],
+                "active": by_stage[:, ACTIVE - NEW],
+                "dormant": by_stage[:, DORMANT - NEW],
+                "customers": _count(index[by][customer], m),
             }
         return out
 
     def record(self, day: Day) -> None:
         """Record the day (call at its end, after every mechanism)."""
         people, d = self.model.people, day.day
-        self.names, key = source_keys(self.model)
+        rows = people.members()
+        start, end = self._end, self._stocks(rows)
         n = {"group": self.model.groups.count, "source": len(self.names)}
-        stage = people.stage
-        start, end = self._end, self._stocks(key)
         joined, joined_g = day.arrivals.joined_rows, day.arrivals.joined_groups
         referred = people.source[joined] == REFERRAL
         inviters = people.invited_by[joined[referred]]
-        exited = np.flatnonzero(people.exit_day == d)
-        moved = np.flatnonzero(stage != self._stage)
-        before, after = self._stage[moved], stage[moved]
-        to_dormant = moved[((before == NEW) | (before == ACTIVE)) & (after == DORMANT)]
-        woken = moved[(before == DORMANT) & (after == ACTIVE)]
-        converted = np.flatnonzero(people.first_purchase_day == d)
+        inviters = inviters[inviters >= 0]
+        seen = np.concatenate([self._rows, joined])  # everyone who was a member at some time today
+        exited = seen[people.exit_day[seen] == d]
+        left, kicked = exited[people.stage[exited] == LEFT], exited[people.stage[exited] == KICKED]
+        before, after = self._stage, people.stage[self._rows]
+        to_dormant = self._rows[((before == NEW) | (before == ACTIVE)) & (after == DORMANT)]
+        woken = self._rows[(before == DORMANT) & (after == ACTIVE)]
+        converted = seen[people.first_purchase_day[seen] == d]
         cycle = (d - people.join_day[converted]).astype(float)
         homes: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-            "group": lambda rows: np.where(people.group[rows] >= 0, people.group[rows], people.last_group[rows]),
-            "source": lambda rows: key[rows],
+            "group": lambda r: np.where(people.group[r] >= 0, people.group[r], people.last_group[r]),
+            "source": lambda r: source_keys(self.model, r)[1],
         }
-        arrivals = {"group": (joined_g, joined_g[referred]), "source": (key[joined], key[inviters[inviters >= 0]])}
         record = {}
         for by in ("group", "source"):
             home, m = homes[by], n[by]  # a member who left today is counted in their last group
             flows = {
-                "joined": _count(arrivals[by][0], m),
-                "fission_added": _count(arrivals[by][1], m),
-                "left": _count(home(exited[stage[exited] == LEFT]), m),
-                "kicked": _count(home(exited[stage[exited] == KICKED]), m),
+                "joined": _count(joined_g if by == "group" else home(joined), m),
+                "fission_added": _count(joined_g[referred] if by == "group" else home(inviters), m),
+                "left": _count(home(left), m),
+                "kicked": _count(home(kicked), m),
                 "went_dormant": _count(home(to_dormant), m),
                 "reactivated": _count(home(woken), m),
                 "conversions": _count(home(converted), m),
@@ -192,8 +197,8 @@ class DataSystem:
             record[by] = {**end[by], **flows, **starts}
         self.records.append(record)
         self.days.append(d)
-        self.potential.append(int(np.count_nonzero(stage == POTENTIAL)))
-        self._stage, self._end = stage.copy(), end
+        self.potential.append(int(np.count_nonzero(people.stage == POTENTIAL)))
+        self._rows, self._stage, self._end = rows, people.stage[rows], end
 
     def table(self, by: By = "community", period: Period = "day") -> pd.DataFrame:
         """Return the data system by community, group or source, per day, week or month (`DATA_COLUMNS`)."""

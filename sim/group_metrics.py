@@ -4,7 +4,9 @@ Every count comes from what the day already has (the people table's group column
 day's hand-offs: arrivals, posting, output, moderation), one `bincount` each, so the
 record stays cheap with a thousand groups. The rows of one day add up to the
 community's daily metrics (`sim.metrics`): members by stage, joins by source, leaves,
-kicks, messages, content posts, ads posted and removed, spammers.
+kicks, messages, content posts, ads posted and removed, spammers. Each group's ISOOC
+health score (seed 002, `sim.rules.isooc`) is read from the same counts, and
+`community_isooc` weighs the groups into the community's.
 """
 
 from __future__ import annotations

@@ -130,11 +130,11 @@ def test_named_channels_are_sources_of_their_own_when_the_people_table_has_them(
     )
     channels = [SimpleNamespace(name="douyin"), SimpleNamespace(name="weibo")]
     model = SimpleNamespace(people=people, params=SimpleNamespace(acquisition=SimpleNamespace(channels=channels)))
-    names, key = source_keys(model)  # type: ignore[arg-type]
+    names, key = source_keys(model, np.arange(6))  # type: ignore[arg-type]
     assert names == ["initial", "channel", "referral", "organic", "douyin", "weibo"]
     assert [names[k] if k >= 0 else None for k in key] == [None, "initial", "douyin", "weibo", "referral", "channel"]
     plain = SimpleNamespace(people=SimpleNamespace(source=people.source), params=SimpleNamespace())
-    names, key = source_keys(plain)  # type: ignore[arg-type]
+    names, key = source_keys(plain, np.arange(6))  # type: ignore[arg-type]
     assert names == ["initial", "channel", "referral", "organic"] and key.tolist() == [-1, 0, 1, 1, 2, 1]
 
 
