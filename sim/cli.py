@@ -233,10 +233,11 @@ def write_results(
     title: str,
     groups: pd.DataFrame | None = None,
     channels: pd.DataFrame | None = None,
+    data: pd.DataFrame | None = None,
 ) -> None:
-    """Write metrics.csv, summary.json, overview.png (and groups.csv, channels.csv when given) into `out`, all or none.
+    """Write metrics.csv, summary.json, overview.png and, when given, groups.csv, channels.csv and data_system.csv.
 
-    Each file is written to a temporary beside it first; only when all three are complete
+    All or none: each file is written to a temporary beside it first; only when all are complete
     are they renamed into place, so Ctrl-C or a full disk leaves the previous results (or
     nothing), never a mix of old and new or half a file.
     """
@@ -253,6 +254,8 @@ def write_results(
             groups.to_csv(stack.enter_context(atomic_output(out / "groups.csv")), index=False)
         if channels is not None:
             channels.to_csv(stack.enter_context(atomic_output(out / "channels.csv")), index=False)
+        if data is not None:
+            data.to_csv(stack.enter_context(atomic_output(out / "data_system.csv")), index=False)
         summary_json.write_text(json.dumps(jsonable(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8")
         plot_overview(metrics, png, title=title)
 
@@ -374,7 +377,12 @@ def run(
     ] = "vectorized",
     max_memory: MaxMemoryOption = None,
 ) -> None:
-    """Run one scenario; write metrics.csv, groups.csv (per group and day), channels.csv, summary.json, overview.png."""
+    """Run one scenario; write metrics.csv, groups.csv, channels.csv, data_system.csv, summary.json and overview.png.
+
+    groups.csv has one row per group and day; channels.csv CAC, cost per retained member
+    and LTV by way in and cohort; data_system.csv the seed-003 data system per day for
+    the community, each group and each source.
+    """
     check_min("--days", days, 1, MAX_DAYS)
     check_min("--seed", seed, 0, MAX_SEED)
     if engine not in ENGINES:
@@ -400,7 +408,15 @@ def run(
     summary = {**meta, **{k: v for k, v in kpis.items() if k not in meta}}
     title = f"{shorten(getattr(sc, 'name', None) or scenario.stem, 70)} · seed {seed} · {days} days"
     try:
-        write_results(out, metrics, summary, title, groups=model.group_metrics(), channels=model.channel_table())
+        write_results(
+            out,
+            metrics,
+            summary,
+            title,
+            groups=model.group_metrics(),
+            channels=model.channel_table(),
+            data=model.data.all_tables(),
+        )
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
 
@@ -408,7 +424,7 @@ def run(
     console.print(kpi_table(kpis, title))
     console.print(
         f"results written to [bold]{escape(str(out))}[/bold] "
-        "(metrics.csv, groups.csv, channels.csv, summary.json, overview.png)",
+        "(metrics.csv, groups.csv, channels.csv, data_system.csv, summary.json, overview.png)",
         soft_wrap=True,
     )
 

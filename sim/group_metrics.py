@@ -4,7 +4,9 @@ Every count comes from what the day already has (the people table's group column
 day's hand-offs: arrivals, posting, output, moderation), one `bincount` each, so the
 record stays cheap with a thousand groups. The rows of one day add up to the
 community's daily metrics (`sim.metrics`): members by stage, joins by source, leaves,
-kicks, messages, content posts, ads posted and removed, spammers.
+kicks, messages, content posts, ads posted and removed, spammers. Each group's ISOOC
+health score (seed 002, `sim.rules.isooc`) is read from the same counts, and
+`community_isooc` weighs the groups into the community's.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.groups import FATE_NAMES, PHASE_NAMES, padded
+from sim.groups import ALIVE, FATE_NAMES, PHASE_NAMES, padded
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, ORGANIC, REFERRAL
+from sim.rules import isooc
+from sim.rules.isooc import ELEMENTS
+from sim.rules.value import saturating
 
 if TYPE_CHECKING:
     from sim.mechanisms.day import Day
@@ -49,6 +54,11 @@ GROUP_COLUMNS: dict[str, str] = {
     "admins": "admins serving the group",
     "kols": "KOLs serving the group",
     "appeal": "the group's appeal (quality of founders and staff, 1 = typical)",
+    "mean_interest": "mean interest (同好) of the group's members, 0..1",
+    "mean_tie_value": "mean tie value of the group's members, 1 - exp(-ties / value.ties_saturation), 0..1",
+    "coverage": "share of the day's moderation work the group's admins got done (1 when there was none)",
+    **{f"isooc_{e}": f"ISOOC {e} of the group, 0..1 (docs/ODD.md §9.5)" for e in ELEMENTS},
+    "isooc_score": "ISOOC score of the group: the mean of its five elements, 0..1",
 }
 
 #: per-group columns summed over a period; the rest are stocks (last day) or means
@@ -65,11 +75,22 @@ GROUP_FLOWS = (
     "ads_removed",
     "ads_visible",
 )
-GROUP_MEANS = ("mean_satisfaction",)
+GROUP_MEANS = (
+    "mean_satisfaction",
+    "mean_interest",
+    "mean_tie_value",
+    "coverage",
+    *(f"isooc_{e}" for e in ELEMENTS),
+    "isooc_score",
+)
 
 
 def _count(groups: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
     return np.bincount(groups, weights=weights, minlength=n)
+
+
+def _mean(total: np.ndarray, members: np.ndarray) -> np.ndarray:
+    return np.divide(total, members, out=np.full(members.size, np.nan), where=members > 0)
 
 
 def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
@@ -86,6 +107,20 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     exit_group = np.where(exit_group >= 0, exit_group, n)  # exits from no group land in a spare bin
     posted, removed = padded(day.posting.ads, n), padded(day.moderation.ads_removed, n)
     satisfaction = _count(g, n, people.satisfaction[rows])
+    admins, kols = model.admin_table.per_group(n), model.kol_table.per_group(n)
+    interest = _mean(_count(g, n, people.interest[rows]), members)
+    tie_value = _mean(
+        _count(g, n, np.asarray(saturating(people.ties[rows], model.params.value.ties_saturation))), members
+    )
+    content = padded(day.output.content_posts, n)
+    coverage = np.concatenate([day.moderation.coverage, np.ones(n - day.moderation.coverage.size)])  # no work: 1
+    elements = {
+        "isooc_interest": interest,
+        "isooc_structure": isooc.structure(admins + kols, members, tie_value),
+        "isooc_output": isooc.output(content, by_stage[:, NEW - NEW] + by_stage[:, ACTIVE - NEW], members),
+        "isooc_operation": isooc.operation(coverage, admins > 0, posted, removed),
+        "isooc_copy": np.where(members > 0, table.culture, np.nan),
+    }
     return {
         "day": np.full(n, day.day, dtype=np.int32),
         "group": np.arange(n, dtype=np.int32),
@@ -103,17 +138,43 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "left_today": _count(exit_group[exit_stage == LEFT], n + 1)[:n],
         "kicked_today": _count(exit_group[exit_stage == KICKED], n + 1)[:n],
         "messages": padded(day.posting.messages, n),
-        "content_posts": padded(day.output.content_posts, n),
+        "content_posts": content,
         "ad_messages": posted,
         "ads_removed": removed,
         "ads_visible": padded(day.terms.visible_ads, n),
         "spammers": _count(g, n, people.spammer[rows]).astype(np.int64),
-        "mean_satisfaction": np.divide(satisfaction, members, out=np.full(n, np.nan), where=members > 0),
+        "mean_satisfaction": _mean(satisfaction, members),
         "culture": table.culture.copy(),
-        "admins": model.admin_table.per_group(n),
-        "kols": model.kol_table.per_group(n),
+        "admins": admins,
+        "kols": kols,
         "appeal": table.appeal.copy(),
+        "mean_interest": interest,
+        "mean_tie_value": tie_value,
+        "coverage": coverage,
+        **elements,
+        "isooc_score": isooc.score(*elements.values()),
     }
+
+
+def community_isooc(record: dict[str, np.ndarray], opened_day: np.ndarray) -> dict[str, float]:
+    """Return the community's ISOOC elements and score from the day's per-group record.
+
+    Interest, structure, output and operation are the groups' values weighted by their
+    members; copy is the share of the groups opened as copies or splits (opened after
+    day 0) that are alive (`isooc.copy_survival`).
+    """
+    members = record["members"].astype(float)
+    weighted = {
+        e: float(np.average(record[f"isooc_{e}"][members > 0], weights=members[members > 0]))
+        if members.sum() > 0
+        else np.nan
+        for e in ELEMENTS[:-1]
+    }
+    copies = opened_day[: members.size] > 0
+    weighted["copy"] = isooc.copy_survival(int(copies.sum()), int((copies & (record["fate"] == ALIVE)).sum()))
+    out = {f"isooc_{e}": v for e, v in weighted.items()}
+    out["isooc_score"] = float(isooc.score(*weighted.values()))
+    return out
 
 
 def frame(records: list[dict[str, np.ndarray]]) -> pd.DataFrame:

@@ -110,6 +110,18 @@ def _count(name: str, definition: str, unit: str, label: str, noun: str = "", **
     return Kpi(name, definition, unit, "count", "run", label=label, noun=noun, **{**words, **more})
 
 
+ISOOC_WORDS = {
+    "interest": "同好: members' mean interest",
+    "structure": "结构: staff per member and ties",
+    "output": "输出: content per member and members engaged",
+    "operation": "运营: admins' coverage and ads removed",
+    "copy": "复制: copied or split groups still alive",
+}
+"""The five elements of seed 002's ISOOC model and what measures each."""
+
+ISOOC_WINDOW = 30
+"""Days at the end of a run over which the whole-run ISOOC outcomes average the daily values."""
+
 DAILY: tuple[Kpi, ...] = (
     _daily("day", "simulated day (1 = first step)", "day", "days"),
     _daily("potential", "people who have not joined (potential stage)", "people"),
@@ -262,6 +274,12 @@ DAILY: tuple[Kpi, ...] = (
         "share",
         BETTER,
     ),
+    # ISOOC health score of seed 002 (docs/ODD.md §9.5), from the per-group record (sim.group_metrics)
+    *(
+        _mean(f"isooc_{element}", f"ISOOC {element} ({words}) of the community, 0..1 (§9.5)", "0..1", "level", BETTER)
+        for element, words in ISOOC_WORDS.items()
+    ),
+    _mean("isooc_score", "ISOOC score of the community: the mean of its five elements, 0..1", "0..1", "level", BETTER),
 )
 """The daily columns of `model.metrics()`, in order."""
 
@@ -429,6 +447,20 @@ SUMMARY: tuple[Kpi, ...] = (
         label="Referral share",
         noun="referral share of joins",
         undefined="no joins",
+    ),
+    # ISOOC health score of seed 002 (docs/ODD.md §9.5)
+    *(
+        Kpi(
+            f"isooc_{element}_final",
+            f"ISOOC {element} ({words}), mean of the last {ISOOC_WINDOW} days, 0..1",
+            "0..1",
+            "level",
+            "run",
+            label=f"ISOOC {element}",
+            direction=BETTER,
+            undefined="no members",
+        )
+        for element, words in {**ISOOC_WORDS, "score": "the mean of the five"}.items()
     ),
 )
 """The whole-run outcomes of `model.summary()`, in order."""

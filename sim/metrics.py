@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.channel_metrics import member_revenue, retained
-from sim.kpis import DAILY, SUMMARY
+from sim.kpis import DAILY, ISOOC_WINDOW, ISOOC_WORDS, SUMMARY
 from sim.network.observables import message_shares
 from sim.population import (
     ACTIVE,
@@ -215,6 +215,9 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int, sc: Scenario | N
         cost_per_retained_member=spent / kept if kept else None,
         ltv=float(member_revenue(people, sc)[joiners].sum()) / joined if joined and sc is not None else None,
     )
+    last = df.tail(ISOOC_WINDOW)
+    for element in (*ISOOC_WORDS, "score"):
+        out[f"isooc_{element}_final"] = _clean(float(last[f"isooc_{element}"].mean()))
     return out
 
 

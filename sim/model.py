@@ -34,6 +34,7 @@ import pandas as pd
 
 from sim import channel_metrics, group_metrics, metrics
 from sim.agents import KOL, Admin, Member
+from sim.data_system import By, DataSystem, Period
 from sim.engines.trend import Trend
 from sim.mechanisms.acquisition import Acquisition
 from sim.mechanisms.calendar import ActivityCalendar
@@ -120,6 +121,7 @@ class CommunityModel(mesa.Model):
             self.group_policy.review,
         )
         self._found(scenario)
+        self.data = DataSystem(self)  # the seed-003 data system, from the founders on
 
     # ---------------------------------------------------------------- set-up
     def _found(self, sc: Scenario) -> None:
@@ -224,8 +226,12 @@ class CommunityModel(mesa.Model):
         day = Day(start)
         for mechanism in self.day_order:
             mechanism(day)
-        self.records.append(metrics.record_day(self, day))
-        self.group_records.append(group_metrics.record_groups(self, day))
+        groups = group_metrics.record_groups(self, day)
+        self.records.append(
+            metrics.record_day(self, day) | group_metrics.community_isooc(groups, self.groups.opened_day)
+        )
+        self.group_records.append(groups)
+        self.data.record(day)
         trend.update(self.records[-1], start.member_rows.size, engaged, day.tally.applicants)
 
     @property
@@ -266,6 +272,14 @@ class CommunityModel(mesa.Model):
     def channel_table(self) -> pd.DataFrame:
         """Return CAC, cost per retained member and LTV by source, channel and cohort (`sim.channel_metrics`)."""
         return channel_metrics.channel_table(self.people, self.params, self.acquisition.channels, self.steps)
+
+    def data_system(self, by: By = "community", period: Period = "day") -> pd.DataFrame:
+        """Return seed 003's data system by community, group or source, per day, week or month.
+
+        Potential, new, active, dormant; joins by source and fission; the four rates
+        (new, conversion, churn, awakening) and the conversion cycle (`sim.data_system`).
+        """
+        return self.data.table(by, period)
 
     def group_table(self) -> pd.DataFrame:
         """Return the groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""

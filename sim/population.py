@@ -45,6 +45,7 @@ class PeopleTable:
     invited_by: np.ndarray  # int32 row of the inviter, -1 if none
     channel: np.ndarray  # int8 acquisition channel of a channel arrival (index into Scenario.channel_names()), else -1
     purchases: np.ndarray  # int16 product purchases
+    first_purchase_day: np.ndarray  # int32 day of the first purchase (conversion into a customer), -1 = none
     messages: np.ndarray  # int32 messages written, all days so far
     feedback: np.ndarray  # posting multiplier from yesterday's replies and recognition (1 without a network)
     friends: np.ndarray  # int32 friends ever had (friendship graph and ties formed by talking); 0 without a network
@@ -136,6 +137,7 @@ def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTab
         invited_by=np.full(n, -1, dtype=np.int32),
         channel=np.full(n, -1, dtype=np.int8),
         purchases=np.zeros(n, dtype=np.int16),
+        first_purchase_day=np.full(n, -1, dtype=np.int32),
         messages=np.zeros(n, dtype=np.int32),
         feedback=np.ones(n),
         friends=np.zeros(n, dtype=np.int32),

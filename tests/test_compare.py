@@ -23,6 +23,7 @@ from scipy import stats
 from sim import CommunityModel, cli, load_scenario
 from sim.experiments.runner import KILL_AFTER_ENV
 from sim.kpis import KPIS
+from sim.report.wording import format_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -170,6 +171,22 @@ def test_report_html_is_one_self_contained_file_with_the_findings(report: Path) 
     # each outcome with the KPI registry's title and definition
     joins = KPIS["total_joined"]
     assert f"<b>{joins.title}</b>" in html and f"<small>{escape(joins.definition)}</small>" in html
+
+
+def test_the_report_shows_the_isooc_score_of_each_scenario_from_the_stored_runs(report: Path) -> None:
+    kpis, runs = read(report)
+    html = (report / "report.html").read_text(encoding="utf-8")
+    section = html.split("<h2>ISOOC health score</h2>")[1].split("<h2>")[0]
+    rows = re.findall(r'<tr><td class="scenario">.*?</tr>', section)
+    assert len(rows) == 2 and "small_base" in rows[0] and "small_paid" in rows[1]
+    for element in ("interest", "structure", "output", "operation", "copy", "score"):
+        name = f"isooc_{element}_final"
+        assert runs[name].between(0, 1).all()
+        for row, label in zip(rows, ("small_base", "small_paid"), strict=True):
+            mean = kpis[(kpis["scenario"] == label) & (kpis["kpi"] == name)]["mean"].item()
+            assert mean == pytest.approx(runs[runs["scenario_name"] == label][name].mean())
+            assert f'<td class="num">{format_value(name, mean)}' in row
+    assert section.count("<small") == 6  # the difference from the reference, for each element of small_paid
 
 
 def test_a_scenario_compared_with_itself_shows_no_difference(

@@ -369,5 +369,6 @@ def _buy(model: Community, day: Day, rows: np.ndarray, mult: np.ndarray) -> None
     )
     h = np.asarray(h) * day.start.buying_factor
     buyers = rows[model.draws.uniform("member.buy", day.day, rows) < step_probability(h)]
+    people.first_purchase_day[buyers[people.purchases[buyers] == 0]] = day.day
     people.purchases[buyers] += 1
     day.tally.purchases += int(buyers.size)

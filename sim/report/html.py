@@ -136,6 +136,7 @@ def render_page(page: ReportPage) -> str:
     parts.append(_legend_note(labels[0]))
     if page.cost_effect is not None and not page.cost_effect.empty:
         parts += _cost_effect(page.cost_effect, colour, labels[0])
+    parts += _isooc(page.kpis, colour, labels)
     parts.append("<h2>Over time</h2>")
     for figure in page.figures:
         parts += [f"<h3>{_e(figure.title)}</h3>", _img(figure)]
@@ -287,6 +288,43 @@ def _kpi_table(kpis: pd.DataFrame, shown: Sequence[str], colour: dict[str, str],
             )
     out.append("</table>")
     return "\n".join(out)
+
+
+ISOOC_COLUMNS = ("interest", "structure", "output", "operation", "copy", "score")
+"""The ISOOC elements of seed 002 and their score, as columns of the report's ISOOC table."""
+
+
+def _isooc(kpis: pd.DataFrame, colour: dict[str, str], labels: Sequence[str]) -> list[str]:
+    """Return the ISOOC health score table: per scenario, the mean of each element and its change from the first."""
+    names = [f"isooc_{c}_final" for c in ISOOC_COLUMNS]
+    if not set(names) <= set(kpis["kpi"]):
+        return []  # runs stored before the score existed
+    by = kpis[kpis["kpi"].isin(names)].set_index(["scenario", "kpi"])
+    head = "".join(f"<th>{_e(c)}</th>" for c in ISOOC_COLUMNS)
+    out = [
+        "<h2>ISOOC health score</h2>",
+        (
+            '<p class="note">Seed 002\'s five elements of a community, each 0..1, the mean of the last 30 days of '
+            "each run averaged over the runs (docs/ODD.md §9.5): interest = members' mean interest; structure = "
+            "staff per member and ties; output = content per member and the share of members engaged; operation = "
+            "admins' coverage and ads removed; copy = copied or split groups still alive; score = the mean of the "
+            f"five. Below each mean: the difference from {_e(labels[0])} run by run and its significance.</p>"
+        ),
+        f"<table><tr><th>scenario</th>{head}</tr>",
+    ]
+    for i, label in enumerate(labels):
+        cells = []
+        for name in names:
+            row = by.loc[(label, name)]
+            text = format_value(name, row["mean"])
+            if i:
+                mark = row["significance"]
+                text += f'<br><small class="{"sig" if mark in ("*", "**") else "ns"}">'
+                text += f"{_e(format_diff(name, row['diff_vs_first']))} {_e(mark)}</small>"
+            cells.append(f'<td class="num">{text}</td>')
+        out.append(f'<tr><td class="scenario">{_swatch(colour[label])}{_e(label)}</td>{"".join(cells)}</tr>')
+    out.append("</table>")
+    return out
 
 
 def _legend_note(first: str) -> str:
