@@ -13,7 +13,10 @@ from pydantic.fields import FieldInfo
 
 from sim.scenario.keys import describe_allowed
 from sim.scenario.presets import find_scenario, not_a_preset
-from sim.scenario.schema import ActivityPlan, Scenario
+from sim.scenario.schema import ActivityPlan, CampaignPlan, Scenario
+
+#: the arrays of tables of a scenario ([[activities]], [[campaigns]]) and the model of one entry
+LISTS: dict[str, type[BaseModel]] = {"activities": ActivityPlan, "campaigns": CampaignPlan}
 
 
 class ScenarioError(ValueError):
@@ -195,7 +198,7 @@ def _check_key_path(parts: list[str], source: str | Path) -> None:
 
 
 def _section_names() -> list[str]:
-    return [name for name in _section_fields(Scenario) if name != "activities"] + ["activities"]
+    return [name for name in _section_fields(Scenario) if name not in LISTS] + list(LISTS)
 
 
 def _check_unknown(data: dict[str, Any], source: str | Path, origins: dict[str, str]) -> None:
@@ -213,17 +216,17 @@ def _check_unknown(data: dict[str, Any], source: str | Path, origins: dict[str, 
                     key = f"{name}.{sub}"
                     section = [f"{name}.{k}" for k in annotation.model_fields]
                     raise _unknown(key, origins.get(key, source), _all_keys(), section=section)
-    plans = data.get("activities")
-    if plans is not None and not isinstance(plans, list):
-        where = origins.get("activities", source)
-        raise ScenarioError(where, "activities", "must be an array of tables [[activities]]")
-    for i, plan in enumerate(plans or []):
-        if not isinstance(plan, dict):
-            raise ScenarioError(origins.get("activities", source), f"activities[{i}]", "must be a table [[activities]]")
-        for sub in plan:
-            if sub not in ActivityPlan.model_fields:
-                candidates = [f"activities[{i}].{k}" for k in ActivityPlan.model_fields]
-                raise _unknown(f"activities[{i}].{sub}", origins.get("activities", source), candidates)
+    for name, plan_model in LISTS.items():
+        plans = data.get(name)
+        if plans is not None and not isinstance(plans, list):
+            raise ScenarioError(origins.get(name, source), name, f"must be an array of tables [[{name}]]")
+        for i, plan in enumerate(plans or []):
+            if not isinstance(plan, dict):
+                raise ScenarioError(origins.get(name, source), f"{name}[{i}]", f"must be a table [[{name}]]")
+            for sub in plan:
+                if sub not in plan_model.model_fields:
+                    candidates = [f"{name}[{i}].{k}" for k in plan_model.model_fields]
+                    raise _unknown(f"{name}[{i}].{sub}", origins.get(name, source), candidates)
 
 
 def _validate(data: dict[str, Any], source: str | Path, origins: dict[str, str] | None = None) -> Scenario:
@@ -240,9 +243,9 @@ def _one_line(exc: ValidationError, source: str | Path, origins: dict[str, str])
     loc = [str(p) for p in err["loc"]]
     key = ".".join(loc) or None
     dotted = key
-    if loc[:1] == ["activities"] and len(loc) > 1:
-        key = f"activities[{loc[1]}]" + "".join(f".{p}" for p in loc[2:])
-        dotted = "activities"
+    if loc[:1] and loc[0] in LISTS and len(loc) > 1:
+        key = f"{loc[0]}[{loc[1]}]" + "".join(f".{p}" for p in loc[2:])
+        dotted = loc[0]
     where = origins.get(dotted or "", source)
     given = err.get("input")
     problem = err["msg"]
