@@ -357,7 +357,7 @@ def _turn_spammer(
     threat = ad_rules.POLICY_THREAT[sc.moderation.ad_policy]
     stake = people.commitment[rows] + value.saturating(ties, sc.value.ties_saturation)
     fear = ad_rules.kick_fear(threat, day.moderation.enforcement[g], stake, sc.ads.kick_fear)
-    sunk = 1.0
+    sunk: np.ndarray | float = 1.0
     if sc.ads.sunk_cost > 0:  # the longer they have been in, the more time they recoup with ads
         sunk = ad_rules.sunk_cost_factor(day.day - people.join_day[rows], sc.ads.sunk_cost, sc.ads.sunk_cost_days)
     h = ad_rules.spam_hazard(sat, fear, sc.ads.spam_rate, sc.ads.spam_satisfaction, sunk)
