@@ -56,12 +56,15 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     kol_hours = sum(model.kol_table.minutes_worked[kol_rows].tolist()) / 60.0
     fee_revenue = sc.entry.fee * t.fees_paid
     product_revenue = sc.monetization.product_price * t.purchases
-    revenue = fee_revenue + product_revenue
+    tier_revenue = sc.membership.price * t.tier_fees
+    revenue = fee_revenue + product_revenue + tier_revenue
     cost = admin_hours * sc.monetization.admin_hourly_cost + kol_hours * sc.monetization.kol_hourly_cost
     cost += t.operator_money
     coverage_g = day.moderation.coverage
     weights = sizes[: coverage_g.size] if coverage_g.size else np.zeros(0)
     coverage = float(np.average(coverage_g, weights=weights)) if weights.sum() > 0 else 1.0
+    first_day = people.first_purchase_day[start.member_rows]
+    prospects = int(np.count_nonzero((first_day < 0) | (first_day == day.day)))  # not customers at the day's start
     nan, net = math.nan, day.network
     shares = {0.01: nan, 0.1: nan}
     if net is not None:  # messages per member are counted with a friendship network only
@@ -129,12 +132,21 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "product_revenue": product_revenue,
         "revenue": revenue,
         "purchases": t.purchases,
+        "first_purchases": t.first_purchases,
+        "repurchases": t.purchases - t.first_purchases,
+        "customers": int(np.count_nonzero(people.purchases[rows])),
+        "conversion_cycle": _ratio(t.conversion_days, t.converted_joiners),
+        "tier_members": int(np.count_nonzero(people.tier_until[rows] >= day.day)),
+        "tier_revenue": tier_revenue,
+        "tier_lapsed": t.tier_lapsed,
+        "ad_accounts_joined": t.ad_accounts_joined,
         "admin_hours": admin_hours,
         "kol_hours": kol_hours,
         "operator_cost": cost,
         "acquisition_cost": t.acquisition_cost,
         "new_rate": _ratio(joined, start_members),
-        "conversion_rate": _ratio(t.new_to_active, start.start_counts[NEW]),
+        "conversion_rate": _ratio(t.first_purchases, prospects),
+        "graduation_rate": _ratio(t.new_to_active, start.start_counts[NEW]),
         "churn_rate": _ratio(t.left + t.kicked, start_members + joined),
         "reactivation_rate": _ratio(t.dormant_to_active, start.start_counts[DORMANT]),
     }
@@ -204,6 +216,11 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int, sc: Scenario | N
         peak_groups=int(df["groups"].max()),
         kicked_total=int(df["kicked_today"].sum()),
         referral_share=float(df["joined_referral"].sum()) / joined if joined else None,
+        first_purchases_total=int(df["first_purchases"].sum()),
+        repurchases_total=int(df["repurchases"].sum()),
+        conversion_cycle_mean=conversion_cycle(people),
+        tier_members_final=int(df["tier_members"].iloc[-1]),
+        ad_accounts_total=int(df["ad_accounts_joined"].sum()),
     )
     out["profit"] = out["revenue_total"] - out["operator_cost_total"]
     spent = float(df["acquisition_cost"].sum())
@@ -244,6 +261,14 @@ def retention(people: PeopleTable, days: int, horizon: int) -> float | None:
     exit_day = people.exit_day[joined]
     stayed = (exit_day < 0) | (exit_day - people.join_day[joined] >= horizon) | (people.stage[joined] == PROMOTED)
     return float(stayed.mean())
+
+
+def conversion_cycle(people: PeopleTable) -> float | None:
+    """Mean days from joining to the first purchase of the people who joined and converted (转换周期); None if none."""
+    converted = (people.first_purchase_day >= 0) & (people.source != INITIAL)
+    if not converted.any():
+        return None
+    return float(np.mean(people.first_purchase_day[converted] - people.join_day[converted]))
 
 
 def _clean(x: float) -> float | None:

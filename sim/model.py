@@ -106,6 +106,7 @@ class CommunityModel(mesa.Model):
         self.day_order: tuple[Callable[[Day], None], ...] = (
             self.roles.open_day,
             self.acquisition.step,
+            self.acquisition.admit_ad_accounts,
             *((f.count_joins,) if f else ()),
             self.output.step,
             self.member_day.post,
@@ -219,7 +220,8 @@ class CommunityModel(mesa.Model):
         """One day of the community: the mechanisms of `day_order`, then the day's metrics."""
         running = self.calendar.running(self.steps)
         effects, factors = self.calendar.running_effects(running), self.calendar.date_factors(self.steps)
-        start = DayStart.of(self.people, self.steps, running, effects, factors)
+        campaign = self.calendar.campaign_effect(self.steps)
+        start = DayStart.of(self.people, self.steps, running, effects, factors, campaign)
         engaged, trend = start.engaged_rows.size, self.trend
         potential = self.acquisition.count_potential()
         trend.begin(potential if trend.plans_today else 0, engaged, start.member_rows.size - engaged, start.awaken)

@@ -16,8 +16,11 @@ from sim.scenario.schema import Population as PopulationParams
 
 POTENTIAL, NEW, ACTIVE, DORMANT, LEFT, KICKED, PROMOTED = range(7)
 STAGE_NAMES = ("potential", "new", "active", "dormant", "left", "kicked", "promoted")
-SOURCE_NAMES = ("none", "initial", "channel", "referral", "organic")
-INITIAL, CHANNEL, REFERRAL, ORGANIC = 1, 2, 3, 4
+SOURCE_NAMES = ("none", "initial", "channel", "referral", "organic", "ad_account")
+INITIAL, CHANNEL, REFERRAL, ORGANIC, AD_ACCOUNT = 1, 2, 3, 4, 5
+#: what was on when a customer first bought (`first_purchase_source`): nothing special, a festival date, a campaign
+PURCHASE_SOURCE_NAMES = ("none", "everyday", "festival", "campaign")
+EVERYDAY, FESTIVAL, CAMPAIGN = 1, 2, 3
 
 
 @dataclass
@@ -45,7 +48,9 @@ class PeopleTable:
     invited_by: np.ndarray  # int32 row of the inviter, -1 if none
     channel: np.ndarray  # int8 acquisition channel of a channel arrival (index into Scenario.channel_names()), else -1
     purchases: np.ndarray  # int16 product purchases
-    first_purchase_day: np.ndarray  # int32 day of the first purchase (conversion into a customer), -1 = none
+    first_purchase_day: np.ndarray  # int32 day of the first purchase (conversion into a customer), -1 none
+    first_purchase_source: np.ndarray  # int8 what was on that day (PURCHASE_SOURCE_NAMES)
+    tier_until: np.ndarray  # int32 last day of the paid membership tier bought, -1 never a tier member
     messages: np.ndarray  # int32 messages written, all days so far
     feedback: np.ndarray  # posting multiplier from yesterday's replies and recognition (1 without a network)
     friends: np.ndarray  # int32 friends ever had (friendship graph and ties formed by talking); 0 without a network
@@ -138,6 +143,8 @@ def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTab
         channel=np.full(n, -1, dtype=np.int8),
         purchases=np.zeros(n, dtype=np.int16),
         first_purchase_day=np.full(n, -1, dtype=np.int32),
+        first_purchase_source=np.zeros(n, dtype=np.int8),
+        tier_until=np.full(n, -1, dtype=np.int32),
         messages=np.zeros(n, dtype=np.int32),
         feedback=np.ones(n),
         friends=np.zeros(n, dtype=np.int32),

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sim.metrics import DAILY_COLUMNS, SUMMARY_KEYS
-from sim.scenario.schema import ActivityPlan, Channel, Scenario
+from sim.scenario.schema import ActivityPlan, CampaignPlan, Channel, Scenario
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
@@ -63,7 +63,7 @@ def _parameter_rows(text: str) -> dict[str, tuple[list[str], list[str]]]:
 
 
 def _documented_keys() -> list[tuple[str, Any]]:
-    """(dotted key, default) of every section field and every [[activities]] field."""
+    """(dotted key, default) of every section field and every [[activities]] and [[campaigns]] field."""
     keys: list[tuple[str, Any]] = []
     for name, field in Scenario.model_fields.items():
         ann = field.annotation
@@ -71,6 +71,7 @@ def _documented_keys() -> list[tuple[str, Any]]:
             keys += [(f"{name}.{sub}", f.default) for sub, f in ann.model_fields.items()]
     keys += [(f"activities.{sub}", f.default) for sub, f in ActivityPlan.model_fields.items()]
     keys += [(f"channels.{sub}", f.default) for sub, f in Channel.model_fields.items()]
+    keys += [(f"campaigns.{sub}", f.default) for sub, f in CampaignPlan.model_fields.items()]
     return keys
 
 

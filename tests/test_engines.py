@@ -6,7 +6,8 @@ order. Every draw is keyed by (seed, mechanism, day, identity), so the order cha
 nothing and the two engines' daily metrics must be equal, column by column, exactly.
 The scenarios are small and short, but each switches on mechanisms the baseline leaves
 idle: periodic fee renewals, false flags and kicks, KOL cultivation, group splits and
-copies, value feedback off, a staff budget with bots and KOL elimination.
+copies, value feedback off, a staff budget with bots and KOL elimination, campaigns, the membership
+tier, ad accounts and the sunk-cost motive.
 """
 
 from __future__ import annotations
@@ -53,6 +54,21 @@ CASES = {
             "staff.elimination_window": 7,
         },
     ),
+    "money_and_ads": (
+        "baseline",
+        {
+            "monetization.buyer_conversion": 0.05,
+            "monetization.repurchase_rate": 0.05,
+            "campaigns": [{"kind": "flash_sale", "day": 10}, {"kind": "presale", "day": 20}],
+            "membership.price": 20.0,
+            "membership.uptake": 0.2,
+            "membership.duration_days": 5,
+            "membership.renewal_min_satisfaction": 0.28,
+            "ads.outside_accounts": 1.0,
+            "ads.sunk_cost": 5.0,
+            "ads.spam_satisfaction": 0.5,
+        },
+    ),
 }
 
 
@@ -84,6 +100,10 @@ def test_the_cases_reach_the_mechanisms_they_are_meant_to() -> None:
     assert staff["kols_eliminated"].sum() > 0 and staff["ads_removed"].sum() > 0
     off = _run("feedback_off", "vectorized", 1).metrics()
     assert off["left_today"].sum() > 0 and off["reactivated"].sum() > 0
+    money = _run("money_and_ads", "vectorized", 1).metrics()
+    assert money["repurchases"].sum() > 0 and money["tier_lapsed"].sum() > 0
+    assert (money["tier_revenue"] / 20).sum() > money["tier_lapsed"].sum()  # renewals happen too
+    assert money["ad_accounts_joined"].sum() > 0 and money["new_spammers"].sum() > 0
 
 
 def test_agents_engine_uses_member_agents_and_is_deterministic() -> None:

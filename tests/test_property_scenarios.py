@@ -75,9 +75,10 @@ def overrides(draw: st.DrawFn) -> dict[str, object]:
     return {r.key: draw(value_for(r)) for r in rows}
 
 
-UNDEFINED_WHEN_EMPTY = ("mean", "rate", "share", "joined_friends_", "isooc_")
+UNDEFINED_WHEN_EMPTY = ("mean", "rate", "share", "joined_friends_", "isooc_", "conversion_cycle")
 """Daily columns that are means or rates over members: NaN (undefined) on a day without any (the ISOOC
-score among them); joins by friends already in the group are undefined without a friendship graph (well_mixed)."""
+score among them; the conversion cycle: without a first purchase); joins by friends already in the group
+are undefined without a friendship graph (well_mixed)."""
 COUNTS = ("potential", "new", "active", "dormant", "left", "members", "joined", "messages", "groups", "kols")
 
 

@@ -14,7 +14,8 @@ A day of the members has two phases, split by moderation:
   `count_messages` draws each group's message count from the summed rates;
 - `live`: after the group terms (`group_terms`), each member takes the day's value,
   updates satisfaction, novelty and ties, and moves: first-day exit, the member chain
-  (leave, go dormant, come back), graduation, fee renewal, turning spammer, buying.
+  (leave, go dormant, come back), graduation, fee renewal, turning spammer, buying,
+  the membership tier.
 
 What the phases publish goes on the day's hand-offs (`sim.mechanisms.day`): `Posting`
 and `GroupTerms`, and the counts on its `Tally`.
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms.day import Day, GroupTerms, Posting
-from sim.population import ACTIVE, DORMANT, INITIAL, LEFT, NEW
+from sim.population import ACTIVE, CAMPAIGN, DORMANT, EVERYDAY, FESTIVAL, INITIAL, LEFT, NEW
 from sim.random import poisson_inverse
 from sim.rules import ads as ad_rules
 from sim.rules import value
@@ -43,7 +44,7 @@ from sim.rules.lifecycle import (
     member_hazards,
     substep_probabilities,
 )
-from sim.rules.money import purchase_hazard, renews
+from sim.rules.money import purchase_hazard, renews, tier_hazard
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Dynamics
@@ -180,7 +181,8 @@ def group_terms(model: Community, day: Day) -> None:
         content=np.asarray(value.content_value(day.output.quality_posts, val.content_saturation)),
         chat=chat,
         visible_ads=visible_ads,
-        annoyance=np.asarray(value.annoyance(visible_ads, size, val.ad_annoyance, val.ad_saturation)),
+        annoyance=np.asarray(value.annoyance(visible_ads, size, val.ad_annoyance, val.ad_saturation))
+        + start.campaign_annoyance,  # a campaign's pushes cost every member alike
         crowd=np.asarray(value.crowd_factor(size, val.crowd_size)),
         tie_rate=val.tie_rate * (1.0 - val.off_topic_share * moderation.focus),  # off-topic chatter builds ties
         identity=sc.moderation.focus_commitment * moderation.focus,  # a focused group binds to its topic
@@ -256,12 +258,15 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     if networked:
         friends = people.friends[rows]
         friends_left = np.divide(people.friends_left[rows], friends, out=np.zeros(rows.size), where=friends > 0)
+    commitment = people.commitment[rows] + terms.identity[g]
+    if sc.membership.price > 0:  # tier members hold on to what they paid for
+        commitment = commitment + sc.membership.commitment * (people.tier_until[rows] >= d)
     if fb:  # hazards member by member, in each sub-step; newcomers faced the first-day rule instead
         steps = [
             member_hazards(
                 mult,
                 people.patience[rows],
-                people.commitment[rows] + terms.identity[g],
+                commitment,
                 feedback=fb,
                 base_rate=sc.churn.base_rate,
                 peer_rate=sc.churn.peer_rate,
@@ -304,6 +309,8 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
         _turn_spammer(model, day, rows[cand], sat[cand], ties[cand], g[cand])
     buyers = np.flatnonzero(stayed & engaged & ~people.spammer[rows])
     _buy(model, day, rows[buyers], mult[buyers])
+    if sc.membership.price > 0:
+        _tier(model, day, rows[stayed], sat[stayed], mult[stayed], engaged[stayed])
 
 
 def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -338,7 +345,10 @@ def _renew(
 def _turn_spammer(
     model: Community, day: Day, rows: np.ndarray, sat: np.ndarray, ties: np.ndarray, g: np.ndarray
 ) -> None:
-    """Disaffected members (below the spam floor) who no longer fear a kick start posting ads."""
+    """Disaffected members (below the spam floor) who no longer fear a kick start posting ads.
+
+    With `ads.sunk_cost`, long-tenured ones are likelier to (the sunk-cost motive, seed 002 §3).
+    """
     people, sc = model.people, model.params
     fresh = ~people.spammer[rows]
     rows, sat, ties, g = rows[fresh], sat[fresh], ties[fresh], g[fresh]
@@ -347,15 +357,24 @@ def _turn_spammer(
     threat = ad_rules.POLICY_THREAT[sc.moderation.ad_policy]
     stake = people.commitment[rows] + value.saturating(ties, sc.value.ties_saturation)
     fear = ad_rules.kick_fear(threat, day.moderation.enforcement[g], stake, sc.ads.kick_fear)
-    h = ad_rules.spam_hazard(sat, fear, sc.ads.spam_rate, sc.ads.spam_satisfaction)
+    sunk: np.ndarray | float = 1.0
+    if sc.ads.sunk_cost > 0:  # the longer they have been in, the more time they recoup with ads
+        sunk = ad_rules.sunk_cost_factor(day.day - people.join_day[rows], sc.ads.sunk_cost, sc.ads.sunk_cost_days)
+    h = ad_rules.spam_hazard(sat, fear, sc.ads.spam_rate, sc.ads.spam_satisfaction, sunk)
     turned = rows[model.draws.uniform("member.spam", day.day, rows) < step_probability(h)]
     people.spammer[turned] = True
     day.tally.new_spammers += int(turned.size)
 
 
 def _buy(model: Community, day: Day, rows: np.ndarray, mult: np.ndarray) -> None:
-    """Engaged members (not spammers) able to pay buy the product; satisfied buyers buy again."""
-    people, mon = model.people, model.params.monetization
+    """Engaged members (not spammers) able to pay buy the product; customers buy again.
+
+    A first purchase makes a member a customer (conversion): its day and what was on that
+    day (a campaign, a festival, nothing) are stored on their row. Purchase hazards are
+    multiplied by the date's buying factor, 1 + today's campaigns' lift and, for tier
+    members, `membership.buying`.
+    """
+    people, mon, start, d = model.people, model.params.monetization, day.start, day.day
     if mon.product_price <= 0 or (mon.buyer_conversion <= 0 and mon.repurchase_rate <= 0) or rows.size == 0:
         return
     h = purchase_hazard(
@@ -367,8 +386,49 @@ def _buy(model: Community, day: Day, rows: np.ndarray, mult: np.ndarray) -> None
         conversion=mon.buyer_conversion,
         repurchase=mon.repurchase_rate,
     )
-    h = np.asarray(h) * day.start.buying_factor
-    buyers = rows[model.draws.uniform("member.buy", day.day, rows) < step_probability(h)]
-    people.first_purchase_day[buyers[people.purchases[buyers] == 0]] = day.day
+    h = np.asarray(h) * start.buying_factor
+    if start.campaign_lift > 0:
+        h = h * (1.0 + start.campaign_lift)
+    tier = model.params.membership
+    if tier.price > 0:
+        h = np.where(people.tier_until[rows] >= d, h * tier.buying, h)
+    buyers = rows[model.draws.uniform("member.buy", d, rows) < step_probability(h)]
+    first = buyers[people.purchases[buyers] == 0]
     people.purchases[buyers] += 1
+    people.first_purchase_day[first] = d
+    on = CAMPAIGN if start.campaign_lift > 0 else FESTIVAL if start.buying_factor > 1 else EVERYDAY
+    people.first_purchase_source[first] = on
+    joiners = first[people.source[first] != INITIAL]
     day.tally.purchases += int(buyers.size)
+    day.tally.first_purchases += int(first.size)
+    day.tally.converted_joiners += int(joiners.size)
+    day.tally.conversion_days += int((d - people.join_day[joiners]).sum())
+
+
+def _tier(model: Community, day: Day, rows: np.ndarray, sat: np.ndarray, mult: np.ndarray, engaged: np.ndarray) -> None:
+    """Run the membership tier's day: periods that ended yesterday renew or lapse; engaged customers buy it.
+
+    Renewal follows the entry fee's rule (`renews`: satisfied enough and still willing to
+    pay); a lapsed member stays in the group and may buy the tier again later.
+    """
+    people, tier, d = model.people, model.params.membership, day.day
+    until = people.tier_until[rows]
+    due = np.flatnonzero(until == d - 1)
+    r = rows[due]
+    renew = np.asarray(
+        renews(
+            sat[due], people.wtp[r], people.interest[r], fee=tier.price, min_satisfaction=tier.renewal_min_satisfaction
+        )
+    )
+    people.tier_until[r[renew]] = d + tier.duration_days - 1
+    out = until < d
+    out[due] = False  # who just renewed or let it lapse decides again at the next chance
+    cand = np.flatnonzero(out & engaged & ~people.spammer[rows])
+    c = rows[cand]
+    h = tier_hazard(
+        people.purchases[c] > 0, mult[cand], people.wtp[c], people.interest[c], price=tier.price, uptake=tier.uptake
+    )
+    joined = c[model.draws.uniform("member.tier", d, c) < step_probability(h)]
+    people.tier_until[joined] = d + tier.duration_days - 1
+    day.tally.tier_fees += int(renew.sum()) + int(joined.size)
+    day.tally.tier_lapsed += int(due.size - renew.sum())

@@ -1,7 +1,8 @@
 """Acquisition: people arrive from channels, referral (fission) and on their own, and face the entry threshold.
 
 Reads the `[acquisition]` and `[entry]` sections; owns each potential person's arrival
-clock and the cumulative join hazard; publishes `Arrivals`.
+clock and the cumulative join hazard; publishes `Arrivals`. Ad accounts from outside
+(`ads.outside_accounts`) arrive apart, in `admit_ad_accounts`, after the day's other arrivals.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from sim.engines.member_day import engagement
 from sim.groups import choice_clocks, race
 from sim.mechanisms.channels import ChannelBook
 from sim.mechanisms.day import Arrivals, Day
-from sim.population import CHANNEL, ORGANIC, POTENTIAL, REFERRAL
+from sim.population import AD_ACCOUNT, CHANNEL, ORGANIC, POTENTIAL, REFERRAL
+from sim.rules.ads import ad_account_pass
 from sim.rules.entry import commitment as threshold_commitment
 from sim.rules.entry import pass_probability
 from sim.rules.hazards import join_hazard, step_probability
@@ -194,6 +196,53 @@ class Acquisition:
     def _review_minutes(self) -> float:
         """Admin minutes today's applications can have at most: the admins' whole day."""
         return float(sum(a.minutes_per_day for a in self.model.admins))
+
+    def admit_ad_accounts(self, day: Day) -> None:
+        """Ad accounts from outside try to join; those the entry threshold lets through post ads from day one.
+
+        Poisson(`ads.outside_accounts`) accounts a day, each a potential person picked at
+        random (keyed draws), pass with `ad_account_pass` (1 at a free threshold, falling
+        with its strength), are placed like any newcomer and joined to today's `Arrivals`
+        with source `ad_account`. Nothing is drawn when `ads.outside_accounts` is 0.
+        """
+        model, entry, ads = self.model, self.entry, self.model.params.ads
+        if ads.outside_accounts <= 0:
+            return
+        people, draws, d, tally = model.people, model.draws, day.day, day.tally
+        tries = draws.poisson_one("acquisition.ad_accounts", d, 0, ads.outside_accounts)
+        potential = np.flatnonzero(people.stage == POTENTIAL)
+        if tries == 0 or potential.size == 0:
+            return
+        pick = draws.uniform("acquisition.ad_account_pick", d, np.arange(tries))
+        rows = np.unique(potential[np.minimum((pick * potential.size).astype(np.intp), potential.size - 1)])
+        p = ad_account_pass(
+            entry.threshold,
+            fee=entry.fee,
+            budget=ads.outside_budget,
+            invite_code_share=entry.invite_code_share,
+            review_min_interest=entry.review_min_interest,
+            task_effort=entry.task_effort,
+        )
+        rows = rows[draws.uniform("entry.ad_account", d, rows) < p]
+        before = day.arrivals
+        groups, sizes = self.groups.place(np.full(rows.size, -1, dtype=np.int32), rows, day, before.sizes)
+        rows, groups = rows[groups >= 0], groups[groups >= 0]
+        if rows.size == 0:
+            return
+        self.admit(rows, groups, d, AD_ACCOUNT)
+        people.spammer[rows] = True
+        tally.ad_accounts_joined += int(rows.size)
+        if entry.threshold == "paid":
+            tally.fees_paid += rows.size
+        joined = np.concatenate([before.joined_rows, rows])
+        order = np.argsort(joined, kind="stable")
+        review = entry.review_minutes * tries if entry.threshold == "review" else 0.0
+        day.arrivals = Arrivals(
+            joined_rows=joined[order],
+            joined_groups=np.concatenate([before.joined_groups, groups])[order],
+            sizes=sizes,
+            review_minutes=before.review_minutes + review,
+        )
 
     def _rearm(self, rows: np.ndarray, day: int) -> None:
         """Arrivals turned away stay potential, with a fresh exponential clock from today's cumulative hazard."""

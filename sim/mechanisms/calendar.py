@@ -1,8 +1,9 @@
-"""The calendar: activities and planned events on Mesa's event calendar, and the dates of the run.
+"""The calendar: activities and planned events on Mesa's event calendar, campaigns, and the dates of the run.
 
-Reads the `[[activities]]` list, `kol.leave_day` and the `[calendar]` section; owns the
-activities' effects, their habituation and the last day each running activity runs,
-and each day's date factors (weekend, festivals). An event for day d fires at time d - 0.5,
+Reads the `[[activities]]` and `[[campaigns]]` lists, `kol.leave_day` and the `[calendar]`
+section; owns the activities' effects, their habituation and the last day each running
+activity runs, the days each sales campaign runs, and each day's date factors (weekend,
+festivals). An event for day d fires at time d - 0.5,
 between the steps of days d-1 and d, so that it shapes day d.
 """
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from mesa.time import Priority, Schedule
 
 from sim.rules import activities as activity_rules
+from sim.rules import campaigns as campaign_rules
 from sim.rules.activities import habituate, recover
 from sim.rules.dates import day_factors, festivals
 
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
     import mesa
 
     from sim.rules.activities import ActivityEffect
-    from sim.scenario.schema import Scenario
+    from sim.rules.campaigns import CampaignEffect
+    from sim.scenario.schema import CampaignPlan, Scenario
 
 
 class ActivityCalendar:
@@ -65,6 +68,14 @@ class ActivityCalendar:
         self.start_date = cal.start_date
         self._weekend = (cal.weekend_activity, cal.weekend_buying)
         self._festivals = festivals(cal) if cal.festivals else ()
+        #: each campaign: (first day, its effect); it runs on first .. first + duration - 1
+        self.campaigns: list[tuple[int, CampaignEffect]] = [
+            (
+                _first_day(c, cal.start_date),
+                campaign_rules.effect(c.kind, duration=c.duration, lift=c.lift, annoyance=c.annoyance),
+            )
+            for c in scenario.campaigns
+        ]
         if scenario.kol.leave_day is not None:
             model.schedule_event(planned_kol_departure, at=scenario.kol.leave_day - 0.5, priority=Priority.HIGH)
 
@@ -90,6 +101,10 @@ class ActivityCalendar:
             return 1.0, 1.0
         return day_factors(date, *self._weekend, self._festivals)
 
+    def campaign_effect(self, day: int) -> tuple[float, float]:
+        """Return the (buying lift, annoyance) of the campaigns running on `day`: (0, 0) when none runs."""
+        return campaign_rules.combined(eff for first, eff in self.campaigns if first <= day < first + eff.duration)
+
     def running(self, day: int) -> list[int]:
         """Return the indexes of the activities running on `day`."""
         return [i for i, until in self.until.items() if day <= until]
@@ -101,3 +116,11 @@ class ActivityCalendar:
     def effects_of(self, indexes: tuple[int, ...]) -> list[ActivityEffect]:
         """Return the effects of the activities with these indexes."""
         return [self.effects[i] for i in indexes]
+
+
+def _first_day(plan: CampaignPlan, start_date: dt.date | None) -> int:
+    """Return the day number of a campaign's first day, given as a day or as a date (day 1 = `start_date`)."""
+    if plan.date is not None and start_date is not None:
+        return (plan.date - start_date).days + 1
+    assert plan.day is not None  # the schema wants a day or a date
+    return plan.day

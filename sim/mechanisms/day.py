@@ -53,6 +53,8 @@ class DayStart:
     awaken: float = 0.0  # chance a dormant member is woken
     activity_factor: float = 1.0  # the date's factor on message rates (weekend, festivals)
     buying_factor: float = 1.0  # the date's factor on purchase hazards
+    campaign_lift: float = 0.0  # relative lift of purchase hazards from today's campaigns
+    campaign_annoyance: float = 0.0  # value today's campaigns take from every member
 
     @classmethod
     def of(
@@ -62,10 +64,11 @@ class DayStart:
         running: list[int],
         effects: list[ActivityEffect],
         factors: tuple[float, float] = (1.0, 1.0),
+        campaign: tuple[float, float] = (0.0, 0.0),
     ) -> DayStart:
         """Open the day: who is a member, who is engaged, what the running activities (`effects`) add up to.
 
-        `factors` are the date's (activity, buying) factors.
+        `factors` are the date's (activity, buying) factors, `campaign` today's campaigns' (lift, annoyance).
         """
         rows = people.members()
         st = people.stage[rows]
@@ -87,6 +90,8 @@ class DayStart:
             awaken=awaken,
             activity_factor=factors[0],
             buying_factor=factors[1],
+            campaign_lift=campaign[0],
+            campaign_annoyance=campaign[1],
         )
 
 
@@ -187,7 +192,13 @@ class Tally:
     dormant_to_active: int = 0
     new_spammers: int = 0
     fees_paid: int = 0  # entry fees and renewals
-    purchases: int = 0
+    purchases: int = 0  # first purchases and repurchases
+    first_purchases: int = 0  # members who became customers today (conversion)
+    conversion_days: int = 0  # days from joining to the first purchase, summed over today's converted joiners
+    converted_joiners: int = 0  # today's first purchases by people who joined during the run (not founders)
+    tier_fees: int = 0  # membership-tier periods bought or renewed
+    tier_lapsed: int = 0  # tier memberships that ended without renewal
+    ad_accounts_joined: int = 0  # ad accounts from outside who passed the threshold and joined
     operator_money: float = 0.0  # rewards and activity money spent
     acquisition_cost: float = 0.0  # channel spend and prices, referral rewards (also in operator_money)
     kols_quit: int = 0

@@ -57,14 +57,18 @@ class GroupPolicy:
         return self.table.open(culture, day, appeal=appeal, topic=draws.one("groups.topic", 0, gid))
 
     # ------------------------------------------------------------ placing people
-    def place(self, preferred: np.ndarray, rows: np.ndarray, day: Day) -> tuple[np.ndarray, np.ndarray]:
+    def place(
+        self, preferred: np.ndarray, rows: np.ndarray, day: Day, sizes: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Place today's newcomers `rows`: in their inviter's group (`preferred`, -1 if none) or one they choose.
 
         Opens new groups (copies) while some find no room, unless the split policy is none.
+        `sizes` are the members per group before them (default: the members at the start of the day).
         Returns (each newcomer's group or -1 for those who found no room, members per group after).
         """
         sc, people = self.section, self.model.people
-        sizes = np.bincount(people.group[day.start.member_rows], minlength=self.table.count)
+        if sizes is None:
+            sizes = np.bincount(people.group[day.start.member_rows], minlength=self.table.count)
         assigned, sizes = self._route(preferred, rows, sizes, "groups.choice")
         while sc.split_policy != "none" and (assigned < 0).any():
             self.copy(parent=int(np.argmax(sizes)), day=day.day)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.mechanisms.day import Day, Moderation
-from sim.population import KICKED, NEW
+from sim.population import AD_ACCOUNT, KICKED, NEW
 from sim.rules import ads as ad_rules
 from sim.rules.hazards import step_probability
 
@@ -89,6 +89,7 @@ class AdModeration:
             warned = flagged[~kick]
             tally.warnings = int(warned.size)
             deterred = draws.uniform("moderation.deterrence", d, warned) < mod.warn_deterrence
+            deterred &= people.source[warned] != AD_ACCOUNT  # an account that exists to post ads does not reform
             stop = warned[people.spammer[warned] & deterred]
             people.spammer[stop] = False
         if admins_welcome and joined.size:

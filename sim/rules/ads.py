@@ -3,6 +3,11 @@
 A member who gets no value from the group and no longer fears being kicked posts ads
 "to recoup sunk time"; ads lower everyone else's value, which makes more members
 disaffected. Admins find ads within their attention and apply the ad policy.
+
+Ads also come from outside: ad accounts that join to post ads from their first day,
+through thresholds too weak to stop them (`ad_account_pass`). And the longer a
+disaffected member has been in, the more time they have sunk and the likelier they
+recoup it with ads before leaving (`sunk_cost_factor`, seed 002 §3: 沉没成本).
 """
 
 from __future__ import annotations
@@ -25,12 +30,58 @@ def kick_fear(threat: ArrayLike, enforcement: ArrayLike, stake: ArrayLike, weigh
     return -np.expm1(-x)
 
 
+def sunk_cost_factor(tenure: ArrayLike, weight: float, days: float) -> NDArray[np.float64]:
+    """Return the sunk-cost factor on the spam hazard: 1 + weight * (1 - exp(-tenure / days)).
+
+    `tenure` is the days since the member joined: the time sunk grows with it and
+    saturates at 1 + weight after a few `days`; weight 0 gives 1 exactly (no motive).
+    """
+    return 1.0 + weight * -np.expm1(-np.asarray(tenure, dtype=float) / days)
+
+
 def spam_hazard(
-    satisfaction: ArrayLike, fear: ArrayLike, spam_rate: float, spam_satisfaction: float
+    satisfaction: ArrayLike,
+    fear: ArrayLike,
+    spam_rate: float,
+    spam_satisfaction: float,
+    sunk_cost: ArrayLike = 1.0,
 ) -> NDArray[np.float64]:
-    """Hazard of turning spammer: spam_rate * (1 - fear) for members below the value floor."""
+    """Hazard of turning spammer: spam_rate * (1 - fear) * sunk_cost for members below the value floor.
+
+    `sunk_cost` is each member's `sunk_cost_factor` (1: tenure plays no part).
+    """
     low = np.asarray(satisfaction) < spam_satisfaction
-    return spam_rate * low * (1.0 - np.asarray(fear))
+    return spam_rate * low * (1.0 - np.asarray(fear)) * np.asarray(sunk_cost)
+
+
+def ad_account_pass(
+    threshold: str,
+    *,
+    fee: float = 0.0,
+    budget: float = 1.0,
+    invite_code_share: float = 0.0,
+    review_min_interest: float = 0.0,
+    task_effort: float = 0.0,
+) -> float:
+    """Probability that an ad account passes the entry threshold: 1 at free, falling with its strength.
+
+    - free: 1;
+    - paid: exp(-fee / budget), the account pays only when the audience is worth the fee;
+    - invite: the share of arrivals holding a code (nobody invites an ad account);
+    - review: 1 - review_min_interest, a stricter reviewer sees through more fake profiles;
+    - task: 1 - task_effort, the more the task asks, the fewer accounts bother.
+    """
+    if threshold == "free":
+        return 1.0
+    if threshold == "paid":
+        return float(np.exp(-fee / budget))
+    if threshold == "invite":
+        return invite_code_share
+    if threshold == "review":
+        return 1.0 - review_min_interest
+    if threshold == "task":
+        return 1.0 - task_effort
+    raise ValueError(f"unknown entry threshold {threshold!r}")
 
 
 def moderation_coverage(minutes_available: ArrayLike, minutes_needed: ArrayLike) -> NDArray[np.float64]:

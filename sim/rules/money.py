@@ -1,4 +1,10 @@
-"""Monetization: buying the product, and renewing a periodic membership fee."""
+"""Monetization: buying the product, and paying a periodic fee (entry-fee renewal, the membership tier).
+
+A member becomes a customer with their first purchase (conversion, seed 003's 转化率)
+and buys again at the repurchase hazard (回购). A paid membership tier (会员制, seed 003
+§money) is bought by customers who can afford it, renewed or left to lapse at its end
+by the same rule as an entry fee.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,22 @@ def purchase_hazard(
     return np.where(np.asarray(bought_before, dtype=bool), again, first)
 
 
+def affords(wtp: ArrayLike, interest: ArrayLike, price: float) -> NDArray[np.bool_] | bool:
+    """Willingness to pay a price, raised by interest: wtp * (0.5 + interest) >= price (as at a paid entry)."""
+    return np.asarray(wtp) * (0.5 + np.asarray(interest)) >= price
+
+
+def tier_hazard(
+    customer: ArrayLike, multiplier: ArrayLike, wtp: ArrayLike, interest: ArrayLike, *, price: float, uptake: float
+) -> NDArray[np.float64]:
+    """Return the hazard/day of buying the membership tier: uptake * multiplier for customers who afford it, else 0.
+
+    Only customers buy it: a membership pays off for those who already buy the product.
+    """
+    able = np.asarray(customer, dtype=bool) & affords(wtp, interest, price)
+    return np.where(able, uptake * np.asarray(multiplier, dtype=float), 0.0)
+
+
 def renews(
     satisfaction: ArrayLike, wtp: ArrayLike, interest: ArrayLike, *, fee: float, min_satisfaction: float
 ) -> NDArray[np.bool_] | bool:
@@ -34,4 +56,4 @@ def renews(
     They renew when satisfied enough and still willing to pay it (the same willingness
     test as at entry: wtp * (0.5 + interest) >= fee).
     """
-    return (np.asarray(satisfaction) >= min_satisfaction) & (np.asarray(wtp) * (0.5 + np.asarray(interest)) >= fee)
+    return (np.asarray(satisfaction) >= min_satisfaction) & affords(wtp, interest, fee)

@@ -13,10 +13,10 @@ from pydantic.fields import FieldInfo
 
 from sim.scenario.keys import describe_allowed
 from sim.scenario.presets import find_scenario, not_a_preset
-from sim.scenario.schema import ActivityPlan, Channel, Scenario
+from sim.scenario.schema import ActivityPlan, CampaignPlan, Channel, Scenario
 
-LIST_SECTIONS: dict[str, type[BaseModel]] = {"activities": ActivityPlan, "channels": Channel}
-"""The arrays of tables of a scenario ([[activities]], [[channels]]) and the model of each entry."""
+LIST_SECTIONS: dict[str, type[BaseModel]] = {"activities": ActivityPlan, "channels": Channel, "campaigns": CampaignPlan}
+"""The arrays of tables of a scenario ([[activities]], [[channels]], [[campaigns]]) and the model of each entry."""
 
 
 class ScenarioError(ValueError):

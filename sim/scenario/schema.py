@@ -24,6 +24,7 @@ SplitPolicy = Literal["none", "at_capacity", "dunbar", "low_activity"]
 Routing = Literal["appeal", "smallest"]
 DeadPolicy = Literal["keep", "dissolve", "merge", "archive"]
 ActivityKind = Literal["checkin", "sharing", "discussion", "red_packet", "meetup"]
+CampaignKind = Literal["presale", "flash_sale", "launch"]
 
 PUBLIC_CHANNEL = "public"
 """Name of channel 0: the free inflow of `acquisition.channel_inflow_per_day`."""
@@ -1229,6 +1230,46 @@ class Ads(Section):
         description="weight of a credible kick threat in the fear 1 − exp(−weight·threat·coverage·(1+stake))",
         json_schema_extra={"unit": "—", "source": "seed 002 §2.3 (不在乎会不会被踢出); value: calibration"},
     )
+    sunk_cost: float = Field(
+        0.0,
+        ge=0,
+        le=100.0,
+        description=(
+            "sunk-cost motive: the spam hazard of a disaffected member is multiplied by "
+            "1 + sunk_cost · (1 − exp(−tenure / sunk_cost_days)), tenure = days since joining; 0 = tenure plays no part"
+        ),
+        json_schema_extra={
+            "unit": "×",
+            "source": "seed 002 §3 (ads to recoup sunk time, 沉没成本); Arkes & Blumer 1985; value: calibration",
+        },
+    )
+    sunk_cost_days: float = Field(
+        60.0,
+        gt=0,
+        le=36500.0,
+        description="tenure at which the sunk-cost motive reaches 63% of its full weight",
+        json_schema_extra={"unit": "days", "source": "calibration"},
+    )
+    outside_accounts: float = Field(
+        0.0,
+        ge=0,
+        le=100000.0,
+        description=(
+            "ad accounts from outside that try to join per day (Poisson mean); those who pass the entry threshold "
+            "post ads from their first day (source `ad_account`); 0 = none"
+        ),
+        json_schema_extra={
+            "unit": "accounts/day",
+            "source": "seed 003 §rules (禁止行为: 广告), seed 002 §2.2 (门槛); value: calibration",
+        },
+    )
+    outside_budget: float = Field(
+        20.0,
+        gt=0,
+        le=1000000.0,
+        description="what an ad account pays to get in: it passes a paid threshold with probability exp(−fee/budget)",
+        json_schema_extra={"unit": "currency", "source": "calibration"},
+    )
 
 
 class Groups(Section):
@@ -1621,6 +1662,111 @@ class ActivityPlan(Section):
         return self
 
 
+class CampaignPlan(Section):
+    """One sales campaign on the calendar ([[campaigns]] in TOML): it lifts buying and can annoy."""
+
+    kind: CampaignKind = Field(
+        description=(
+            "campaign kind: `presale` (7 days, lift 0.5, annoyance 0.02), `flash_sale` (1 day, 3.0, 0.08), "
+            "`launch` (3 days, 1.0, 0.03); the values in brackets are the defaults of the keys left out"
+        ),
+        json_schema_extra={"unit": "—", "source": "seed 003 §money (产品和服务, 鼓励回购); defaults: calibration"},
+    )
+    day: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description="first day it runs; give `day` or `date`, not both",
+        json_schema_extra={"unit": "day", "source": "—"},
+    )
+    date: dt.date | None = Field(
+        None,
+        strict=False,
+        description="calendar date of its first day (needs `calendar.start_date`); give `day` or `date`, not both",
+        json_schema_extra={"unit": "date", "source": "—"},
+    )
+    duration: int | None = Field(
+        None,
+        ge=1,
+        le=365,
+        description="days it runs; `none` = the kind's default",
+        json_schema_extra={"unit": "days", "source": "per-kind defaults: calibration"},
+    )
+    lift: float | None = Field(
+        None,
+        ge=0,
+        le=100.0,
+        description="relative lift of every purchase hazard (first purchases and repurchases) on each day it runs",
+        json_schema_extra={"unit": "×", "source": "per-kind defaults: calibration"},
+    )
+    annoyance: float | None = Field(
+        None,
+        ge=0,
+        le=10.0,
+        description="value taken from every member's daily value on each day it runs (marketing pushes)",
+        json_schema_extra={
+            "unit": "value units/day",
+            "source": "seed 002 §2.3 (ads and pushes lower the group's value); per-kind defaults: calibration",
+        },
+    )
+
+    @model_validator(mode="after")
+    def _day_or_date(self) -> CampaignPlan:
+        if (self.day is None) == (self.date is None):
+            raise ValueError("give the campaign's first day as `day` or as `date` (one of them)")
+        return self
+
+
+class Membership(Section):
+    """A paid membership tier of people (会员制): price, duration, renewal, and what it changes."""
+
+    price: float = Field(
+        0.0,
+        ge=0,
+        le=1000000.0,
+        description="price of one period of the membership tier; 0 = no tier",
+        json_schema_extra={"unit": "currency", "source": "seed 003 §money (会员制); value: calibration"},
+    )
+    duration_days: int = Field(
+        30,
+        ge=1,
+        le=36500,
+        description="days one paid period lasts; at its end the member renews or the membership lapses",
+        json_schema_extra={"unit": "days", "source": "calibration"},
+    )
+    uptake: float = Field(
+        0.01,
+        ge=0,
+        le=10.0,
+        description=(
+            "hazard of buying the tier for an engaged customer (bought the product at least once) at multiplier 1 "
+            "who can afford it: wtp · (0.5 + interest) ≥ price"
+        ),
+        json_schema_extra={"unit": "1/day", "source": "seed 003 §money; value: calibration"},
+    )
+    renewal_min_satisfaction: float = Field(
+        0.0,
+        ge=-5.0,
+        le=5.0,
+        description="satisfaction a member needs to renew at the end of a period (and to afford the price again)",
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    buying: float = Field(
+        2.0,
+        ge=0,
+        le=100.0,
+        description="factor on the purchase hazards of tier members (member prices and privileges)",
+        json_schema_extra={"unit": "×", "source": "seed 003 §money (鼓励回购); value: calibration"},
+    )
+    commitment: float = Field(
+        0.5,
+        ge=0,
+        le=10.0,
+        description="commitment a tier member has on top of their own while the tier runs: it slows leaving",
+        json_schema_extra={"unit": "—", "source": "seed 002 §2.2 (付费 makes members cherish it); value: calibration"},
+    )
+
+
 class Monetization(Section):
     """Product sales, repurchase and the hourly cost of operators."""
 
@@ -1638,14 +1784,20 @@ class Monetization(Section):
         0.005,
         ge=0,
         le=10.0,
-        description="first-purchase hazard of an engaged member at multiplier 1, interest 1, able to pay",
+        description=(
+            "first-purchase hazard (conversion into a customer) of an engaged member at multiplier 1, interest 1, "
+            "able to pay, times the date's and campaigns' buying factors"
+        ),
         json_schema_extra={"unit": "1/day", "source": "seed 003 §data (转化率); value: calibration"},
     )
     repurchase_rate: float = Field(
         0.003,
         ge=0,
         le=10.0,
-        description="repurchase hazard of a buyer at multiplier 1",
+        description=(
+            "hazard of buying again for a customer at multiplier 1, times the date's and campaigns' buying factors "
+            "(and `membership.buying` for tier members)"
+        ),
         json_schema_extra={"unit": "1/day", "source": "seed 003 §money (鼓励回购); value: calibration"},
     )
     admin_hourly_cost: float = Field(
@@ -1691,7 +1843,9 @@ class Scenario(Section):
     groups: Groups = Groups()
     activities: list[ActivityPlan] = []
     channels: list[Channel] = Field([], max_length=100)
+    campaigns: list[CampaignPlan] = []
     monetization: Monetization = Monetization()
+    membership: Membership = Membership()
     calendar: Calendar = Calendar()
     network: NetworkSection = NetworkSection()
 
@@ -1718,6 +1872,12 @@ class Scenario(Section):
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")
         cal = self.calendar
+        for i, c in enumerate(self.campaigns):
+            if c.date is not None and (cal.start_date is None or c.date < cal.start_date):
+                raise ValueError(
+                    f"campaigns[{i}].date = {c.date} needs calendar.start_date on or before it "
+                    f"(calendar.start_date = {cal.start_date}); or give campaigns[{i}].day instead"
+                )
         if cal.start_date is not None and cal.festivals:
             end = cal.start_date + dt.timedelta(days=self.run.days)
             if cal.start_date.year < FIRST_YEAR or end.year > LAST_YEAR:
