@@ -98,20 +98,20 @@ _STARTS = ("members_start", "dormant_start", "prospects_start")
 def source_keys(model: Community, rows: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Return the source names and the index into them of each person in `rows`.
 
-    Sources are `SOURCE_NAMES` without "none" (-1: not joined); with named channels
-    (`people.channel` >= 0) channel arrivals are keyed by their channel's name instead
-    of "channel".
+    Sources are `SOURCE_NAMES` without "none" (-1: not joined); when the scenario names
+    its channels (`[[channels]]`), channel arrivals are keyed by their channel's name
+    (`Scenario.channel_names`, by `people.channel`) instead of "channel".
     """
     people = model.people
     names = list(SOURCE_NAMES[1:])
     source = people.source[rows]
     key = source.astype(np.intp) - 1
-    channel = getattr(people, "channel", None)  # named channels, when the acquisition section has them
-    if channel is not None:
-        channels = getattr(model.params.acquisition, "channels", None) or []
-        names += [getattr(c, "name", f"channel {i}") for i, c in enumerate(channels)]
+    channel = getattr(people, "channel", None)
+    named = model.params.channel_names() if channel is not None and getattr(model.params, "channels", None) else []
+    if named:  # the scenario names its channels ([[channels]]): index 0 is the free inflow
+        names += named
         ch = channel[rows]
-        by_name = (source == CHANNEL) & (ch >= 0) & (ch < len(channels))
+        by_name = (source == CHANNEL) & (ch >= 0) & (ch < len(named))
         key = np.where(by_name, len(SOURCE_NAMES) - 1 + ch, key)
     return names, key
 

@@ -115,8 +115,8 @@ def test_tables_have_the_documented_columns_and_refuse_unknown_arguments() -> No
     assert list(m.data_system()) == list(DATA_COLUMNS)
     assert list(m.data_system("group", "week")) == [c for c in DATA_COLUMNS if c != "potential"]
     weekly = m.data_system("source", "week")
-    assert weekly["key"].drop_duplicates().tolist() == ["initial", "channel", "referral", "organic"]
-    assert weekly["period"].tolist() == [1] * 4 + [2] * 4
+    assert weekly["key"].drop_duplicates().tolist() == ["initial", "channel", "referral", "organic", "ad_account"]
+    assert weekly["period"].tolist() == [1] * 5 + [2] * 5
     with pytest.raises(ValueError, match="by: unknown value 'channel'; allowed values: community, group, source"):
         m.data_system("channel")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="period: unknown value 'year'"):
@@ -126,16 +126,16 @@ def test_tables_have_the_documented_columns_and_refuse_unknown_arguments() -> No
 def test_named_channels_are_sources_of_their_own_when_the_people_table_has_them() -> None:
     people = SimpleNamespace(
         source=np.array([0, INITIAL, CHANNEL, CHANNEL, REFERRAL, CHANNEL], dtype=np.int8),
-        channel=np.array([-1, -1, 0, 1, -1, -1]),
+        channel=np.array([-1, -1, 1, 2, -1, 0]),
     )
-    channels = [SimpleNamespace(name="douyin"), SimpleNamespace(name="weibo")]
-    model = SimpleNamespace(people=people, params=SimpleNamespace(acquisition=SimpleNamespace(channels=channels)))
+    params = SimpleNamespace(channels=["douyin", "weibo"], channel_names=lambda: ["public", "douyin", "weibo"])
+    model = SimpleNamespace(people=people, params=params)
     names, key = source_keys(model, np.arange(6))  # type: ignore[arg-type]
-    assert names == ["initial", "channel", "referral", "organic", "douyin", "weibo"]
-    assert [names[k] if k >= 0 else None for k in key] == [None, "initial", "douyin", "weibo", "referral", "channel"]
+    assert names == ["initial", "channel", "referral", "organic", "ad_account", "public", "douyin", "weibo"]
+    assert [names[k] if k >= 0 else None for k in key] == [None, "initial", "douyin", "weibo", "referral", "public"]
     plain = SimpleNamespace(people=SimpleNamespace(source=people.source), params=SimpleNamespace())
     names, key = source_keys(plain, np.arange(6))  # type: ignore[arg-type]
-    assert names == ["initial", "channel", "referral", "organic"] and key.tolist() == [-1, 0, 1, 1, 2, 1]
+    assert names == ["initial", "channel", "referral", "organic", "ad_account"] and key.tolist() == [-1, 0, 1, 1, 2, 1]
 
 
 def test_run_writes_data_system_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -190,8 +190,10 @@ def _unknown(key: str, source: str | Path, candidates: list[str], section: list[
 
 def _check_key_path(parts: list[str], source: str | Path) -> None:
     key = ".".join(parts)
-    if parts[0] in LIST_SECTIONS:
-        raise ScenarioError(source, key, f"[[{parts[0]}]] is an array of tables: give its entries in a scenario file")
+    if parts[0] in LIST_SECTIONS and len(parts) > 1:
+        raise ScenarioError(
+            source, key, f"[[{parts[0]}]] is an array of tables: give its entries in a scenario file or the whole list"
+        )
     if key not in _all_keys():
         fields = _section_fields(Scenario)
         if parts[0] not in fields:
