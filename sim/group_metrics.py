@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.groups import FATE_NAMES, PHASE_NAMES, padded
+from sim.groups import FATE_NAMES, PHASE_NAMES, TIER_NAMES, padded
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, ORGANIC, REFERRAL
 
 if TYPE_CHECKING:
@@ -50,6 +50,9 @@ GROUP_COLUMNS: dict[str, str] = {
     "admins": "admins serving the group",
     "kols": "KOLs serving the group",
     "appeal": "the group's appeal (quality of founders and staff, 1 = typical)",
+    "tier": "free (a traffic group newcomers join) or paid (a core group members are promoted into)",
+    "returned": "people who had left the community and came back into this group today",
+    "promoted_in": "members promoted into this (paid) group today",
 }
 
 #: per-group columns summed over a period; the rest are stocks (last day) or means
@@ -65,6 +68,8 @@ GROUP_FLOWS = (
     "ad_messages",
     "ads_removed",
     "ads_visible",
+    "returned",
+    "promoted_in",
 )
 GROUP_MEANS = ("mean_satisfaction",)
 
@@ -89,6 +94,12 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     satisfaction = _count(g, n, people.satisfaction[rows])
     admins = list(chain.from_iterable(a.groups for a in model.admins))
     kols = list(chain.from_iterable(k.groups for k in model.kols))
+    back_group, promoted_group = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    if day.tally.returned:
+        back = np.flatnonzero((people.join_day == day.day) & (people.returns > 0))
+        back_group = np.where(people.group[back] >= 0, people.group[back], people.last_group[back])
+    if day.tally.promoted_to_paid:
+        promoted_group = people.group[people.promoted_day == day.day]
     return {
         "day": np.full(n, day.day, dtype=np.int32),
         "group": np.arange(n, dtype=np.int32),
@@ -116,6 +127,9 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "admins": _count(np.asarray(admins, dtype=np.intp), n),
         "kols": _count(np.asarray(kols, dtype=np.intp), n),
         "appeal": table.appeal.copy(),
+        "tier": table.tier.copy(),
+        "returned": _count(back_group, n),
+        "promoted_in": _count(promoted_group, n),
     }
 
 
@@ -126,6 +140,7 @@ def frame(records: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     df = pd.DataFrame({c: np.concatenate([r[c] for r in records]) for c in GROUP_COLUMNS})
     df["phase"] = pd.Categorical.from_codes(df["phase"], categories=list(PHASE_NAMES))
     df["fate"] = pd.Categorical.from_codes(df["fate"], categories=list(FATE_NAMES))
+    df["tier"] = pd.Categorical.from_codes(df["tier"], categories=list(TIER_NAMES))
     return df
 
 

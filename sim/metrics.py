@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.groups import AD_GROUP, ALIVE, FREE, PAID, SILENT, GroupTable, lifetimes
 from sim.kpis import DAILY, SUMMARY
 from sim.network.observables import message_shares
 from sim.population import (
@@ -51,7 +52,7 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     admins, kols = model.admins, model.kols
     admin_hours = sum(a.minutes_per_day for a in admins) / 60.0
     kol_hours = sum(k.minutes_worked for k in kols) / 60.0
-    fee_revenue = sc.entry.fee * t.fees_paid
+    fee_revenue = sc.entry.fee * t.fees_paid + t.tier_fees
     product_revenue = sc.monetization.product_price * t.purchases
     revenue = fee_revenue + product_revenue
     cost = admin_hours * sc.monetization.admin_hourly_cost + kol_hours * sc.monetization.kol_hourly_cost
@@ -100,10 +101,14 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "kols_quit": t.kols_quit,
         "kols_cultivated": t.kols_cultivated,
         "groups": int(np.count_nonzero(sizes)),
-        "groups_opened": t.groups_opened + t.splits,
+        "groups_opened": t.groups_opened + t.splits + t.splinters,
         "groups_died": t.groups_died,
         "groups_closed": t.groups_closed,
         "members_moved": t.moved,
+        "groups_alive": int(np.count_nonzero(model.groups.fate == ALIVE)),
+        "splinters": t.splinters,
+        "returned": t.returned,
+        "promoted_to_paid": t.promoted_to_paid,
         "max_group_size": int(sizes.max()) if sizes.size else 0,
         "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
         "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
@@ -170,8 +175,8 @@ def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
 SUMMARY_KEYS: dict[str, str] = {k.name: k.definition for k in SUMMARY}
 
 
-def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any]:
-    """Whole-run outcomes of a run with daily metrics `df`."""
+def summarize(df: pd.DataFrame, people: PeopleTable, days: int, groups: GroupTable | None = None) -> dict[str, Any]:
+    """Whole-run outcomes of a run with daily metrics `df` (and its `groups`, for the groups' lives and the funnel)."""
     out: dict[str, Any] = dict.fromkeys(SUMMARY_KEYS)
     out["days"] = days
     if df.empty:
@@ -200,6 +205,38 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int) -> dict[str, Any
         referral_share=float(df["joined_referral"].sum()) / joined if joined else None,
     )
     out["profit"] = out["revenue_total"] - out["operator_cost_total"]
+    out.update(
+        splinter_groups=int(df["splinters"].sum()),
+        returned_total=int(df["returned"].sum()),
+    )
+    if groups is not None:
+        out.update(group_outcomes(groups, people))
+    return out
+
+
+def group_outcomes(groups: GroupTable, people: PeopleTable) -> dict[str, Any]:
+    """Return the groups' lives at the end of a run: deaths, how they died, time to death, sizes, funnel conversion."""
+    dead = groups.fate != ALIVE
+    n_dead = int(dead.sum())
+    lives = lifetimes(groups.opened_day, groups.died_day)
+    sizes = np.bincount(people.group[people.members()], minlength=groups.count)
+    sizes = sizes[sizes > 0]
+    out: dict[str, Any] = {
+        "groups_died_total": n_dead,
+        "groups_alive_final": int(groups.count - n_dead),
+        "median_group_lifetime": float(np.median(lives)) if lives.size else None,
+        "silent_death_share": float((groups.fate[dead] == SILENT).mean()) if n_dead else None,
+        "ad_death_share": float((groups.fate[dead] == AD_GROUP).mean()) if n_dead else None,
+        "group_size_cv": float(sizes.std() / sizes.mean()) if sizes.size else None,
+        "funnel_conversion": None,
+    }
+    if (groups.tier == PAID).any():
+        ever = people.join_day >= 0
+        group = np.where(people.group >= 0, people.group, people.last_group)
+        in_free = (group >= 0) & (groups.tier[np.maximum(group, 0)] == FREE)
+        promoted = people.promoted_day >= 0
+        free = ever & (promoted | in_free)
+        out["funnel_conversion"] = float(promoted.sum() / free.sum()) if free.any() else None
     return out
 
 
