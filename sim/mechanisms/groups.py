@@ -318,11 +318,11 @@ class GroupPolicy:
         In a group in decline (alive, not split or splintered within `split_cooldown`
         days), a member with satisfaction below `splinter_satisfaction` and interest at
         least `splinter_interest` founds a new group with daily chance `splinter_rate`, at
-        most one founder per group and day. The new
-        group is a copy of the old one with the founder as its owner (staffed as copies
-        are); the founder invites `splinter_invitations` people (friends who are members,
-        with a network; disaffected members of the old group, well mixed), each of whom
-        follows with chance `splinter_follow`. Those who move start afresh (novelty 1).
+        most one founder per group and day. The new group is a copy of the old one with
+        the founder as its owner (staffed as copies are); the founder invites
+        `splinter_invitations` people (friends who are members, with a network;
+        disaffected members of the old group, well mixed), each of whom follows with
+        chance `splinter_follow`. Those who move start afresh (novelty 1).
         """
         sc, people, table, draws, d = self.section, self.model.people, self.table, self.model.draws, day.day
         rows = people.members()
