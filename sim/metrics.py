@@ -175,8 +175,8 @@ def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
 SUMMARY_KEYS: dict[str, str] = {k.name: k.definition for k in SUMMARY}
 
 
-def summarize(df: pd.DataFrame, people: PeopleTable, days: int, groups: GroupTable | None = None) -> dict[str, Any]:
-    """Whole-run outcomes of a run with daily metrics `df` (and its `groups`, for the groups' lives and the funnel)."""
+def summarize(df: pd.DataFrame, people: PeopleTable, days: int, groups: GroupTable) -> dict[str, Any]:
+    """Whole-run outcomes of a run with daily metrics `df`, its people and its groups (their lives, the funnel)."""
     out: dict[str, Any] = dict.fromkeys(SUMMARY_KEYS)
     out["days"] = days
     if df.empty:
@@ -205,12 +205,8 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int, groups: GroupTab
         referral_share=float(df["joined_referral"].sum()) / joined if joined else None,
     )
     out["profit"] = out["revenue_total"] - out["operator_cost_total"]
-    out.update(
-        splinter_groups=int(df["splinters"].sum()),
-        returned_total=int(df["returned"].sum()),
-    )
-    if groups is not None:
-        out.update(group_outcomes(groups, people))
+    out.update(splinter_groups=int(df["splinters"].sum()), returned_total=int(df["returned"].sum()))
+    out.update(group_outcomes(groups, people))
     return out
 
 
