@@ -108,7 +108,7 @@ def source_keys(model: Community, rows: np.ndarray) -> tuple[list[str], np.ndarr
     key = source.astype(np.intp) - 1
     channel = getattr(people, "channel", None)
     named = model.params.channel_names() if channel is not None and getattr(model.params, "channels", None) else []
-    if named:  # the scenario names its channels ([[channels]]): index 0 is the free inflow
+    if named and channel is not None:  # the scenario names its channels ([[channels]]): index 0 is the free inflow
         names += named
         ch = channel[rows]
         by_name = (source == CHANNEL) & (ch >= 0) & (ch < len(named))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.groups import ALIVE, FATE_NAMES, PHASE_NAMES, padded
+from sim.groups import ALIVE, FATE_NAMES, PHASE_NAMES, TIER_NAMES, padded
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, ORGANIC, REFERRAL
 from sim.rules import isooc
 from sim.rules.isooc import ELEMENTS
@@ -59,6 +59,9 @@ GROUP_COLUMNS: dict[str, str] = {
     "coverage": "share of the day's moderation work the group's admins got done (1 when there was none)",
     **{f"isooc_{e}": f"ISOOC {e} of the group, 0..1 (docs/ODD.md §9.5)" for e in ELEMENTS},
     "isooc_score": "ISOOC score of the group: the mean of its five elements, 0..1",
+    "tier": "free (a traffic group newcomers join) or paid (a core group members are promoted into)",
+    "returned": "people who had left the community and came back into this group today",
+    "promoted_in": "members promoted into this (paid) group today",
 }
 
 #: per-group columns summed over a period; the rest are stocks (last day) or means
@@ -74,6 +77,8 @@ GROUP_FLOWS = (
     "ad_messages",
     "ads_removed",
     "ads_visible",
+    "returned",
+    "promoted_in",
 )
 GROUP_MEANS = (
     "mean_satisfaction",
@@ -121,6 +126,12 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "isooc_operation": isooc.operation(coverage, admins > 0, posted, removed),
         "isooc_copy": np.where(members > 0, table.culture, np.nan),
     }
+    back_group, promoted_group = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    if day.tally.returned:
+        back = np.flatnonzero((people.join_day == day.day) & (people.returns > 0))
+        back_group = np.where(people.group[back] >= 0, people.group[back], people.last_group[back])
+    if day.tally.promoted_to_paid:
+        promoted_group = people.group[people.promoted_day == day.day]
     return {
         "day": np.full(n, day.day, dtype=np.int32),
         "group": np.arange(n, dtype=np.int32),
@@ -153,6 +164,9 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "coverage": coverage,
         **elements,
         "isooc_score": isooc.score(*elements.values()),
+        "tier": table.tier.copy(),
+        "returned": _count(back_group, n),
+        "promoted_in": _count(promoted_group, n),
     }
 
 
@@ -184,6 +198,7 @@ def frame(records: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     df = pd.DataFrame({c: np.concatenate([r[c] for r in records]) for c in GROUP_COLUMNS})
     df["phase"] = pd.Categorical.from_codes(df["phase"], categories=list(PHASE_NAMES))
     df["fate"] = pd.Categorical.from_codes(df["fate"], categories=list(FATE_NAMES))
+    df["tier"] = pd.Categorical.from_codes(df["tier"], categories=list(TIER_NAMES))
     return df
 
 

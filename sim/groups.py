@@ -21,6 +21,8 @@ INCEPTION, GROWTH, MATURITY, DECLINE, DEAD = range(5)
 PHASE_NAMES = ("inception", "growth", "maturity", "decline", "dead")
 ALIVE, SILENT, AD_GROUP, EMPTY = range(4)
 FATE_NAMES = ("alive", "silent", "ads", "empty")
+FREE, PAID = range(2)
+TIER_NAMES = ("free", "paid")
 WEEK = 7
 
 
@@ -52,14 +54,30 @@ class GroupTable:
     ad_share: np.ndarray = field(default_factory=_floats)  # visible ads / everything visible, 7-day EMA
     peak_size: np.ndarray = field(default_factory=_ints)
     size_history: np.ndarray = field(default_factory=lambda: np.zeros((WEEK, 0), dtype=np.int32))  # last 7 days
+    tier: np.ndarray = field(default_factory=_ints)  # TIER_NAMES: free traffic group or paid core group
+    parent: np.ndarray = field(default_factory=_ints)  # the group it was copied, split or splintered from; -1
+    owner: np.ndarray = field(default_factory=_ints)  # people row of the member who founded it (a splinter); -1
 
     @property
     def count(self) -> int:
         """Number of groups ever opened (closed ones keep their id and their record)."""
         return self.culture.size
 
-    def open(self, culture: float, day: int, appeal: float = 1.0, topic: float = 0.0) -> int:
+    def open(
+        self,
+        culture: float,
+        day: int,
+        appeal: float = 1.0,
+        topic: float = 0.0,
+        *,
+        tier: int = FREE,
+        parent: int = -1,
+        owner: int = -1,
+    ) -> int:
         """Open a new group and return its id."""
+        self.tier = np.append(self.tier, np.int32(tier))
+        self.parent = np.append(self.parent, np.int32(parent))
+        self.owner = np.append(self.owner, np.int32(owner))
         self.culture = np.append(self.culture, culture)
         self.opened_day = np.append(self.opened_day, np.int32(day))
         self.last_split = np.append(self.last_split, np.int32(day))
@@ -267,3 +285,31 @@ def admit_within_room(choice: np.ndarray, room: np.ndarray) -> np.ndarray:
     ok = np.zeros(choice.size, dtype=bool)
     ok[order] = rank < room[g]
     return ok
+
+
+def first_per_group(groups: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Return the indexes of one entry per distinct group: the one with the smallest `u` (ties: the first)."""
+    order = np.lexsort((u, groups))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = groups[order][1:] != groups[order][:-1]
+    return np.sort(order[first])
+
+
+def lowest(u: np.ndarray, k: int) -> np.ndarray:
+    """Return the indexes of the `k` smallest of `u`, in increasing order of `u` (a keyed draw without replacement)."""
+    return np.argsort(u, kind="stable")[:k]
+
+
+def eligible_for_paid(
+    messages: np.ndarray, purchases: np.ndarray, by: str, *, min_messages: int, min_purchases: int
+) -> np.ndarray:
+    """Which members of a free group qualify for the paid group: by `activity`, `purchase` or `either`."""
+    active = messages >= min_messages
+    bought = purchases >= min_purchases
+    return active if by == "activity" else bought if by == "purchase" else active | bought
+
+
+def lifetimes(opened_day: np.ndarray, died_day: np.ndarray) -> np.ndarray:
+    """Days each group that died lived, from its opening to its death (groups still alive are left out)."""
+    dead = died_day >= 0
+    return (died_day[dead] - opened_day[dead]).astype(np.int64)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.channel_metrics import member_revenue, retained
+from sim.groups import AD_GROUP, ALIVE, FREE, PAID, SILENT, GroupTable, lifetimes
 from sim.kpis import DAILY, ISOOC_WINDOW, ISOOC_WORDS, SUMMARY
 from sim.network.observables import message_shares
 from sim.population import (
@@ -54,7 +55,7 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     # summed one after another in the agents' order, as the agents themselves would
     admin_hours = sum(model.admin_table.minutes_per_day[admin_rows].tolist()) / 60.0
     kol_hours = sum(model.kol_table.minutes_worked[kol_rows].tolist()) / 60.0
-    fee_revenue = sc.entry.fee * t.fees_paid
+    fee_revenue = sc.entry.fee * t.fees_paid + t.paid_group_fees
     product_revenue = sc.monetization.product_price * t.purchases
     tier_revenue = sc.membership.price * t.tier_fees
     revenue = fee_revenue + product_revenue + tier_revenue
@@ -108,10 +109,14 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "kols_eliminated": t.kols_eliminated,
         "staff_hired": t.staff_hired,
         "groups": int(np.count_nonzero(sizes)),
-        "groups_opened": t.groups_opened + t.splits,
+        "groups_opened": t.groups_opened + t.splits + t.splinters,
         "groups_died": t.groups_died,
         "groups_closed": t.groups_closed,
         "members_moved": t.moved,
+        "groups_alive": int(np.count_nonzero(model.groups.fate == ALIVE)),
+        "splinters": t.splinters,
+        "returned": t.returned,
+        "promoted_to_paid": t.promoted_to_paid,
         "max_group_size": int(sizes.max()) if sizes.size else 0,
         "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
         "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
@@ -188,8 +193,13 @@ def rollup(daily: pd.DataFrame, days: int = 7) -> pd.DataFrame:
 SUMMARY_KEYS: dict[str, str] = {k.name: k.definition for k in SUMMARY}
 
 
-def summarize(df: pd.DataFrame, people: PeopleTable, days: int, sc: Scenario | None = None) -> dict[str, Any]:
-    """Whole-run outcomes of a run with daily metrics `df` (`sc`, the scenario, prices the members' revenue: LTV)."""
+def summarize(
+    df: pd.DataFrame, people: PeopleTable, days: int, groups: GroupTable, sc: Scenario | None = None
+) -> dict[str, Any]:
+    """Whole-run outcomes of a run with daily metrics `df`, its people and its groups (their lives, the funnel).
+
+    `sc`, the scenario, prices the members' revenue (LTV).
+    """
     out: dict[str, Any] = dict.fromkeys(SUMMARY_KEYS)
     out["days"] = days
     if df.empty:
@@ -235,6 +245,34 @@ def summarize(df: pd.DataFrame, people: PeopleTable, days: int, sc: Scenario | N
     last = df.tail(ISOOC_WINDOW)
     for element in (*ISOOC_WORDS, "score"):
         out[f"isooc_{element}_final"] = _clean(float(last[f"isooc_{element}"].mean()))
+    out.update(splinter_groups=int(df["splinters"].sum()), returned_total=int(df["returned"].sum()))
+    out.update(group_outcomes(groups, people))
+    return out
+
+
+def group_outcomes(groups: GroupTable, people: PeopleTable) -> dict[str, Any]:
+    """Return the groups' lives at the end of a run: deaths, how they died, time to death, sizes, funnel conversion."""
+    dead = groups.fate != ALIVE
+    n_dead = int(dead.sum())
+    lives = lifetimes(groups.opened_day, groups.died_day)
+    sizes = np.bincount(people.group[people.members()], minlength=groups.count)
+    sizes = sizes[sizes > 0]
+    out: dict[str, Any] = {
+        "groups_died_total": n_dead,
+        "groups_alive_final": int(groups.count - n_dead),
+        "median_group_lifetime": float(np.median(lives)) if lives.size else None,
+        "silent_death_share": float((groups.fate[dead] == SILENT).mean()) if n_dead else None,
+        "ad_death_share": float((groups.fate[dead] == AD_GROUP).mean()) if n_dead else None,
+        "group_size_cv": float(sizes.std() / sizes.mean()) if sizes.size else None,
+        "funnel_conversion": None,
+    }
+    if (groups.tier == PAID).any():
+        ever = people.join_day >= 0
+        group = np.where(people.group >= 0, people.group, people.last_group)
+        in_free = (group >= 0) & (groups.tier[np.maximum(group, 0)] == FREE)
+        promoted = people.promoted_day >= 0
+        free = ever & (promoted | in_free)
+        out["funnel_conversion"] = float(promoted.sum() / free.sum()) if free.any() else None
     return out
 
 

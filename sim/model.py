@@ -36,6 +36,7 @@ from sim import channel_metrics, group_metrics, metrics
 from sim.agents import KOL, Admin, Member
 from sim.data_system import By, DataSystem, Period
 from sim.engines.trend import Trend
+from sim.groups import FATE_NAMES, TIER_NAMES
 from sim.mechanisms.acquisition import Acquisition
 from sim.mechanisms.calendar import ActivityCalendar
 from sim.mechanisms.day import Day, DayStart
@@ -44,6 +45,7 @@ from sim.mechanisms.members import ENGINES, MemberDay
 from sim.mechanisms.moderation import AdModeration
 from sim.mechanisms.network import Friendships
 from sim.mechanisms.output import ContentOutput
+from sim.mechanisms.returns import Returns
 from sim.mechanisms.roles import Roles
 from sim.mechanisms.staff import Staffing
 from sim.memory import reuse_freed_memory
@@ -101,12 +103,16 @@ class CommunityModel(mesa.Model):
         self.moderation = AdModeration(self)
         # the friendship network: None for well_mixed (today's well-mixed referral, ties and irSIR terms)
         self.friendships = Friendships(self) if scenario.network.source != "well_mixed" else None
-        self.acquisition.friendships = self.friendships
+        self.acquisition.friendships = self.group_policy.friendships = self.friendships
         f = self.friendships
+        gp, groups = self.group_policy, scenario.groups
+        # returns, splinters and the funnel run only when the scenario asks for them
+        self.returns = Returns(self, gp, self.acquisition, f) if groups.return_rate > 0 else None
         self.day_order: tuple[Callable[[Day], None], ...] = (
             self.roles.open_day,
             self.acquisition.step,
             self.acquisition.admit_ad_accounts,
+            *((self.returns.step,) if self.returns else ()),
             *((f.count_joins,) if f else ()),
             self.output.step,
             self.member_day.post,
@@ -120,6 +126,8 @@ class CommunityModel(mesa.Model):
             self.roles.cultivate,
             self.group_policy.split,
             self.group_policy.review,
+            *((gp.splinter,) if groups.splinter_rate > 0 else ()),
+            *((gp.promote,) if gp.funnel else ()),
         )
         self._found(scenario)
         self.data = DataSystem(self)  # the seed-003 data system, from the founders on
@@ -284,7 +292,12 @@ class CommunityModel(mesa.Model):
         return self.data.table(by, period)
 
     def group_table(self) -> pd.DataFrame:
-        """Return the groups today, one row each: members, engaged members, culture, day opened, admins and KOLs."""
+        """Return the groups today, one row each: members, engaged members, culture, admins and KOLs, and its life.
+
+        Its life: the day it opened and the day it died (-1 while alive), its fate, tier,
+        the group it came from (-1 for a founding group) and the member who founded it
+        (-1 unless a splinter).
+        """
         people = self.people
         rows = people.members()
         n_groups = self.groups.count
@@ -300,9 +313,14 @@ class CommunityModel(mesa.Model):
                 "opened_day": self.groups.opened_day,
                 "admins": admins,
                 "kols": kols,
+                "died_day": self.groups.died_day,
+                "fate": pd.Categorical.from_codes(self.groups.fate, categories=list(FATE_NAMES)),
+                "tier": pd.Categorical.from_codes(self.groups.tier, categories=list(TIER_NAMES)),
+                "parent": self.groups.parent,
+                "owner": self.groups.owner,
             }
         )
 
     def summary(self) -> dict[str, Any]:
         """Whole-run outcomes (see `sim.metrics.summarize`)."""
-        return metrics.summarize(self.metrics(), self.people, self.steps, self.params)
+        return metrics.summarize(self.metrics(), self.people, self.steps, self.groups, self.params)

@@ -55,6 +55,8 @@ class PeopleTable:
     feedback: np.ndarray  # posting multiplier from yesterday's replies and recognition (1 without a network)
     friends: np.ndarray  # int32 friends ever had (friendship graph and ties formed by talking); 0 without a network
     friends_left: np.ndarray  # int32 of those friends, how many left the community
+    returns: np.ndarray  # int16 times they came back after leaving
+    promoted_day: np.ndarray  # int32 day they were promoted into a paid group, -1 if never
     # the rows of members, kept between joins and exits (`members`); not a column
     _member_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
@@ -149,6 +151,8 @@ def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTab
         feedback=np.ones(n),
         friends=np.zeros(n, dtype=np.int32),
         friends_left=np.zeros(n, dtype=np.int32),
+        returns=np.zeros(n, dtype=np.int16),
+        promoted_day=np.full(n, -1, dtype=np.int32),
     )
 
 

@@ -369,3 +369,11 @@ def test_bad_input_is_one_line_and_exit_status_2(
     assert err.count("\n") == 1 and err.startswith(message.format(**names)), err
     assert "Traceback" not in err and stdout == ""
     assert not out.exists()
+
+
+def test_the_groups_lives_are_compared_too(report: Path) -> None:
+    kpis, runs = read(report)
+    for kpi in ("groups_died_total", "groups_alive_final", "median_group_lifetime", "silent_death_share"):
+        assert kpi in runs.columns and kpi in set(kpis["kpi"])
+    assert (runs["groups_alive_final"] >= 1).all()
+    assert "Groups alive at the end" in (report / "report.html").read_text(encoding="utf-8")

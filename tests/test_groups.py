@@ -77,6 +77,7 @@ def run(name: str, seed: int, days: int, **overrides: object) -> CommunityModel:
         ("split_150", SMALL),
         ("no_output", {**TOLERATED, "groups.dead_policy": "dissolve"}),
         ("no_output", {**NO_INFLOW, "groups.dead_policy": "merge"}),
+        ("funnel", {**SMALL, "groups.splinter_rate": 0.05, "groups.return_rate": 0.005}),
     ],
 )
 def test_per_group_records_add_up_to_the_community_metrics_every_day(name: str, overrides: dict) -> None:

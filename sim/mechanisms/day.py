@@ -209,6 +209,10 @@ class Tally:
     groups_died: int = 0
     groups_closed: int = 0  # dissolved, merged or archived
     moved: int = 0  # members moved out of a dissolved or merged group into another
+    splinters: int = 0  # groups founded by disaffected members
+    returned: int = 0  # people who left and came back
+    promoted_to_paid: int = 0  # members promoted from a free group into a paid one
+    paid_group_fees: float = 0.0  # fees paid on promotion into a paid group (groups.paid_fee)
 
 
 @dataclass

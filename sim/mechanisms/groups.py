@@ -14,25 +14,33 @@ import numpy as np
 from sim.groups import (
     ALIVE,
     DEAD,
+    DECLINE,
+    FREE,
+    PAID,
+    TIER_NAMES,
     WEEK,
     GroupTable,
     admit_within_room,
     attraction,
     choice_clocks,
     classify,
+    eligible_for_paid,
     ema,
+    first_per_group,
     groups_to_split,
     grow_culture,
     inherited_culture,
+    lowest,
     padded,
     race,
     route_newcomers,
     topic_fit,
 )
 from sim.mechanisms.day import Day
-from sim.population import LEFT
+from sim.population import ACTIVE, DORMANT, LEFT, NEW
 
 if TYPE_CHECKING:
+    from sim.mechanisms.network import Friendships
     from sim.mechanisms.roles import Roles
     from sim.world import Community
 
@@ -45,50 +53,92 @@ class GroupPolicy:
         self.roles = roles
         self.section = model.params.groups
         self.table = GroupTable()
+        #: with a friendship graph, a splinter's founder invites friends along its edges
+        self.friendships: Friendships | None = None
 
-    def open(self, culture: float, day: int) -> int:
-        """Open a group with this culture and return its id; its appeal is set (`appeals`) or drawn, its topic drawn."""
+    @property
+    def funnel(self) -> bool:
+        """Whether the scenario declares paid groups (a funnel of free groups into paid ones)."""
+        return "paid" in self.section.tiers
+
+    def open(self, culture: float, day: int, parent: int = -1, owner: int = -1) -> int:
+        """Open a group with this culture and return its id.
+
+        Its appeal is set (`appeals`) or drawn, its topic drawn, its tier set (`tiers`) or
+        its parent's (free without a parent).
+        """
         sc, draws, gid = self.section, self.model.draws, self.table.count
         if gid < len(sc.appeals):
             appeal = sc.appeals[gid]
         else:
             z = float(draws.normal("groups.appeal", 0, [gid])[0])
             appeal = float(np.exp(sc.appeal_spread * z - sc.appeal_spread**2 / 2))
-        return self.table.open(culture, day, appeal=appeal, topic=draws.one("groups.topic", 0, gid))
+        if gid < len(sc.tiers):
+            tier = TIER_NAMES.index(sc.tiers[gid])
+        else:
+            tier = int(self.table.tier[parent]) if parent >= 0 else FREE
+        topic = draws.one("groups.topic", 0, gid)
+        return self.table.open(culture, day, appeal=appeal, topic=topic, tier=tier, parent=parent, owner=owner)
+
+    def entry_groups(self, paid: bool = False) -> np.ndarray:
+        """Which groups people may enter: free groups for newcomers (all while none is open), paid for promotions."""
+        tier, closed = self.table.tier, self.table.closed
+        if paid:
+            return tier == PAID
+        free = tier == FREE
+        return free if (free & ~closed).any() else np.ones(tier.size, dtype=bool)
 
     # ------------------------------------------------------------ placing people
     def place(
-        self, preferred: np.ndarray, rows: np.ndarray, day: Day, sizes: np.ndarray | None = None
+        self,
+        preferred: np.ndarray,
+        rows: np.ndarray,
+        day: Day,
+        sizes: np.ndarray | None = None,
+        mechanism: str = "groups.choice",
+        paid: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Place today's newcomers `rows`: in their inviter's group (`preferred`, -1 if none) or one they choose.
+        """Place people `rows`: in their inviter's group (`preferred`, -1 if none) or one they choose.
 
-        Opens new groups (copies) while some find no room, unless the split policy is none.
-        `sizes` are the members per group before them (default: the members at the start of the day).
-        Returns (each newcomer's group or -1 for those who found no room, members per group after).
+        Newcomers enter free groups (`entry_groups`), promoted members paid ones (`paid`).
+        `sizes` are the members per group now (default: at the start of the day, for the
+        day's first placement). Opens new groups (copies of the largest group they may
+        enter) while some find no room, unless the split policy is none.
+        Returns (each person's group or -1 for those who found no room, members per group after).
         """
         sc, people = self.section, self.model.people
         if sizes is None:
             sizes = np.bincount(people.group[day.start.member_rows], minlength=self.table.count)
-        assigned, sizes = self._route(preferred, rows, sizes, "groups.choice")
-        while sc.split_policy != "none" and (assigned < 0).any():
-            self.copy(parent=int(np.argmax(sizes)), day=day.day)
+        allowed = self.entry_groups(paid)
+        assigned, sizes = self._route(preferred, rows, sizes, mechanism, allowed)
+        while sc.split_policy != "none" and (assigned < 0).any() and allowed.any():
+            parents = np.flatnonzero(allowed)
+            self.copy(parent=int(parents[np.argmax(sizes[parents])]), day=day.day)
             day.tally.groups_opened += 1
             sizes = np.append(sizes, 0)
+            allowed = self.entry_groups(paid)
             rest = np.flatnonzero(assigned < 0)
             none = np.full(rest.size, -1, dtype=np.int32)
-            assigned[rest], sizes = self._route(none, rows[rest], sizes, "groups.choice")
+            assigned[rest], sizes = self._route(none, rows[rest], sizes, mechanism, allowed)
         return assigned, sizes
 
     def _route(
-        self, preferred: np.ndarray, rows: np.ndarray, sizes: np.ndarray, mechanism: str
+        self,
+        preferred: np.ndarray,
+        rows: np.ndarray,
+        sizes: np.ndarray,
+        mechanism: str,
+        allowed: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Route people to groups with room: the preferred group if open, else per `groups.routing`.
 
-        Closed groups (archived, dissolved, merged) take nobody; a kept dead group is open as before.
+        Closed groups (archived, dissolved, merged) and groups not `allowed` (another tier)
+        take nobody; a kept dead group is open as before.
         Returns (group or -1 per person, the sizes after).
         """
         sc, table = self.section, self.table
-        room = np.where(table.closed, 0, sc.capacity - sizes)
+        shut = table.closed if allowed is None else table.closed | ~allowed
+        room = np.where(shut, 0, sc.capacity - sizes)
         preferred = np.where((preferred >= 0) & (room[np.maximum(preferred, 0)] > 0), preferred, -1)
         choosable = room > 0
         sizes = sizes.astype(np.int64, copy=True)
@@ -119,13 +169,16 @@ class GroupPolicy:
         return out, sizes
 
     # ------------------------------------------------------------ opening and splitting
-    def copy(self, parent: int, day: int) -> int:
-        """Open a group copied from `parent`: culture partly inherited, core team if seeded."""
+    def copy(self, parent: int, day: int, owner: int = -1) -> int:
+        """Open a group copied from `parent`: culture partly inherited, core team if seeded.
+
+        `owner` is the member who founded it (a splinter), -1 when the operator opens it.
+        """
         sc = self.section
         culture = inherited_culture(
             float(self.table.culture[parent]), sc.seed_core, sc.culture_inheritance, sc.core_culture_inheritance
         )
-        gid = self.open(culture, day)
+        gid = self.open(culture, day, parent=parent, owner=owner)
         self.roles.staff_copy(gid, parent, seeded=sc.seed_core)
         return gid
 
@@ -231,9 +284,10 @@ class GroupPolicy:
         sizes = np.bincount(people.group[rows], minlength=table.count)
         members = rows[people.group[rows] == gid]
         target = -1
+        allowed = self.entry_groups(paid=bool(table.tier[gid] == PAID))  # members stay in their tier
         if sc.dead_policy == "merge":
             movers = members
-            open_ids = np.flatnonzero((table.fate == ALIVE) & ~table.closed & (sizes < sc.capacity))
+            open_ids = np.flatnonzero((table.fate == ALIVE) & ~table.closed & allowed & (sizes < sc.capacity))
             if open_ids.size:
                 per_member = np.nan_to_num(table.weekly_genuine[open_ids]) / np.maximum(sizes[open_ids], 1)
                 pull = attraction(
@@ -248,7 +302,7 @@ class GroupPolicy:
             movers = members[self.model.draws.uniform("groups.dissolve", d, members) < sc.move_share]
             people.ties[movers] *= 0.5  # they scatter: most partners end up elsewhere
         preferred = np.full(movers.size, target, dtype=np.int32)
-        new_group, _ = self._route(preferred, movers, sizes, "groups.move")
+        new_group, _ = self._route(preferred, movers, sizes, "groups.move", allowed)
         moved = new_group >= 0
         people.group[movers[moved]] = new_group[moved]
         day.tally.moved += int(moved.sum())
@@ -256,3 +310,95 @@ class GroupPolicy:
         people.exit(leavers, LEFT, d)
         day.tally.left += leavers.size
         self.roles.release(gid, target)
+
+    # ------------------------------------------------------------ splinters and the funnel
+    def splinter(self, day: Day) -> None:
+        """Disaffected but interested members of decaying groups found groups of their own (splinters).
+
+        In a group in decline (alive, not split or splintered within `split_cooldown`
+        days), a member with satisfaction below `splinter_satisfaction` and interest at
+        least `splinter_interest` founds a new group with daily chance `splinter_rate`, at
+        most one founder per group and day. The new group is a copy of the old one with
+        the founder as its owner (staffed as copies are); the founder invites
+        `splinter_invitations` people (friends who are members, with a network;
+        disaffected members of the old group, well mixed), each of whom follows with
+        chance `splinter_follow`. Those who move start afresh (novelty 1).
+        """
+        sc, people, table, draws, d = self.section, self.model.people, self.table, self.model.draws, day.day
+        rows = people.members()
+        g = people.group[rows]
+        ready = (d - table.last_split) >= sc.split_cooldown
+        decaying = (table.phase == DECLINE) & ~table.closed & ready
+        sat = people.satisfaction[rows]
+        disaffected = sat < sc.splinter_satisfaction
+        able = decaying[g] & disaffected & (people.interest[rows] >= sc.splinter_interest) & ~people.spammer[rows]
+        candidates = rows[able]
+        u = draws.uniform("groups.splinter", d, candidates)
+        founding = u < sc.splinter_rate
+        founders = candidates[founding][first_per_group(people.group[candidates[founding]], u[founding])]
+        for founder in founders.tolist():
+            parent = int(people.group[founder])
+            invited = self._splinter_invitees(founder, parent, rows, disaffected, d)
+            invited = invited[~np.isin(invited, founders)]
+            follow = invited[draws.uniform("groups.splinter_follow", d, invited) < sc.splinter_follow]
+            child = self.copy(parent, d, owner=founder)
+            movers = np.concatenate([[founder], follow[: sc.capacity - 1]]).astype(np.intp)
+            people.group[movers] = child
+            people.novelty[movers] = 1.0
+            if self.friendships is None:
+                people.ties[movers] *= 0.5  # they leave half of their partners behind
+            table.last_split[[parent, child]] = d
+            day.tally.splinters += 1
+
+    def _splinter_invitees(
+        self, founder: int, parent: int, members: np.ndarray, disaffected: np.ndarray, d: int
+    ) -> np.ndarray:
+        """Whom a splinter's founder invites: up to `splinter_invitations` people, drawn keyed by (founder, invitee)."""
+        people, k = self.model.people, self.section.splinter_invitations
+        if self.friendships is not None:
+            friends = self.friendships.graph.neighbours(founder).astype(np.intp)
+            pool = friends[(people.stage[friends] >= NEW) & (people.stage[friends] <= DORMANT)]
+            pool = pool[~self.table.closed[people.group[pool]] | (people.group[pool] == parent)]
+        else:
+            pool = members[disaffected & (people.group[members] == parent)]
+            pool = pool[pool != founder]
+        if pool.size == 0:
+            return pool
+        u = self.model.draws.uniform("groups.splinter_invite", d, np.int64(founder) * people.size + pool)
+        return np.sort(pool[lowest(u, k)])
+
+    def promote(self, day: Day) -> None:
+        """Members of free groups who qualify move up to a paid group (the funnel).
+
+        An active member of a free group eligible by activity or purchase
+        (`promote_by`) takes the offer with daily chance `promote_rate` if their
+        willingness to pay covers `paid_fee`; they choose a paid group by appeal (a
+        new paid group is opened when all are full), pay the fee and commit
+        (`paid_commitment`).
+        """
+        sc, people, table, d = self.section, self.model.people, self.table, day.day
+        rows = people.members()
+        g = people.group[rows]
+        eligible = eligible_for_paid(
+            people.messages[rows],
+            people.purchases[rows],
+            sc.promote_by,
+            min_messages=sc.promote_messages,
+            min_purchases=sc.promote_purchases,
+        )
+        eligible &= (table.tier[g] == FREE) & (people.stage[rows] == ACTIVE) & (people.wtp[rows] >= sc.paid_fee)
+        candidates = rows[eligible]
+        takers = candidates[self.model.draws.uniform("groups.promote", d, candidates) < sc.promote_rate]
+        if takers.size == 0:
+            return
+        sizes = np.bincount(g, minlength=table.count)
+        none = np.full(takers.size, -1, dtype=np.int32)
+        new_group, _ = self.place(none, takers, day, sizes=sizes, mechanism="groups.promote_choice", paid=True)
+        moved = takers[new_group >= 0]
+        people.group[moved] = new_group[new_group >= 0]
+        people.commitment[moved] = np.maximum(people.commitment[moved], sc.paid_commitment)
+        if self.friendships is None:
+            people.ties[moved] *= 0.5  # they leave half of their partners behind
+        people.promoted_day[moved] = d
+        day.tally.promoted_to_paid += moved.size
+        day.tally.paid_group_fees += sc.paid_fee * moved.size

@@ -23,6 +23,8 @@ AdPolicy = Literal["tolerate", "warn_then_kick", "kick"]
 SplitPolicy = Literal["none", "at_capacity", "dunbar", "low_activity"]
 Routing = Literal["appeal", "smallest"]
 DeadPolicy = Literal["keep", "dissolve", "merge", "archive"]
+Tier = Literal["free", "paid"]
+PromoteBy = Literal["activity", "purchase", "either"]
 ActivityKind = Literal["checkin", "sharing", "discussion", "red_packet", "meetup"]
 CampaignKind = Literal["presale", "flash_sale", "launch"]
 
@@ -1460,6 +1462,126 @@ class Groups(Section):
         le=1,
         description="share of a dissolved group's members who join another group (by appeal); the rest leave",
         json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5 (再去加入一个新的“好”群); value: calibration"},
+    )
+    splinter_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description=(
+            "daily chance that a disaffected but interested member of a declining group founds a new group of "
+            "their own (a splinter, §7.11; at most one per group per split_cooldown days); 0: nobody does"
+        ),
+        json_schema_extra={"unit": "1/day", "source": "seed 002 §2.5 (选择创建一个新群); value: calibration"},
+    )
+    splinter_satisfaction: float = Field(
+        0.1,
+        ge=-1000.0,
+        le=1000.0,
+        description=(
+            "satisfaction below which a member is disaffected (may found a splinter, or follow one); newcomers "
+            "start at dynamics.initial_satisfaction"
+        ),
+        json_schema_extra={"unit": "value units", "source": "calibration"},
+    )
+    splinter_interest: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="interest in the topic at or above which a disaffected member still cares enough to found one",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5 (同好 who stay interested); value: calibration"},
+    )
+    splinter_invitations: int = Field(
+        10,
+        ge=0,
+        le=10_000,
+        description=(
+            "people a splinter's founder invites: friends who are members (with a network), or disaffected members "
+            "of the old group (well_mixed)"
+        ),
+        json_schema_extra={"unit": "people", "source": "calibration"},
+    )
+    splinter_follow: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="chance an invited member follows the founder into the splinter",
+        json_schema_extra={"unit": "0..1", "source": "calibration"},
+    )
+    return_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description=(
+            "daily chance that a person who left (not kicked) comes back (§7.12); it should be far below first "
+            "joins; 0: every exit is permanent"
+        ),
+        json_schema_extra={
+            "unit": "1/day",
+            "source": "seed 002 §2.5 (再去加入一个新的“好”群); returns are rarer than first joins; value: calibration",
+        },
+    )
+    return_invited_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description=(
+            "share of returns that come by a member's invitation (into the inviter's group); the others come by a "
+            "channel and choose a group by appeal"
+        ),
+        json_schema_extra={"unit": "0..1", "source": "calibration"},
+    )
+    tiers: list[Tier] = Field(
+        [],
+        max_length=10_000,
+        description=(
+            "tier of groups 0, 1, … (founding groups first): `free` (a traffic group newcomers join) or `paid` (a "
+            "core group members are promoted into); groups beyond the list and copies take their parent's tier, "
+            "`free` by default; empty: no funnel"
+        ),
+        json_schema_extra={"unit": "—", "source": "私域 funnel: free traffic group → paid core group (issue 15)"},
+    )
+    promote_by: PromoteBy = Field(
+        "either",
+        description=(
+            "what makes a member of a free group eligible for the paid group: `activity` (messages written), "
+            "`purchase` (purchases made) or `either`"
+        ),
+        json_schema_extra={"unit": "—", "source": "私域 funnel (issue 15)"},
+    )
+    promote_messages: int = Field(
+        50,
+        ge=1,
+        le=10_000_000,
+        description="messages a member must have written to be eligible by activity",
+        json_schema_extra={"unit": "messages", "source": "calibration"},
+    )
+    promote_purchases: int = Field(
+        1,
+        ge=1,
+        le=10_000,
+        description="purchases a member must have made to be eligible by purchase",
+        json_schema_extra={"unit": "purchases", "source": "calibration"},
+    )
+    promote_rate: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="daily chance an eligible active member of a free group takes the offer and moves to a paid group",
+        json_schema_extra={"unit": "1/day", "source": "calibration"},
+    )
+    paid_fee: float = Field(
+        0.0,
+        ge=0,
+        le=1_000_000.0,
+        description="fee a member pays on promotion into a paid group (counted in fee revenue)",
+        json_schema_extra={"unit": "currency", "source": "scenario design"},
+    )
+    paid_commitment: float = Field(
+        1.0,
+        ge=0,
+        le=100.0,
+        description="commitment of a member promoted into a paid group (they paid or earned their place)",
+        json_schema_extra={"unit": "value units", "source": "sunk cost, Arkes & Blumer 1985; value: calibration"},
     )
 
 
