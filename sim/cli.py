@@ -227,9 +227,16 @@ def kpi_table(kpis: Mapping[str, Any], title: str) -> Table:
 
 
 def write_results(
-    out: Path, metrics: pd.DataFrame, summary: Mapping[str, Any], title: str, groups: pd.DataFrame | None = None
+    out: Path,
+    metrics: pd.DataFrame,
+    summary: Mapping[str, Any],
+    title: str,
+    groups: pd.DataFrame | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write metrics.csv, summary.json, overview.png and (given `groups`) groups.csv into `out`, all or none.
+    """Write metrics.csv, summary.json, overview.png, groups.csv (given `groups`) and `tables` into `out`, all or none.
+
+    `tables` maps file names (e.g. "invitations.csv") to frames written beside the others.
 
     Each file is written to a temporary beside it first; only when all three are complete
     are they renamed into place, so Ctrl-C or a full disk leaves the previous results (or
@@ -246,6 +253,8 @@ def write_results(
         metrics.to_csv(csv, index=False)
         if groups is not None:
             groups.to_csv(stack.enter_context(atomic_output(out / "groups.csv")), index=False)
+        for name, table in (tables or {}).items():
+            table.to_csv(stack.enter_context(atomic_output(out / name)), index=False)
         summary_json.write_text(json.dumps(jsonable(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8")
         plot_overview(metrics, png, title=title)
 
@@ -367,7 +376,12 @@ def run(
     ] = "vectorized",
     max_memory: MaxMemoryOption = None,
 ) -> None:
-    """Run one scenario; write metrics.csv, groups.csv (one row per group and day), summary.json and overview.png."""
+    """Run one scenario; write metrics.csv, groups.csv (one row per group and day), summary.json and overview.png.
+
+    With a friendship network also invitations.csv (inviter, invitee, day, accepted...),
+    cascades.csv (the invitation trees) and network.csv (each member's degree, friends in the
+    group, ties and messages).
+    """
     check_min("--days", days, 1, MAX_DAYS)
     check_min("--seed", seed, 0, MAX_SEED)
     if engine not in ENGINES:
@@ -382,9 +396,13 @@ def run(
     except OSError as exc:
         fail(f"cannot create output directory {out}: {exc.strerror or exc}")
 
+    from sim.network import NetworkDataError
     from sim.report.fonts import shorten
 
-    model = sim.CommunityModel(sc, rng=seed, engine=engine)
+    try:
+        model = sim.CommunityModel(sc, rng=seed, engine=engine)
+    except NetworkDataError as exc:
+        fail(f"{scenario}: {exc.key}: {exc}")
     simulate(model, days, getattr(sc, "name", None) or scenario.stem)
     metrics = model.metrics()
     kpis = dict(model.summary())
@@ -392,17 +410,21 @@ def run(
     meta = {"scenario": str(scenario), "seed": seed, "days": days, "engine": engine, "overrides": overrides}
     summary = {**meta, **{k: v for k, v in kpis.items() if k not in meta}}
     title = f"{shorten(getattr(sc, 'name', None) or scenario.stem, 70)} · seed {seed} · {days} days"
+    network = model.member_network()
+    tables = (
+        {}
+        if network is None
+        else {"invitations.csv": model.invitations(), "cascades.csv": model.cascades(), "network.csv": network}
+    )
     try:
-        write_results(out, metrics, summary, title, groups=model.group_metrics())
+        write_results(out, metrics, summary, title, groups=model.group_metrics(), tables=tables)
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
 
     console = Console()
     console.print(kpi_table(kpis, title))
-    console.print(
-        f"results written to [bold]{escape(str(out))}[/bold] (metrics.csv, groups.csv, summary.json, overview.png)",
-        soft_wrap=True,
-    )
+    written = ", ".join(["metrics.csv", "groups.csv", *tables, "summary.json", "overview.png"])
+    console.print(f"results written to [bold]{escape(str(out))}[/bold] ({written})", soft_wrap=True)
 
 
 @app.command(

@@ -35,7 +35,7 @@ from sim.network import rules
 from sim.network.graph import SocialGraph, _ranges
 from sim.network.observables import cascades as cascade_table
 from sim.network.sources import build_attributes, build_network
-from sim.population import ACTIVE, DORMANT, KICKED, LEFT, NEW, POTENTIAL
+from sim.population import ACTIVE, DORMANT, KICKED, LEFT, NEW, POTENTIAL, STAGE_NAMES
 
 if TYPE_CHECKING:
     from sim.world import Community
@@ -335,6 +335,30 @@ class Friendships:
             )
         parts = [np.concatenate(column) for column in zip(*self._records, strict=True)]
         return pd.DataFrame(dict(zip(INVITATION_COLUMNS, parts, strict=True)))
+
+    def members(self) -> pd.DataFrame:
+        """Return one row per person who ever joined: group, stage, degree, friends in the group, ties, messages.
+
+        `degree` counts friendship-graph friends; `friends` adds the ties formed by talking
+        (ever had); `friends_in_group` counts friendship-graph friends in the person's group today.
+        """
+        people = self.model.people
+        rows = np.flatnonzero(people.stage != POTENTIAL)
+        inside = self.graph.count_same(people.group)
+        return pd.DataFrame(
+            {
+                "person": rows,
+                "group": people.group[rows],
+                "stage": np.asarray(STAGE_NAMES)[people.stage[rows]],
+                "degree": self.degree[rows],
+                "friends": people.friends[rows],
+                "friends_in_group": inside[rows],
+                "friends_left": people.friends_left[rows],
+                "ties": people.ties[rows],
+                "messages": people.messages[rows],
+                "invited_by": people.invited_by[rows],
+            }
+        )
 
     def cascades(self) -> pd.DataFrame:
         """Return the invitation forest, one row per tree of joins by invitation (`observables.cascades`)."""
