@@ -564,6 +564,7 @@ def analyze(
     epilog=examples(
         "community-sim compare scenarios/baseline.toml scenarios/paid_entry.toml --replicates 30",
         "community-sim compare scenarios/baseline.toml scenarios/kol_loss.toml --days 365 --out results/kol",
+        "community-sim compare results/fit/calibrated.toml fee49.toml --posterior results/fit --out results/fee49",
     )
 )
 def compare(
@@ -606,6 +607,16 @@ def compare(
     force: Annotated[
         bool, typer.Option("--force", help="Discard results in --out that belong to another comparison.")
     ] = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            metavar="FIT_DIR",
+            help="The --out directory of `community-sim fit`: run r of every scenario takes the same parameter "
+            "draw from its posterior, so the intervals include the parameters' uncertainty.",
+            show_default=False,
+        ),
+    ] = None,
     max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run scenarios R times each with common seeds; write report.html, kpis.csv and figures."""
@@ -625,7 +636,7 @@ def compare(
     check_min("--days", days, 1, MAX_DAYS)
     scheduler = scheduler_address(workers, scheduler)
     try:
-        comparison = load_comparison(scenarios, replicates, days)
+        comparison = load_comparison(scenarios, replicates, days, posterior)
     except (ComparisonError, ScenarioError) as exc:
         fail(str(exc))
     concurrent = min(1 if scheduler else (workers or default_workers()), replicates * len(scenarios))
