@@ -47,6 +47,16 @@ _MAX_TALK_TIES = 4096
 INVITATION_COLUMNS = ("inviter", "invitee", "day", "friends_inside", "accepted", "joined")
 
 
+def _segment_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Return the sums of consecutive segments of `values` of the given lengths (0 for an empty segment)."""
+    out = np.zeros(lengths.size)
+    has = lengths > 0
+    if has.any():
+        starts = np.cumsum(lengths) - lengths
+        out[has] = np.add.reduceat(values, starts[has])
+    return out
+
+
 class Friendships:
     """The friendship network over the potential pool and the day's life along it."""
 
@@ -112,7 +122,8 @@ class Friendships:
         model, sec, people, graph = self.model, self.section, self.model.people, self.graph
         d, draws, pool = day.day, model.draws, people.size
         engaged = day.start.engaged_rows
-        senders = engaged[~people.spammer[engaged]]
+        # most people never invite (zero propensity: Poisson(0) is 0 whatever the keyed draw, so skip them)
+        senders = engaged[~people.spammer[engaged] & (self.invitation_propensity[engaged] > 0)]
         lam = self.invitation_propensity[senders] * engagement(model.params.dynamics, people.satisfaction[senders])
         lam = lam * (1.0 + model.params.acquisition.referral_incentive)
         opened = model.groups.opened_day[people.group[senders]]
@@ -181,14 +192,26 @@ class Friendships:
         group = people.group.copy()
         changed = np.flatnonzero((group != self._group) | (weight != self._weight))
         if changed.size:
+            # one gather of the changed people's friend lists serves both directions of the update
             deg = self.degree[changed]
-            friends = graph.indices[_ranges(graph.indptr[changed], deg)]
-            old_g, new_g = np.repeat(self._group[changed], deg), np.repeat(group[changed], deg)
-            old_w, new_w = np.repeat(self._weight[changed], deg), np.repeat(weight[changed], deg)
+            slots = _ranges(graph.indptr[changed], deg)
+            friends = graph.indices[slots]
+            owner = np.repeat(np.arange(changed.size), deg)
             fg = group[friends]
-            delta = np.where((fg == new_g) & (fg >= 0), new_w, 0.0) - np.where((fg == old_g) & (fg >= 0), old_w, 0.0)
-            self._friend_ties += np.bincount(friends, weights=delta, minlength=people.size)
-            self._friend_ties[changed] = graph.sum_in_label(changed, group[changed], group, weight)
+            same_now = (fg == group[changed][owner]) & (fg >= 0)
+            same_before = (fg == self._group[changed][owner]) & (fg >= 0)
+            # only friendships within a group, before or now, carry a tie: work on those entries alone
+            now = np.flatnonzero(same_now)
+            tie = np.zeros(friends.size)  # what each friend gives the changed person today
+            tie[now] = weight[friends[now]]
+            hit = np.flatnonzero(same_now | same_before)
+            delta = np.where(same_now[hit], weight[changed][owner[hit]], 0.0)
+            delta -= np.where(same_before[hit], self._weight[changed][owner[hit]], 0.0)
+            if graph.weights is not None:
+                delta *= graph.weights[slots[hit]]
+                tie *= graph.weights[slots]
+            self._friend_ties += np.bincount(friends[hit], weights=delta, minlength=people.size)
+            self._friend_ties[changed] = _segment_sums(tie, deg)
             self._group, self._weight = group, weight
         ties = self._friend_ties[rows]
         if self.talk.n_edges:
