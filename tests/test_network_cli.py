@@ -104,3 +104,23 @@ def test_well_mixed_run_writes_no_network_files(tmp_path: Path, capsys: pytest.C
     )
     assert code == 0, err
     assert not (tmp_path / "invitations.csv").exists()
+
+
+def test_incremental_ties_of_a_weighted_edge_list_equal_a_full_recount(tmp_path: Path) -> None:
+    from sim import CommunityModel
+    from sim.population import DORMANT
+
+    scenario = _community(tmp_path)
+    ties = pd.read_csv(tmp_path / "ties.csv")
+    ties["weight"] = np.random.default_rng(1).uniform(0.2, 3.0, len(ties))
+    ties.to_csv(tmp_path / "ties.csv", index=False)
+    sc = load_scenario(scenario)
+    model = CommunityModel(sc, rng=2).run(25)
+    friendships, people = model.friendships, model.people
+    assert friendships is not None and friendships.graph.weights is not None
+    friendships.bind(None)  # type: ignore[arg-type]  # bring the ties up to the end of the last day
+    rows = people.members()
+    weight = np.zeros(people.size)
+    weight[rows] = np.where(people.stage[rows] == DORMANT, sc.activity.dormant_exposure, 1.0)
+    recount = friendships.graph.sum_in_label(rows, people.group[rows], people.group, weight)
+    np.testing.assert_allclose(friendships._friend_ties[rows], recount, rtol=1e-9, atol=1e-9)
