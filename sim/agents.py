@@ -142,10 +142,14 @@ class KOL(mesa.Agent):
 
     def reflect(self, day: Day) -> None:
         """End of day: motivation follows recognition, overload wears it down; a burnt-out KOL may quit (is removed)."""
-        sc = self.model.params.kol
+        params = self.model.params
+        sc = params.kol
         engaged = day.terms.engaged
         audience = float(sum(int(engaged[g]) for g in self.groups))
-        rec = kol_rules.recognition(audience, sc.praise, sc.reward_per_post, sc.reward_scale, sc.audience_scale)
+        money = kol_rules.money_per_post(
+            sc.reward_per_post, params.staff.kol_pay_per_month, params.output.kol_posts_per_day
+        )
+        rec = kol_rules.recognition(audience, sc.praise, money, sc.reward_scale, sc.audience_scale)
         self.motivation = kol_rules.update_motivation(
             self.motivation, rec, self.overload, sc.motivation_memory, sc.overload_fatigue
         )

@@ -13,6 +13,7 @@ empty. What then happens to it is the operator's policy (`groups.dead_policy`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -228,11 +229,34 @@ def topic_fit(taste: np.ndarray, topic: np.ndarray, fit_weight: float) -> np.nda
     return np.exp(-fit_weight * np.minimum(d, 1.0 - d))
 
 
-def pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Return one column per row, drawn with probability proportional to the row's weights (u uniform)."""
-    cumulative = np.cumsum(weights, axis=1)
-    target = u * cumulative[:, -1]
-    return np.minimum((cumulative <= target[:, None]).sum(axis=1), weights.shape[1] - 1)
+#: group ids below this number are keyed with a person's row in one identity (row * span + group)
+GROUP_KEY_SPAN = 1 << 24
+
+
+def choice_clocks(draws: Any, mechanism: str, rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each person's exponential clock for each group (rows x groups), for `race`: fixed, whatever the day.
+
+    Keyed without the day, so a person who joins a day earlier or later in a paired
+    scenario, or finds one more group open, makes the same choice unless the groups'
+    pull changed enough to reorder them for that person.
+    """
+    ids = rows.astype(np.uint64)[:, None] * np.uint64(GROUP_KEY_SPAN) + groups.astype(np.uint64)[None, :]
+    return -np.log1p(-draws.uniform(mechanism, 0, ids))
+
+
+def race(weights: np.ndarray, clocks: np.ndarray) -> np.ndarray:
+    """Return one column per row: the one whose exponential clock, sped up by its weight, rings first.
+
+    With `clocks` independent Exp(1) numbers, column j wins with probability proportional to
+    its weight (the exponential race, equivalent to the Gumbel-max trick), the same law as
+    drawing from the cumulative weights. Unlike that draw, a person keeps their choice when
+    another column's weight changes a little or a column is added, unless they were nearly
+    indifferent: each clock belongs to one person and one column, so paired scenarios pair
+    choices too. Columns of weight 0 never win; a row of zeros gets column 0.
+    """
+    with np.errstate(divide="ignore"):
+        times = np.where(weights > 0, clocks / np.where(weights > 0, weights, 1.0), np.inf)
+    return np.argmin(times, axis=1)
 
 
 def admit_within_room(choice: np.ndarray, room: np.ndarray) -> np.ndarray:

@@ -150,6 +150,10 @@ DAILY: tuple[Kpi, ...] = (
     _flow("applicants", "potential people who arrived today (before the entry threshold)", "people"),
     _flow("kols_quit", "KOLs who quit today (burnout or planned departure)", "KOLs", "count", WORSE),
     _flow("kols_cultivated", "members turned into KOLs today", "KOLs"),
+    _flow(
+        "kols_eliminated", "KOLs let go today for output below the operator's bar (staff.eliminate_below_posts)", "KOLs"
+    ),
+    _flow("staff_hired", "admins and KOLs hired today within the staff budget (copied groups, cultivation)", "agents"),
     _daily("groups", "groups with at least one member", "groups"),
     _flow("groups_opened", "groups opened or split off today", "groups"),
     _flow("groups_died", "groups that died today: silent, taken over by ads, or empty (§7.11)", "groups"),

@@ -99,6 +99,8 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "applicants": t.applicants,
         "kols_quit": t.kols_quit,
         "kols_cultivated": t.kols_cultivated,
+        "kols_eliminated": t.kols_eliminated,
+        "staff_hired": t.staff_hired,
         "groups": int(np.count_nonzero(sizes)),
         "groups_opened": t.groups_opened + t.splits,
         "groups_died": t.groups_died,

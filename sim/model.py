@@ -44,6 +44,7 @@ from sim.mechanisms.moderation import AdModeration
 from sim.mechanisms.network import Friendships
 from sim.mechanisms.output import ContentOutput
 from sim.mechanisms.roles import Roles
+from sim.mechanisms.staff import Staffing
 from sim.memory import reuse_freed_memory
 from sim.network.graph import SocialGraph
 from sim.network.observables import cascades as cascade_table
@@ -86,6 +87,8 @@ class CommunityModel(mesa.Model):
         self._views: dict[int, Member] = {}
         # the mechanisms, each with its own section, state and step
         self.roles = Roles(self)
+        self.staffing = Staffing(self)
+        self.roles.staffing = self.staffing
         self.calendar = ActivityCalendar(self, scenario, self.roles.all_kols_leave)
         self.group_policy = GroupPolicy(self, self.roles)
         self.groups = self.group_policy.table
@@ -109,6 +112,7 @@ class CommunityModel(mesa.Model):
             *((f.close_day,) if f else ()),
             self.group_policy.grow,
             self.roles.reflect,
+            self.staffing.step,
             self.roles.cultivate,
             self.group_policy.split,
             self.group_policy.review,

@@ -6,7 +6,7 @@ order. Every draw is keyed by (seed, mechanism, day, identity), so the order cha
 nothing and the two engines' daily metrics must be equal, column by column, exactly.
 The scenarios are small and short, but each switches on mechanisms the baseline leaves
 idle: periodic fee renewals, false flags and kicks, KOL cultivation, group splits and
-copies, value feedback off.
+copies, value feedback off, a staff budget with bots and KOL elimination.
 """
 
 from __future__ import annotations
@@ -38,6 +38,21 @@ CASES = {
         },
     ),
     "feedback_off": ("baseline", {"dynamics.value_feedback": False}),
+    "staff_budget_bots_elimination": (
+        "no_moderation",
+        {
+            "moderation.ad_policy": "kick",
+            "ads.spam_satisfaction": 0.5,
+            "ads.spam_rate": 0.5,
+            "groups.capacity": 25,
+            "groups.split_policy": "dunbar",
+            "groups.dunbar_size": 20,
+            "staff.admin_hours_per_day": 2.0,
+            "staff.bots": True,
+            "staff.eliminate_below_posts": 1.5,
+            "staff.elimination_window": 7,
+        },
+    ),
 }
 
 
@@ -64,6 +79,9 @@ def test_the_cases_reach_the_mechanisms_they_are_meant_to() -> None:
     split = _run("kick_and_split", "vectorized", 1).metrics()
     assert split["kicked_today"].sum() > 0 and split["groups_opened"].sum() > 0
     assert split["kols_cultivated"].sum() > 0
+    staff = _run("staff_budget_bots_elimination", "vectorized", 1).metrics()
+    assert staff["groups_opened"].sum() > 0 and staff["admins"].max() == 1
+    assert staff["kols_eliminated"].sum() > 0 and staff["ads_removed"].sum() > 0
     off = _run("feedback_off", "vectorized", 1).metrics()
     assert off["left_today"].sum() > 0 and off["reactivated"].sum() > 0
 

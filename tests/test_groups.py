@@ -25,7 +25,7 @@ from sim.groups import (
     admit_within_room,
     attraction,
     classify,
-    pick,
+    race,
     topic_fit,
 )
 
@@ -152,9 +152,15 @@ def test_classify_phases_and_fates() -> None:
 
 
 def test_choice_rules() -> None:
-    u = np.linspace(0, 0.999, 1000)
-    picks = pick(np.tile([1.0, 3.0], (1000, 1)), u)
-    assert abs((picks == 1).mean() - 0.75) < 0.01
+    clocks = np.random.default_rng(0).exponential(size=(20000, 3))
+    picks = race(np.tile([1.0, 3.0, 0.0], (20000, 1)), clocks)
+    assert abs((picks == 1).mean() - 0.75) < 0.01 and not (picks == 2).any()  # weight 0 never wins
+    # stable under small changes: 5% more pull for group 0 moves few people, and only towards it
+    again = race(np.tile([1.05, 3.0, 0.0], (20000, 1)), clocks)
+    assert ((again != picks) & (again != 0)).sum() == 0 and (again != picks).mean() < 0.02
+    # a new group takes only people from others, the rest keep their choice
+    wider = race(np.tile([1.0, 3.0, 1.0], (20000, 1)), clocks)
+    assert ((wider != picks) & (wider != 2)).sum() == 0
     fit = topic_fit(np.array([0.05]), np.array([0.05, 0.95, 0.55]), 3.0)[0]
     assert fit[0] == 1.0 and fit[1] == pytest.approx(np.exp(-0.3)) and fit[2] == pytest.approx(np.exp(-1.5))
     pull = attraction(

@@ -151,10 +151,11 @@ def test_golden_baseline_seed_3() -> None:
 
 
 def test_golden_of_the_old_routing_to_the_smallest_group_is_kept() -> None:
-    """`groups.routing = "smallest"` is the round-robin of before issue 15, draw for draw."""
+    """`groups.routing = "smallest"` keeps the round-robin of before issue 15."""
     assert GOLDEN_SMALLEST == _golden(groups__routing="smallest")
 
 
-# re-pinned (issue 15): newcomers choose a group by appeal instead of joining the smallest
-GOLDEN = (2039, 54739, 488, 6, 0.285595)
-GOLDEN_SMALLEST = (2040, 54763, 487, 6, 0.285548)  # issue 12's golden values
+# re-pinned (issue 12, pairing): a person's group choice, their referral inviter's group and their
+# source are keyed by the person (and group), not by the day they happen to arrive on
+GOLDEN = (2039, 54619, 481, 7, 0.285642)
+GOLDEN_SMALLEST = (2039, 54650, 481, 7, 0.285725)

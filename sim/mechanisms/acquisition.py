@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.engines.member_day import engagement
+from sim.groups import choice_clocks, race
 from sim.mechanisms.day import Arrivals, Day
 from sim.population import CHANNEL, NEW, ORGANIC, POTENTIAL, REFERRAL
 from sim.rules.entry import commitment as threshold_commitment
@@ -85,7 +86,7 @@ class Acquisition:
         if hazard > 0:
             self.cumulative_join_hazard += hazard
             arrivals = np.flatnonzero(self.arrival_clock <= self.cumulative_join_hazard)
-        u = draws.uniform("acquisition.source", d, arrivals)
+        u = draws.uniform("acquisition.source", 0, arrivals)  # a lot per person, not per day, as in `_inviters`
         referred = u < referral_part / hazard if hazard > 0 else np.zeros(0, dtype=bool)
         organic = ~referred & (u >= (referral_part + channel) / hazard) if hazard > 0 else referred
         inviters = np.full(arrivals.size, -1, dtype=np.int32)
@@ -109,14 +110,20 @@ class Acquisition:
             review_min_interest=entry.review_min_interest,
             task_effort=entry.task_effort,
         )
+        if entry.threshold == "review" and n * entry.review_minutes > (minutes := self._review_minutes()):
+            # admins review what their day allows (bots cannot review); the others wait, unreviewed
+            reviewed = int(minutes // entry.review_minutes)
+            order = np.argsort(draws.uniform("entry.review_order", d, arrivals), kind="stable")
+            passed[order[reviewed:]] = False
+            n_reviewed = reviewed
+        else:
+            n_reviewed = n
         tally.applicants = n
         tally.refused_threshold = int(n - passed.sum())
         self._rearm(arrivals[~passed], d)
         arrivals, referred, organic, inviters = arrivals[passed], referred[passed], organic[passed], inviters[passed]
-        if self.friendships is None and referred.any() and engaged.size:  # well mixed: any engaged member referred
-            cumulative = np.cumsum(weights)
-            pick = draws.uniform("acquisition.inviter", d, arrivals[referred]) * cumulative[-1]
-            inviters[referred] = engaged[np.minimum(np.searchsorted(cumulative, pick, side="right"), engaged.size - 1)]
+        if self.friendships is None and referred.any() and weights.sum() > 0:  # well mixed: any engaged member
+            inviters[referred] = self._inviters(arrivals[referred], engaged, weights, d)
         preferred = np.where(inviters >= 0, people.group[np.maximum(inviters, 0)], -1).astype(np.int32)
         groups, sizes = self.groups.place(preferred, arrivals, day)
         placed = groups >= 0
@@ -133,8 +140,33 @@ class Acquisition:
         if entry.threshold == "paid":
             tally.fees_paid += arrivals.size
         tally.operator_money += acq.referral_reward * tally.joined_referral
-        review = entry.review_minutes * n if entry.threshold == "review" else 0.0
+        review = entry.review_minutes * n_reviewed if entry.threshold == "review" else 0.0
         day.arrivals = Arrivals(joined_rows=arrivals, joined_groups=groups, sizes=sizes, review_minutes=review)
+
+    def _inviters(self, invitees: np.ndarray, engaged: np.ndarray, weights: np.ndarray, day: int) -> np.ndarray:
+        """Draw each referred newcomer's inviter among the engaged members, in proportion to `weights`.
+
+        In two stages with the same law: the inviter's group by an exponential race over
+        the groups' total weight (each person keeps their group when a lever changes the
+        groups' weights a little, see `race`), then the inviter within that group.
+        """
+        people, draws = self.model.people, self.model.draws
+        g = people.group[engaged]
+        order = np.lexsort((engaged, g))
+        engaged, weights, g = engaged[order], weights[order], g[order]
+        pull = np.bincount(g, weights=weights, minlength=self.model.groups.count)
+        candidates = np.flatnonzero(pull > 0)
+        clocks = choice_clocks(draws, "acquisition.inviter_group", invitees, candidates)
+        group = candidates[race(pull[candidates][None, :], clocks)]
+        cumulative = np.cumsum(weights)
+        first, last = np.searchsorted(g, group, side="left"), np.searchsorted(g, group, side="right") - 1
+        before = np.where(first > 0, cumulative[np.maximum(first - 1, 0)], 0.0)
+        target = before + draws.uniform("acquisition.inviter", day, invitees) * pull[group]
+        return engaged[np.clip(np.searchsorted(cumulative, target, side="right"), first, last)]
+
+    def _review_minutes(self) -> float:
+        """Admin minutes today's applications can have at most: the admins' whole day."""
+        return float(sum(a.minutes_per_day for a in self.model.admins))
 
     def _rearm(self, rows: np.ndarray, day: int) -> None:
         """Arrivals turned away stay potential, with a fresh exponential clock from today's cumulative hazard."""

@@ -191,6 +191,8 @@ class Tally:
     operator_money: float = 0.0  # rewards and activity money spent
     kols_quit: int = 0
     kols_cultivated: int = 0
+    kols_eliminated: int = 0  # KOLs let go below the output bar (staff.eliminate_below_posts)
+    staff_hired: int = 0  # admins and KOLs hired for copied groups or cultivated within the staff budget
     splits: int = 0
     groups_died: int = 0
     groups_closed: int = 0  # dissolved, merged or archived

@@ -18,13 +18,14 @@ from sim.groups import (
     GroupTable,
     admit_within_room,
     attraction,
+    choice_clocks,
     classify,
     ema,
     groups_to_split,
     grow_culture,
     inherited_culture,
     padded,
-    pick,
+    race,
     route_newcomers,
     topic_fit,
 )
@@ -64,18 +65,18 @@ class GroupPolicy:
         """
         sc, people = self.section, self.model.people
         sizes = np.bincount(people.group[day.start.member_rows], minlength=self.table.count)
-        assigned, sizes = self._route(preferred, rows, sizes, day.day, "groups.choice")
+        assigned, sizes = self._route(preferred, rows, sizes, "groups.choice")
         while sc.split_policy != "none" and (assigned < 0).any():
             self.copy(parent=int(np.argmax(sizes)), day=day.day)
             day.tally.groups_opened += 1
             sizes = np.append(sizes, 0)
             rest = np.flatnonzero(assigned < 0)
             none = np.full(rest.size, -1, dtype=np.int32)
-            assigned[rest], sizes = self._route(none, rows[rest], sizes, day.day, "groups.choice")
+            assigned[rest], sizes = self._route(none, rows[rest], sizes, "groups.choice")
         return assigned, sizes
 
     def _route(
-        self, preferred: np.ndarray, rows: np.ndarray, sizes: np.ndarray, d: int, mechanism: str
+        self, preferred: np.ndarray, rows: np.ndarray, sizes: np.ndarray, mechanism: str
     ) -> tuple[np.ndarray, np.ndarray]:
         """Route people to groups with room: the preferred group if open, else per `groups.routing`.
 
@@ -104,14 +105,13 @@ class GroupPolicy:
             table.appeal, sizes, per_member, size_weight=sc.size_weight, activity_weight=sc.activity_weight
         )
         taste = self.model.draws.uniform("groups.taste", 0, rows[rest])
-        slot = 0
         while rest.size and (open_ids := np.flatnonzero(choosable & (sc.capacity - sizes > 0))).size:
             weights = pull[open_ids][None, :] * topic_fit(taste, table.topic[open_ids], sc.fit_weight)
-            choice = open_ids[pick(weights, self.model.draws.uniform(mechanism, d, rows[rest], slot))]
+            choice = open_ids[race(weights, choice_clocks(self.model.draws, mechanism, rows[rest], open_ids))]
             ok = admit_within_room(choice, sc.capacity - sizes)
             out[rest[ok]] = choice[ok]
             sizes += np.bincount(choice[ok], minlength=sizes.size)
-            rest, taste, slot = rest[~ok], taste[~ok], slot + 1
+            rest, taste = rest[~ok], taste[~ok]
         return out, sizes
 
     # ------------------------------------------------------------ opening and splitting
@@ -156,7 +156,8 @@ class GroupPolicy:
         split = split[~table.closed[split]]
         for parent in split.tolist():
             in_group = rows[people.group[rows] == parent]
-            u = self.model.draws.uniform("groups.split", day.day, in_group)
+            # keyed by the parent, not the day: the same half moves when the split comes a day earlier or later
+            u = self.model.draws.uniform("groups.split", 0, in_group, slot=parent)
             movers = in_group[np.argsort(u)[: in_group.size // 2]]
             child = self.copy(parent, day.day)
             people.group[movers] = child
@@ -243,7 +244,7 @@ class GroupPolicy:
             movers = members[self.model.draws.uniform("groups.dissolve", d, members) < sc.move_share]
             people.ties[movers] *= 0.5  # they scatter: most partners end up elsewhere
         preferred = np.full(movers.size, target, dtype=np.int32)
-        new_group, _ = self._route(preferred, movers, sizes, d, "groups.move")
+        new_group, _ = self._route(preferred, movers, sizes, "groups.move")
         moved = new_group >= 0
         people.group[movers[moved]] = new_group[moved]
         day.tally.moved += int(moved.sum())

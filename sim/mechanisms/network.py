@@ -180,7 +180,8 @@ class Friendships:
     def bind(self, day: Day) -> None:
         """Set each member's ties: friends (and talk ties, by strength) in the same group, weighted by engagement.
 
-        A friend who is new or active counts 1, a dormant one `activity.dormant_exposure`;
+        A friend who is new or active counts 1, a dormant one `activity.dormant_exposure`, one
+        cultivated into a KOL 1 in the KOL's group (the promotion keeps their friendships);
         `value.ties_saturation` turns the sum into tie value (`rules.tie_value`).
         The friendship part is kept up to date incrementally: only people whose group or
         engagement changed since yesterday are recomputed, and their friends corrected.
@@ -190,6 +191,9 @@ class Friendships:
         weight = np.zeros(people.size)
         weight[rows] = np.where(people.stage[rows] == DORMANT, self.model.params.activity.dormant_exposure, 1.0)
         group = people.group.copy()
+        for kol in self.model.kols:  # a member cultivated into a KOL stays a friend in the KOL's (first) group
+            if kol.from_member is not None and kol.groups:
+                group[kol.from_member], weight[kol.from_member] = kol.groups[0], 1.0
         changed = np.flatnonzero((group != self._group) | (weight != self._weight))
         if changed.size:
             # one gather of the changed people's friend lists serves both directions of the update

@@ -3,7 +3,8 @@
 Reads the `[output]` section (the agents read their own); publishes `Output`. Today's
 activities take their cost per occurrence spread over the days they run: admin
 minutes from each occupied group's attention, KOL minutes shared among the KOLs
-serving the group, money per occupied group.
+serving the group, money per occupied group. Praising KOLs in public (`kol.praise`) takes
+`staff.praise_minutes` per KOL from the attention of the groups the KOL serves.
 """
 
 from __future__ import annotations
@@ -54,9 +55,14 @@ class ContentOutput:
         for kind, method in ((Admin, "work"), (KOL, "write")):
             if (agents := model.agents_of_role(kind)) is not None:
                 agents.shuffle_do(method, day)
-        admin_activity = sum(e.admin_minutes / e.duration for e in running)
+        admin_load = np.full(n_groups, float(sum(e.admin_minutes / e.duration for e in running)))
+        praise = model.params.kol.praise * model.params.staff.praise_minutes  # admin minutes per KOL praised
+        if praise > 0:
+            for kol in kols:
+                if kol.groups:
+                    admin_load[kol.groups] += praise / len(kol.groups)
         staffed = out.admin_capacity > 0
-        out.admin_capacity = np.maximum(0.0, out.admin_capacity - admin_activity * (out.occupied & staffed))
+        out.admin_capacity = np.maximum(0.0, out.admin_capacity - admin_load * (out.occupied & staffed))
         out.admin_capacity += out.kol_help
         out.kol_posts = sum(k.posts_today for k in kols)
         day.tally.operator_money += sum(e.money / e.duration for e in running) * int(out.occupied.sum())

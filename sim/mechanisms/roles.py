@@ -16,6 +16,7 @@ from sim.population import ACTIVE, PROMOTED
 from sim.rules.hazards import step_probability
 
 if TYPE_CHECKING:
+    from sim.mechanisms.staff import Staffing
     from sim.world import Community
 
 
@@ -27,6 +28,7 @@ class Roles:
         self.roles, self.kol = model.params.roles, model.params.kol
         self.kols_lost = 0  # KOLs who quit or left, all days so far
         self._left_overnight = 0  # the planned departure, counted in the next day's kols_quit
+        self.staffing: Staffing | None = None  # the hiring decisions (sim.mechanisms.staff); None = hire freely
 
     def found(self, n_groups: int) -> None:
         """Day 0: the founding admins and KOLs, shared out over the founding groups."""
@@ -36,12 +38,15 @@ class Roles:
             KOL(self.model, groups)
 
     def staff_copy(self, group: int, parent: int, *, seeded: bool) -> None:
-        """Staff a group copied from `parent`: a new core team if seeded, else the parent's staff serve it too."""
-        if seeded:
+        """Staff a group copied from `parent`: a new admin and KOL if seeded and the staff budget allows each.
+
+        Whoever is not hired is replaced by the parent's staff, who serve the new group too.
+        """
+        if hire_admin := seeded and (self.staffing is None or self.staffing.hire_admin()):
             Admin(self.model, [group], self.roles.admin_minutes_per_day)
+        if hire_kol := seeded and (self.staffing is None or self.staffing.hire_kol()):
             KOL(self.model, [group])
-            return
-        staff: list[Admin | KOL] = [*self.model.admins, *self.model.kols]
+        staff: list[Admin | KOL] = [*([] if hire_admin else self.model.admins), *([] if hire_kol else self.model.kols)]
         for agent in staff:
             if parent in agent.groups:
                 agent.groups.append(group)
@@ -96,7 +101,7 @@ class Roles:
             & ~people.spammer[rows]
             & (people.satisfaction[rows] >= sc.cultivation_min_satisfaction)
         ]
-        if eligible.size == 0:
+        if eligible.size == 0 or (self.staffing is not None and not self.staffing.hire_kol()):
             return
         best = int(eligible[np.argmax(people.satisfaction[eligible] * people.propensity[eligible])])
         group = int(people.group[best])

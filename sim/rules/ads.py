@@ -41,6 +41,29 @@ def moderation_coverage(minutes_available: ArrayLike, minutes_needed: ArrayLike)
         return np.where(need > 0, np.clip(avail / need, 0.0, 1.0), 1.0)
 
 
+def moderation_minutes(
+    messages: ArrayLike,
+    ads: ArrayLike,
+    *,
+    minutes_per_message_read: float,
+    minutes_per_ad: float,
+    bot_share: float = 0.0,
+) -> NDArray[np.float64]:
+    """Admin minutes the day's chat needs per group: reading every message and ad, handling each ad.
+
+    A bot deletes `bot_share` of the ads before anybody reads them; the admins read and
+    handle the rest.
+    """
+    ads_left = np.asarray(ads, dtype=float) * (1.0 - bot_share)
+    return minutes_per_message_read * (np.asarray(messages, dtype=float) + ads_left) + minutes_per_ad * ads_left
+
+
+def with_bot(enforcement: ArrayLike, bot_share: float) -> NDArray[np.float64]:
+    """Share of ads removed when a bot deletes `bot_share` by rule and the admins catch `enforcement` of the rest."""
+    enforcement = np.asarray(enforcement, dtype=float)
+    return enforcement if bot_share == 0 else 1.0 - (1.0 - bot_share) * (1.0 - enforcement)
+
+
 def detection_probability(policy: str, enforcement: ArrayLike) -> NDArray[np.float64]:
     """Probability that one ad is found and removed: enforcement (coverage x strictness), 0 if tolerated."""
     return np.asarray(enforcement, dtype=float) * (policy != "tolerate")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import math
 
+#: days in the month of `staff.money_per_month` and `staff.kol_pay_per_month`
+MONTH_DAYS = 30.0
+
 
 def planned_minutes(posts: float, minutes_per_post: float, groups: int, help_minutes: float) -> float:
     """Minutes a KOL needs today: writing posts plus helping admins in each group served."""
@@ -43,3 +46,15 @@ def output_factor(motivation: float) -> float:
 def quit_hazard(motivation: float, burnout_threshold: float, quit_rate: float) -> float:
     """Hazard/day a KOL quits: quit_rate once motivation falls below the burnout threshold."""
     return quit_rate if motivation < burnout_threshold else 0.0
+
+
+def money_per_post(reward_per_post: float, pay_per_month: float, posts_per_day: float) -> float:
+    """Money recognition of a KOL per post: the reward per post plus the salary spread over the planned posts."""
+    if pay_per_month <= 0:
+        return reward_per_post
+    return reward_per_post + pay_per_month / MONTH_DAYS / max(posts_per_day, 1.0)
+
+
+def eliminated(posts: list[int], bar: float) -> bool:
+    """Return whether a KOL is eliminated (淘汰): their mean posts/day over the judged days is below `bar`."""
+    return sum(posts) < bar * len(posts)

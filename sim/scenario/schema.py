@@ -218,7 +218,10 @@ class Entry(Section):
         1.0,
         ge=0,
         le=1440.0,
-        description="admin minutes per reviewed applicant (every applicant, accepted or not)",
+        description=(
+            "admin minutes per reviewed applicant (accepted or not); the admins review at most their day's minutes"
+            " worth, the others wait"
+        ),
         json_schema_extra={"unit": "minutes", "source": "calibration"},
     )
     task_effort: float = Field(
@@ -812,6 +815,20 @@ class Moderation(Section):
         description="admin minutes to find and handle one ad",
         json_schema_extra={"unit": "minutes", "source": "calibration"},
     )
+    minutes_per_message_read: float = Field(
+        0.08,
+        ge=0,
+        le=60.0,
+        description=(
+            "admin minutes to read one message (ads included) while watching the group for ads: the watching that"
+            " finding an ad needs"
+        ),
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "Brysbaert 2019 (silent reading of Chinese: 255 characters/min) × ~20 characters per chat"
+            " message (calibration)",
+        },
+    )
     minutes_per_welcome: float = Field(
         1.0,
         ge=0,
@@ -911,6 +928,124 @@ class Moderation(Section):
             "unit": "—",
             "source": "Ren & Kraut 2014 (identity- vs bond-based commitment); value: calibration",
         },
+    )
+
+
+class Staff(Section):
+    """The staff budget (hours and money), hiring, management bots, KOL pay, praise and elimination (§7.13)."""
+
+    admin_hours_per_day: float | None = Field(
+        None,
+        ge=0,
+        le=100000.0,
+        description=(
+            "admin hours/day the operator can staff in all; a new admin (`roles.admin_minutes_per_day`) is hired for a"
+            " copied group only if they fit, else the parent's admins serve it; `none` = unlimited"
+        ),
+        json_schema_extra={"unit": "hours/day", "source": "seed 002 §4.4 (一个人管不了N个群); scenario lever"},
+    )
+    kol_hours_per_day: float | None = Field(
+        None,
+        ge=0,
+        le=100000.0,
+        description=(
+            "KOL hours/day the operator can staff in all; a new KOL (`roles.kol_hours_per_day`) is hired for a copied"
+            " group or cultivated only if they fit; `none` = unlimited"
+        ),
+        json_schema_extra={"unit": "hours/day", "source": "seed 002 §4.4 (核心群); scenario lever"},
+    )
+    money_per_month: float | None = Field(
+        None,
+        ge=0,
+        le=1.0e9,
+        description=(
+            "staff money per 30 days: planned admin and KOL hours at their hourly costs, KOL pay and bots; a hire is"
+            " made only if the planned cost stays within it; `none` = unlimited"
+        ),
+        json_schema_extra={"unit": "currency/month", "source": "seed 003 §money (人工成本高昂); scenario lever"},
+    )
+    hiring_cost: float = Field(
+        0.0,
+        ge=0,
+        le=1.0e7,
+        description=(
+            "one-off cost of each admin or KOL hired (for a copied group, or cultivated): recruiting, training;"
+            " on the cost line"
+        ),
+        json_schema_extra={"unit": "currency/hire", "source": "calibration; default 0"},
+    )
+    kol_pay_per_month: float = Field(
+        0.0,
+        ge=0,
+        le=1.0e7,
+        description=(
+            "salary of each KOL, on the cost line; counts in recognition as money per planned post"
+            " (pay / 30 / `output.kol_posts_per_day`, added to `kol.reward_per_post`)"
+        ),
+        json_schema_extra={"unit": "currency/month", "source": "seed 003 §farming (真金白银的感恩); default 0"},
+    )
+    praise_minutes: float = Field(
+        5.0,
+        ge=0,
+        le=1440.0,
+        description=(
+            "admin minutes/day per KOL at `kol.praise` = 1 (public praise in the group, private thanks), taken from"
+            " the attention of the KOL's groups"
+        ),
+        json_schema_extra={
+            "unit": "minutes/day/KOL",
+            "source": "seed 003 §farming (当众公开表扬, 私下感恩); value: calibration",
+        },
+    )
+    bots: bool = Field(
+        False,
+        description=(
+            "a management bot in every group (seed 003's group tools): deletes a share of ads by rule (the ad policy"
+            " applies to their posters) and welcomes newcomers with a canned message instead of the admins, at a"
+            " money cost; it cannot review, delete off-topic chatter or praise"
+        ),
+        json_schema_extra={"unit": "bool", "source": "seed 003 §tools (群管理工具); scenario lever"},
+    )
+    bot_catch_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of ads a bot deletes by keyword and link rules before any admin looks (not if tolerated)",
+        json_schema_extra={"unit": "0..1", "source": "calibration"},
+    )
+    bot_welcome_weight: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="probability a bot's canned welcome lands as a welcome (an admin's personal one always does)",
+        json_schema_extra={
+            "unit": "probability",
+            "source": "Kraut & Resnick 2012 (personal vs form welcomes); value: calibration",
+        },
+    )
+    bot_cost_per_month: float = Field(
+        50.0,
+        ge=0,
+        le=1.0e7,
+        description="money per bot (one per occupied group) per 30 days, on the cost line",
+        json_schema_extra={"unit": "currency/month/group", "source": "calibration"},
+    )
+    eliminate_below_posts: float = Field(
+        0.0,
+        ge=0,
+        le=1000.0,
+        description=(
+            "淘汰: a KOL whose posts/day over the last `elimination_window` days fall below this is let go;"
+            " 0 = nobody is eliminated"
+        ),
+        json_schema_extra={"unit": "posts/day", "source": "seed 002 §4.4 (激励和淘汰制度); scenario lever"},
+    )
+    elimination_window: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="days of output the elimination bar is judged on (a KOL is judged after serving this long)",
+        json_schema_extra={"unit": "days", "source": "calibration"},
     )
 
 
@@ -1405,6 +1540,7 @@ class Scenario(Section):
     roles: Roles = Roles()
     kol: Kol = Kol()
     moderation: Moderation = Moderation()
+    staff: Staff = Staff()
     ads: Ads = Ads()
     groups: Groups = Groups()
     activities: list[ActivityPlan] = []
