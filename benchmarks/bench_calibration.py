@@ -7,7 +7,10 @@ contains the truth, over all datasets and over those where the diagnostics call 
 parameter identified, and the intervals' widths. Every fit shares one store
 (`--store`), so the design round (which does not depend on the data) runs once; the time
 of one fit is that of its own rounds plus the design round's. Results are written as they come
-(`--out`), so an interrupted study keeps what it measured; run it again to resume.
+(`--out`), so an interrupted study keeps what it measured; run it again to resume: finished
+fits are kept as long as the setup and the inference code (a hash of sim/calibration) are the
+same, and the runs of a fit killed midway are found in the store, so nothing is run twice.
+When only the inference code changed, the fits are redone from the stored runs.
 
     python benchmarks/bench_calibration.py [--datasets 20] [--budget 300] [--workers 2]
         [--store results/bench_calibration] [--out benchmarks/calibration_results.json]
@@ -16,6 +19,7 @@ of one fit is that of its own rounds plus the design round's. Results are writte
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -54,7 +58,8 @@ def main() -> None:
 
     params = [parse_parameter(f"{k}={lo}:{hi}", BASE) for k, (lo, hi) in RANGES.items()]
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
-    same = previous.get("setup", {}).get("budget") == args.budget
+    before = previous.get("setup", {})
+    same = all(before.get(k) == v for k, v in {**vars_of(args), "method": method_hash()}.items())
     fits: list[dict] = previous.get("fits", []) if same else []
     rng = np.random.default_rng(STUDY_ROOT)
     truths = [{k: float(rng.uniform(lo, hi)) for k, (lo, hi) in RANGES.items()} for _ in range(args.datasets)]
@@ -98,6 +103,19 @@ def main() -> None:
     write(args, fits)
 
 
+def vars_of(args: argparse.Namespace) -> dict:
+    """What the finished fits depend on, besides the code."""
+    return {"budget": args.budget, "replicates": args.replicates, "checks": args.checks}
+
+
+def method_hash() -> str:
+    """Hash of the inference code (sim/calibration/*.py): fits made by other code are redone."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "sim" / "calibration").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def fit_times(args: argparse.Namespace, fits: list[dict]) -> dict:
     """Wall time of one fit: its own rounds (measured) plus the shared design round (from its runs' times)."""
     import pandas as pd
@@ -138,6 +156,7 @@ def write(args: argparse.Namespace, fits: list[dict]) -> None:
             "budget": args.budget,
             "replicates": args.replicates,
             "checks": args.checks,
+            "method": method_hash(),
             "workers": args.workers,
             "days": DAYS,
             "base": str(BASE.relative_to(ROOT)),

@@ -232,10 +232,11 @@ def write_results(
     summary: Mapping[str, Any],
     title: str,
     groups: pd.DataFrame | None = None,
-    channels: pd.DataFrame | None = None,
-    data: pd.DataFrame | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write metrics.csv, summary.json, overview.png and, when given, groups.csv, channels.csv and data_system.csv.
+    """Write metrics.csv, summary.json, overview.png, groups.csv (given `groups`) and `tables` into `out`, all or none.
+
+    `tables` maps file names (e.g. "invitations.csv") to frames written beside the others.
 
     All or none: each file is written to a temporary beside it first; only when all are complete
     are they renamed into place, so Ctrl-C or a full disk leaves the previous results (or
@@ -252,10 +253,8 @@ def write_results(
         metrics.to_csv(csv, index=False)
         if groups is not None:
             groups.to_csv(stack.enter_context(atomic_output(out / "groups.csv")), index=False)
-        if channels is not None:
-            channels.to_csv(stack.enter_context(atomic_output(out / "channels.csv")), index=False)
-        if data is not None:
-            data.to_csv(stack.enter_context(atomic_output(out / "data_system.csv")), index=False)
+        for name, table in (tables or {}).items():
+            table.to_csv(stack.enter_context(atomic_output(out / name)), index=False)
         summary_json.write_text(json.dumps(jsonable(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8")
         plot_overview(metrics, png, title=title)
 
@@ -381,7 +380,9 @@ def run(
 
     groups.csv has one row per group and day; channels.csv CAC, cost per retained member
     and LTV by way in and cohort; data_system.csv the seed-003 data system per day for
-    the community, each group and each source.
+    the community, each group and each source. With a friendship network also
+    invitations.csv (inviter, invitee, day, accepted...), cascades.csv (the invitation
+    trees) and network.csv (each member's degree, friends in the group, ties and messages).
     """
     check_min("--days", days, 1, MAX_DAYS)
     check_min("--seed", seed, 0, MAX_SEED)
@@ -397,9 +398,13 @@ def run(
     except OSError as exc:
         fail(f"cannot create output directory {out}: {exc.strerror or exc}")
 
+    from sim.network import NetworkDataError
     from sim.report.fonts import shorten
 
-    model = sim.CommunityModel(sc, rng=seed, engine=engine)
+    try:
+        model = sim.CommunityModel(sc, rng=seed, engine=engine)
+    except NetworkDataError as exc:
+        fail(f"{scenario}: {exc.key}: {exc}")
     simulate(model, days, getattr(sc, "name", None) or scenario.stem)
     metrics = model.metrics()
     kpis = dict(model.summary())
@@ -407,26 +412,22 @@ def run(
     meta = {"scenario": str(scenario), "seed": seed, "days": days, "engine": engine, "overrides": overrides}
     summary = {**meta, **{k: v for k, v in kpis.items() if k not in meta}}
     title = f"{shorten(getattr(sc, 'name', None) or scenario.stem, 70)} · seed {seed} · {days} days"
+    network = model.member_network()
+    tables = (
+        {}
+        if network is None
+        else {"invitations.csv": model.invitations(), "cascades.csv": model.cascades(), "network.csv": network}
+    )
+    tables = {"channels.csv": model.channel_table(), "data_system.csv": model.data.all_tables(), **tables}
     try:
-        write_results(
-            out,
-            metrics,
-            summary,
-            title,
-            groups=model.group_metrics(),
-            channels=model.channel_table(),
-            data=model.data.all_tables(),
-        )
+        write_results(out, metrics, summary, title, groups=model.group_metrics(), tables=tables)
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}", IO_ERROR)
 
     console = Console()
     console.print(kpi_table(kpis, title))
-    console.print(
-        f"results written to [bold]{escape(str(out))}[/bold] "
-        "(metrics.csv, groups.csv, channels.csv, data_system.csv, summary.json, overview.png)",
-        soft_wrap=True,
-    )
+    written = ", ".join(["metrics.csv", "groups.csv", *tables, "summary.json", "overview.png"])
+    console.print(f"results written to [bold]{escape(str(out))}[/bold] ({written})", soft_wrap=True)
 
 
 @app.command(
@@ -566,6 +567,7 @@ def analyze(
     epilog=examples(
         "community-sim compare scenarios/baseline.toml scenarios/paid_entry.toml --replicates 30",
         "community-sim compare scenarios/baseline.toml scenarios/kol_loss.toml --days 365 --out results/kol",
+        "community-sim compare results/fit/calibrated.toml fee49.toml --posterior results/fit --out results/fee49",
     )
 )
 def compare(
@@ -608,6 +610,16 @@ def compare(
     force: Annotated[
         bool, typer.Option("--force", help="Discard results in --out that belong to another comparison.")
     ] = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            metavar="FIT_DIR",
+            help="The --out directory of `community-sim fit`: run r of every scenario takes the same parameter "
+            "draw from its posterior, so the intervals include the parameters' uncertainty.",
+            show_default=False,
+        ),
+    ] = None,
     max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run scenarios R times each with common seeds; write report.html, kpis.csv and figures."""
@@ -627,7 +639,7 @@ def compare(
     check_min("--days", days, 1, MAX_DAYS)
     scheduler = scheduler_address(workers, scheduler)
     try:
-        comparison = load_comparison(scenarios, replicates, days)
+        comparison = load_comparison(scenarios, replicates, days, posterior)
     except (ComparisonError, ScenarioError) as exc:
         fail(str(exc))
     concurrent = min(1 if scheduler else (workers or default_workers()), replicates * len(scenarios))

@@ -267,6 +267,10 @@ class CommunityModel(mesa.Model):
             return cascade_table([], [], [], [])
         return self.friendships.cascades()
 
+    def member_network(self) -> pd.DataFrame | None:
+        """Return each person who ever joined: degree, friends in the group, ties, messages; None for well_mixed."""
+        return None if self.friendships is None else self.friendships.members()
+
     def metrics(self) -> pd.DataFrame:
         """Return the daily metrics, one row per simulated day (see `sim.metrics.DAILY_COLUMNS`)."""
         return metrics.frame(self.records)

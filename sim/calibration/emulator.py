@@ -7,6 +7,13 @@ says how unsure it is (the predictive variance), which the likelihood adds to th
 One kernel serves every summary: the summaries are standardized, share the length scales
 and the nugget (fitted by maximum marginal likelihood), and each gets its own amplitude
 (whose maximum-likelihood value is closed-form). A linear trend in x is removed first.
+
+The predictive variance is then checked against the emulator's own leave-one-out errors
+(closed form, Rasmussen & Williams 2006 §5.4.2; the diagnostic of Bastos & O'Hagan 2009):
+where the standardized errors are larger than the variance says, a summary's variance is
+scaled up by their mean square, and the errors' correlation between summaries (which share
+the points and the kernel, so they err together) is kept, so that the likelihood does not
+trust a combination of summaries more than the emulator can predict it.
 """
 
 from __future__ import annotations
@@ -45,6 +52,10 @@ class Emulator:
     amplitude: np.ndarray
     center: np.ndarray
     scale: np.ndarray
+    inflation: np.ndarray
+    """Per summary: mean square of the standardized leave-one-out errors, at least 1 (scales the variance)."""
+    error_correlation: np.ndarray
+    """Correlation of the leave-one-out errors between summaries (shrunk half-way to the identity)."""
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (mean, variance) of the summaries at the rows of `x`, each of shape (len(x), summaries)."""
@@ -57,7 +68,7 @@ class Emulator:
             mean[lo : lo + len(part)] = _design(part) @ self.beta + k @ self.alpha
             v = linalg.solve_triangular(self.chol, k.T, lower=True)
             shrink = np.clip(1.0 - (v * v).sum(axis=0), 0.0, None)
-            var[lo : lo + len(part)] = shrink[:, None] * self.amplitude[None, :]
+            var[lo : lo + len(part)] = shrink[:, None] * (self.amplitude * self.inflation)[None, :]
         return mean * self.scale + self.center, var * self.scale**2
 
 
@@ -102,4 +113,26 @@ def fit_emulator(x: np.ndarray, y: np.ndarray, starts: int = 3, seed: int = 0) -
     chol = linalg.cholesky(k, lower=True)
     alpha = linalg.cho_solve((chol, True), r)
     amplitude = np.maximum((r * alpha).sum(axis=0) / n, 1e-300)
-    return Emulator(x, lengths, nugget, beta, alpha, chol, amplitude, center, scale)
+    inflation, correlation = _leave_one_out(chol, alpha, amplitude)
+    return Emulator(x, lengths, nugget, beta, alpha, chol, amplitude, center, scale, inflation, correlation)
+
+
+def _leave_one_out(chol: np.ndarray, alpha: np.ndarray, amplitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return how much the leave-one-out errors exceed their predicted spread, per summary, and their correlation.
+
+    With K the correlation matrix, the error at point i when it is left out is
+    alpha_i / [K^-1]_ii and its predicted variance amplitude / [K^-1]_ii.
+    """
+    n, d = alpha.shape
+    precision_diag = np.diag(linalg.cho_solve((chol, True), np.eye(n)))
+    errors = alpha / precision_diag[:, None]
+    z = errors / np.sqrt(amplitude[None, :] / precision_diag[:, None])
+    inflation = np.maximum((z * z).mean(axis=0), 1.0)
+    if d == 1 or n < 3:
+        return inflation, np.eye(d)
+    spread = z.std(axis=0)
+    corr = np.eye(d)
+    varying = spread > 1e-12
+    if varying.sum() > 1:
+        corr[np.ix_(varying, varying)] = np.corrcoef(z[:, varying].T)
+    return inflation, 0.5 * corr + 0.5 * np.eye(d)

@@ -34,7 +34,7 @@ from sim.experiments.seeds import root_entropy, run_seed
 from sim.experiments.store import RunStore, StoreMismatch
 from sim.scenario import ScenarioError, load_scenario
 
-__all__ = ["FIXED_AT_START", "Forecast", "SwitchJob", "forecast", "run_switched", "switch_scenario"]
+__all__ = ["FIXED_AT_START", "Forecast", "SwitchJob", "forecast", "read_fit", "run_switched", "switch_scenario"]
 
 FORECAST = 4
 """Spawn key of the forecast runs' seeds in the fit's seed tree."""
@@ -159,7 +159,7 @@ def forecast(
 ) -> Forecast:
     """Forecast the fitted community `horizon` days past its data, with a paired what-if if given."""
     fit_dir = Path(fit_dir)
-    record, posterior = _read_fit(fit_dir)
+    record, posterior = read_fit(fit_dir)
     if not 1 <= horizon <= MAX_HORIZON:
         raise FitError(f"--days must be between 1 and {MAX_HORIZON}, got {horizon}")
     if not 2 <= draws <= min(MAX_DRAWS, len(posterior)):
@@ -211,7 +211,8 @@ def forecast(
     return Forecast(record, observed, horizon, what_if, daily, kpis, _summary(kpis, bool(what_if)))
 
 
-def _read_fit(fit_dir: Path) -> tuple[dict[str, Any], pd.DataFrame]:
+def read_fit(fit_dir: Path) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Read a finished fit's record (fit.json) and posterior draws (posterior.csv); FitError (one line) if bad."""
     path, draws = fit_dir / "fit.json", fit_dir / "posterior.csv"
     for p in (path, draws):
         if not p.is_file():

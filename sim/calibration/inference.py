@@ -8,8 +8,9 @@ Likelihood (Gaussian synthetic likelihood, Wood 2010). The observed summaries s 
 as one draw of N(mu(theta), Sigma): mu(theta) is the emulated mean over R common-random-
 number replicates (`sim.calibration.emulator`), Sigma the covariance between replicates
 at nearby points. The emulated mean carries the replicates' own error (Sigma / R) and the
-emulator's (its predictive variance), so the covariance used is
-Sigma (1 + 1/R) + diag(emulator variance).
+emulator's (its predictive variance, checked against its leave-one-out errors, with their
+correlation C between summaries), so the covariance used is
+Sigma (1 + 1/R) + D C D, with D the diagonal of the emulator's standard deviations.
 
 Posterior. A uniform prior on each parameter's range (the unit cube after scaling);
 the posterior is sampled by adaptive importance sampling on the emulator: a quasi-random
@@ -101,12 +102,13 @@ def log_likelihood(
     """Synthetic log-likelihood of the observed summaries at each row of `x` (unit cube)."""
     x = np.atleast_2d(x)
     base = cov * (1.0 + 1.0 / replicates)
-    eye = np.eye(len(observed))
+    corr = emulator.error_correlation
     out = np.empty(len(x))
     for lo in range(0, len(x), 1024):  # bounded memory: one covariance matrix per point
         mean, var = emulator.predict(x[lo : lo + 1024])
         resid = observed[None, :] - mean
-        chol = np.linalg.cholesky(base[None, :, :] + var[:, :, None] * eye[None, :, :])
+        sd = np.sqrt(var)
+        chol = np.linalg.cholesky(base[None, :, :] + sd[:, :, None] * corr[None, :, :] * sd[:, None, :])
         z = np.linalg.solve(chol, resid[:, :, None])[:, :, 0]
         logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
         out[lo : lo + len(mean)] = -0.5 * ((z * z).sum(axis=1) + logdet + len(observed) * math.log(2 * math.pi))

@@ -18,6 +18,12 @@ store's fingerprint covers the scenarios (their values, order and file stems), t
 days and R: a directory holding another comparison is refused unless `force`. The
 manifest keeps every scenario's values, so the report is built from the directory alone.
 
+Parameter uncertainty (`posterior`, the --out directory of `community-sim fit`). Replicate
+r of every scenario also takes the same vector of fitted parameters, drawn from the fit's
+posterior samples (`PosteriorDraws`), as overrides: a pair differs by the levers only, and
+the spread over replicates holds both the parameters' uncertainty and the runs'. The
+scenarios must agree on the fitted keys (the posterior sets them in every run).
+
 This module runs a comparison; reading it back (`read_results`) is `sim.report.compare`,
 which also names the runs (`run_id`) and the manifest's kind, so that the report needs
 nothing from `sim.experiments`.
@@ -45,8 +51,10 @@ __all__ = [
     "Comparison",
     "ComparisonError",
     "ComparisonMismatchError",
+    "PosteriorDraws",
     "ScenarioEntry",
     "comparison_jobs",
+    "draw_posterior",
     "load_comparison",
     "open_comparison_store",
     "run_id",
@@ -84,13 +92,59 @@ class ScenarioEntry:
         return str(self.values.get("description") or "")
 
 
+POSTERIOR_KEY = 5
+"""Spawn key, in the fit's seed tree, of the choice of posterior draws for a comparison."""
+
+
+@dataclass(frozen=True)
+class PosteriorDraws:
+    """Fitted parameter values per replicate, drawn from a fit's posterior: `values[r]` for replicate r."""
+
+    fit: str
+    """The fit's directory, as given."""
+    fit_root: int
+    keys: tuple[str, ...]
+    values: tuple[tuple[float | int, ...], ...]
+
+    def overrides(self, replicate: int) -> dict[str, float | int]:
+        """Return the fitted keys' values of `replicate`."""
+        return dict(zip(self.keys, self.values[replicate], strict=True))
+
+    def meta(self) -> dict[str, Any]:
+        """Return what the manifest records (the draws themselves, so the comparison is reproducible)."""
+        return {"fit": self.fit, "fit_root": self.fit_root, "keys": list(self.keys), "values": list(self.values)}
+
+
+def draw_posterior(fit_dir: str | Path, replicates: int) -> PosteriorDraws:
+    """Pick one posterior draw per replicate from the fit in `fit_dir` (without repeats while draws last).
+
+    The choice is keyed by the fit's seed root and the number of replicates, so the same
+    fit and R give the same draws. Raises `sim.calibration.fit.FitError` (one line) for a bad fit.
+    """
+    import numpy as np
+
+    from sim.calibration.forecast import read_fit
+
+    record, posterior = read_fit(Path(fit_dir))
+    root = int(record["root"])
+    rng = np.random.default_rng(np.random.SeedSequence(entropy=root, spawn_key=(POSTERIOR_KEY, replicates)))
+    picks = rng.choice(len(posterior), size=replicates, replace=replicates > len(posterior))
+    integer = [bool(p.get("integer")) for p in record["parameters"]]
+    values = tuple(
+        tuple(int(round(v)) if whole else float(v) for v, whole in zip(row, integer, strict=True))
+        for row in posterior.to_numpy(float)[picks]
+    )
+    return PosteriorDraws(str(fit_dir), root, tuple(posterior.columns), values)
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """Scenarios (the first is the reference), days per run and replicates per scenario."""
+    """Scenarios (the first is the reference), days per run, replicates per scenario, optional posterior draws."""
 
     scenarios: tuple[ScenarioEntry, ...]
     days: int
     replicates: int
+    posterior: PosteriorDraws | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -101,7 +155,10 @@ class Comparison:
     def root(self) -> int:
         """Root of the seed tree: the comparison's content with the scenarios sorted (their order does not count)."""
         contents = sorted(json.dumps(s.values, sort_keys=True) for s in self.scenarios)
-        return root_entropy({"kind": KIND, "scenarios": contents, "days": self.days, "replicates": self.replicates})
+        spec: dict[str, Any] = {"kind": KIND, "scenarios": contents, "days": self.days, "replicates": self.replicates}
+        if self.posterior is not None:
+            spec["posterior"] = {"fit_root": self.posterior.fit_root, "values": self.posterior.values}
+        return root_entropy(spec)
 
     def seed(self, replicate: int) -> int:
         """Return the model seed of `replicate`, the same for every scenario."""
@@ -124,6 +181,7 @@ class Comparison:
             "replicates": self.replicates,
             "root": self.root,
             "runs": self.n_runs,
+            **({"posterior": self.posterior.meta()} if self.posterior is not None else {}),
         }
 
     def fingerprint(self) -> str:
@@ -133,17 +191,23 @@ class Comparison:
             "days": self.days,
             "replicates": self.replicates,
         }
+        if self.posterior is not None:
+            spec["posterior"] = {"fit_root": self.posterior.fit_root, "values": self.posterior.values}
         return f"{root_entropy(spec):016x}"
 
 
 def load_comparison(
-    paths: Sequence[str | Path], replicates: int = DEFAULT_REPLICATES, days: int | None = None
+    paths: Sequence[str | Path],
+    replicates: int = DEFAULT_REPLICATES,
+    days: int | None = None,
+    posterior: str | Path | None = None,
 ) -> Comparison:
-    """Load the scenario files of a comparison.
+    """Load the scenario files of a comparison, with parameter draws from the fit in `posterior` if given.
 
     `days` defaults to the first scenario's run.days (every scenario is run for the same
-    number of days). Raises `ComparisonError` for fewer than two scenarios, R < 2 or
-    days < 1, and `sim.scenario.ScenarioError` (one line) for a bad or missing file.
+    number of days). Raises `ComparisonError` for fewer than two scenarios, R < 2,
+    days < 1, a bad fit or scenarios that differ in a fitted key, and
+    `sim.scenario.ScenarioError` (one line) for a bad or missing file.
     """
     if len(paths) < 2:
         raise ComparisonError(f"compare needs at least 2 scenario files, got {len(paths)}")
@@ -155,7 +219,37 @@ def load_comparison(
     labels = _labels([values.get("name") or path.stem for path, values in loaded], [p.stem for p, _ in loaded])
     entries = tuple(ScenarioEntry(path, label, values) for (path, values), label in zip(loaded, labels, strict=True))
     days = int(entries[0].values["run"]["days"]) if days is None else days
-    return Comparison(entries, days, replicates)
+    draws = None if posterior is None else _posterior_draws(posterior, replicates, entries)
+    return Comparison(entries, days, replicates, draws)
+
+
+def _posterior_draws(fit_dir: str | Path, replicates: int, entries: Sequence[ScenarioEntry]) -> PosteriorDraws:
+    """Draw the replicates' parameters; refuse scenarios that differ in a fitted key or refuse the values."""
+    from sim.calibration.fit import FitError
+    from sim.scenario import ScenarioError
+
+    try:
+        draws = draw_posterior(fit_dir, replicates)
+    except FitError as exc:
+        raise ComparisonError(f"--posterior {exc}") from None
+    for key in draws.keys:
+        section, _, name = key.partition(".")
+        given = [e.values.get(section, {}).get(name) if name else e.values.get(section) for e in entries]
+        if any(v != given[0] for v in given[1:]):
+            differ = ", ".join(f"{e.label}: {v}" for e, v in zip(entries, given, strict=True))
+            raise ComparisonError(
+                f"--posterior {fit_dir}: the scenarios differ in {key} ({differ}), but every run takes it from the "
+                "posterior; compare levers the fit did not estimate, or leave out --posterior"
+            )
+    low = dict(zip(draws.keys, map(min, zip(*draws.values, strict=True)), strict=True))
+    high = dict(zip(draws.keys, map(max, zip(*draws.values, strict=True)), strict=True))
+    for entry in entries:
+        for ends in (low, high):
+            try:
+                load_scenario(entry.path, overrides=ends)
+            except ScenarioError as exc:
+                raise ComparisonError(f"--posterior {fit_dir}: {exc}") from None
+    return draws
 
 
 def _labels(names: list[str], stems: list[str]) -> list[str]:
@@ -179,15 +273,16 @@ def comparison_jobs(comparison: Comparison) -> list[Job]:
     jobs = []
     for rep in range(comparison.replicates):
         seed = comparison.seed(rep)
+        fitted = {} if comparison.posterior is None else comparison.posterior.overrides(rep)
         for index, entry in enumerate(comparison.scenarios):
             jobs.append(
                 Job(
                     run_id=run_id(index, entry.stem, rep),
                     scenario=str(entry.path),
-                    overrides={},
+                    overrides=fitted,
                     seed=seed,
                     days=comparison.days,
-                    labels={"scenario_index": index, "scenario_name": entry.label, "replicate": rep},
+                    labels={"scenario_index": index, "scenario_name": entry.label, "replicate": rep, **fitted},
                 )
             )
     return jobs

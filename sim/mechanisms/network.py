@@ -35,7 +35,7 @@ from sim.network import rules
 from sim.network.graph import SocialGraph, _ranges
 from sim.network.observables import cascades as cascade_table
 from sim.network.sources import build_attributes, build_network
-from sim.population import ACTIVE, DORMANT, KICKED, LEFT, NEW, POTENTIAL
+from sim.population import ACTIVE, DORMANT, KICKED, LEFT, NEW, POTENTIAL, STAGE_NAMES
 
 if TYPE_CHECKING:
     from sim.world import Community
@@ -45,6 +45,16 @@ FRIEND_BINS = 4
 #: most ties one member forms by talking in a day (the keyed draw's identity reserves this many slots)
 _MAX_TALK_TIES = 4096
 INVITATION_COLUMNS = ("inviter", "invitee", "day", "friends_inside", "accepted", "joined")
+
+
+def _segment_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Return the sums of consecutive segments of `values` of the given lengths (0 for an empty segment)."""
+    out = np.zeros(lengths.size)
+    has = lengths > 0
+    if has.any():
+        starts = np.cumsum(lengths) - lengths
+        out[has] = np.add.reduceat(values, starts[has])
+    return out
 
 
 class Friendships:
@@ -113,7 +123,8 @@ class Friendships:
         model, sec, people, graph = self.model, self.section, self.model.people, self.graph
         d, draws, pool = day.day, model.draws, people.size
         engaged = day.start.engaged_rows
-        senders = engaged[~people.spammer[engaged]]
+        # most people never invite (zero propensity: Poisson(0) is 0 whatever the keyed draw, so skip them)
+        senders = engaged[~people.spammer[engaged] & (self.invitation_propensity[engaged] > 0)]
         lam = self.invitation_propensity[senders] * engagement(model.params.dynamics, people.satisfaction[senders])
         lam = lam * model.params.acquisition.referral_multiplier()
         opened = model.groups.opened_day[people.group[senders]]
@@ -189,14 +200,26 @@ class Friendships:
                 group[kol.from_member], weight[kol.from_member] = kol.groups[0], 1.0
         changed = np.flatnonzero((group != self._group) | (weight != self._weight))
         if changed.size:
+            # one gather of the changed people's friend lists serves both directions of the update
             deg = self.degree[changed]
-            friends = graph.indices[_ranges(graph.indptr[changed], deg)]
-            old_g, new_g = np.repeat(self._group[changed], deg), np.repeat(group[changed], deg)
-            old_w, new_w = np.repeat(self._weight[changed], deg), np.repeat(weight[changed], deg)
+            slots = _ranges(graph.indptr[changed], deg)
+            friends = graph.indices[slots]
+            owner = np.repeat(np.arange(changed.size), deg)
             fg = group[friends]
-            delta = np.where((fg == new_g) & (fg >= 0), new_w, 0.0) - np.where((fg == old_g) & (fg >= 0), old_w, 0.0)
-            self._friend_ties += np.bincount(friends, weights=delta, minlength=people.size)
-            self._friend_ties[changed] = graph.sum_in_label(changed, group[changed], group, weight)
+            same_now = (fg == group[changed][owner]) & (fg >= 0)
+            same_before = (fg == self._group[changed][owner]) & (fg >= 0)
+            # only friendships within a group, before or now, carry a tie: work on those entries alone
+            now = np.flatnonzero(same_now)
+            tie = np.zeros(friends.size)  # what each friend gives the changed person today
+            tie[now] = weight[friends[now]]
+            hit = np.flatnonzero(same_now | same_before)
+            delta = np.where(same_now[hit], weight[changed][owner[hit]], 0.0)
+            delta -= np.where(same_before[hit], self._weight[changed][owner[hit]], 0.0)
+            if graph.weights is not None:
+                delta *= graph.weights[slots[hit]]
+                tie *= graph.weights[slots]
+            self._friend_ties += np.bincount(friends[hit], weights=delta, minlength=people.size)
+            self._friend_ties[changed] = _segment_sums(tie, deg)
             self._group, self._weight = group, weight
         ties = self._friend_ties[rows]
         if self.talk.n_edges:
@@ -343,6 +366,30 @@ class Friendships:
             )
         parts = [np.concatenate(column) for column in zip(*self._records, strict=True)]
         return pd.DataFrame(dict(zip(INVITATION_COLUMNS, parts, strict=True)))
+
+    def members(self) -> pd.DataFrame:
+        """Return one row per person who ever joined: group, stage, degree, friends in the group, ties, messages.
+
+        `degree` counts friendship-graph friends; `friends` adds the ties formed by talking
+        (ever had); `friends_in_group` counts friendship-graph friends in the person's group today.
+        """
+        people = self.model.people
+        rows = np.flatnonzero(people.stage != POTENTIAL)
+        inside = self.graph.count_same(people.group)
+        return pd.DataFrame(
+            {
+                "person": rows,
+                "group": people.group[rows],
+                "stage": np.asarray(STAGE_NAMES)[people.stage[rows]],
+                "degree": self.degree[rows],
+                "friends": people.friends[rows],
+                "friends_in_group": inside[rows],
+                "friends_left": people.friends_left[rows],
+                "ties": people.ties[rows],
+                "messages": people.messages[rows],
+                "invited_by": people.invited_by[rows],
+            }
+        )
 
     def cascades(self) -> pd.DataFrame:
         """Return the invitation forest, one row per tree of joins by invitation (`observables.cascades`)."""

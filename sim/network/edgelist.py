@@ -30,6 +30,8 @@ class NetworkDataError(ValueError):
 
     def __init__(self, path: str | Path, problem: str, row: int | None = None, column: str | None = None) -> None:
         self.path, self.row, self.column, self.problem = str(path), row, column, problem
+        self.key: str | None = None
+        """The scenario key that named the file (set by `sim.network.sources`)."""
         where = [self.path]
         if row is not None:
             where.append(f"row {row}")

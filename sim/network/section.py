@@ -100,8 +100,9 @@ class NetworkSection(BaseModel):
     edge_list: str | None = Field(
         None,
         description=(
-            "CSV or Parquet file of ties `source,target[,weight]` by person id 0..`potential_pool`−1; required with "
-            '`source = "edge_list"`, refused otherwise'
+            "CSV or Parquet file of ties `source,target[,weight]` by person id 0..`potential_pool`−1, a relative "
+            "name read from the folder of the scenario file that sets it (from the working directory in --set); "
+            'required with `source = "edge_list"`, refused otherwise'
         ),
         json_schema_extra={"unit": "path", "source": "the operator's own data"},
     )
@@ -109,7 +110,7 @@ class NetworkSection(BaseModel):
         None,
         description=(
             "optional CSV or Parquet file of per-person traits: `id` plus any of `interest`, `propensity`, "
-            "`patience`, `wtp`"
+            "`patience`, `wtp` (a relative name is read like `edge_list`'s)"
         ),
         json_schema_extra={"unit": "path", "source": "the operator's own data"},
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from sim.network.edgelist import read_attributes, read_edge_list
+from sim.network.edgelist import NetworkDataError, read_attributes, read_edge_list
 from sim.network.generators import communities, holme_kim
 from sim.network.graph import SocialGraph
 from sim.network.section import NetworkSection
@@ -27,8 +27,9 @@ def build_network(
 ) -> SocialGraph | None:
     """Build the graph over `pool` people, or None for `well_mixed` (no graph: today's model).
 
-    Relative file names are read from `base_dir` (the scenario's folder) when given,
-    else from the working directory. Bad files raise `NetworkDataError`.
+    Relative file names are read from `base_dir` when given, else from the working
+    directory (`load_scenario` makes them absolute, relative to the scenario file that
+    named them). Bad files raise `NetworkDataError`, its `key` naming the scenario key.
     """
     if section.source == "well_mixed":
         return None
@@ -47,7 +48,11 @@ def build_network(
     if section.source == "holme_kim":
         return holme_kim(pool, rng, mean_degree=section.mean_degree, triadic_closure=section.triadic_closure)
     assert section.edge_list is not None  # the section's validator guarantees it
-    return read_edge_list(_resolve(section.edge_list, base_dir), pool)
+    try:
+        return read_edge_list(_resolve(section.edge_list, base_dir), pool)
+    except NetworkDataError as exc:
+        exc.key = "network.edge_list"
+        raise
 
 
 def build_attributes(
@@ -56,4 +61,8 @@ def build_attributes(
     """Per-person traits from `network.attributes` (NaN where a person is not listed); {} without a file."""
     if not section.attributes:
         return {}
-    return read_attributes(_resolve(section.attributes, base_dir), pool)
+    try:
+        return read_attributes(_resolve(section.attributes, base_dir), pool)
+    except NetworkDataError as exc:
+        exc.key = "network.attributes"
+        raise

@@ -137,14 +137,30 @@ def _intro(results: ComparisonResults) -> str:
         f"{meta['replicates']} runs of each scenario, {meta['days']} days each. Run r of every scenario uses "
         f"the same random seed (common random numbers), so scenarios are compared run by run. "
         f"The first scenario, {results.labels[0]}, is the reference. "
+        f"{_posterior_line(results.meta)}"
         f"Built {time.strftime('%Y-%m-%d %H:%M')} with community-sim {version}."
+    )
+
+
+def _posterior_line(meta: dict) -> str:
+    """Say where the fitted parameters came from, when the comparison drew them from a posterior ("" if not)."""
+    posterior = meta.get("posterior")
+    if not posterior:
+        return ""
+    keys = ", ".join(posterior["keys"])
+    return (
+        f"Run r of every scenario also takes the same values of the fitted parameters ({keys}), drawn from the "
+        f"posterior of the fit in {posterior['fit']}, so the intervals hold the parameters' uncertainty as well as "
+        "the runs'. "
     )
 
 
 def _method(results: ComparisonResults) -> list[str]:
     low, high = INTERVAL
     meta = results.meta
+    posterior = [_posterior_line(meta).strip()] if meta.get("posterior") else []
     return [
+        *posterior,
         (
             f"Each scenario was run {meta['replicates']} times for {meta['days']} days. The seed of run r is the same "
             f"in every scenario, drawn from a numpy SeedSequence keyed by the comparison (root {meta['root']}) and r; "
@@ -190,5 +206,6 @@ def _command(results: ComparisonResults) -> str:
     files = " ".join(shlex.quote(_shown_path(s["file"])) for s in meta["scenarios"])
     return (
         f"community-sim compare {files} --replicates {meta['replicates']} --days {meta['days']} "
-        f"--out {shlex.quote(_shown_path(str(results.directory)))}"
+        + (f"--posterior {shlex.quote(meta['posterior']['fit'])} " if meta.get("posterior") else "")
+        + f"--out {shlex.quote(_shown_path(str(results.directory)))}"
     )

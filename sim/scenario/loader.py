@@ -60,7 +60,45 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *, 
         _set_dotted(data, key, _parse_literal(value), source=source)
         sources[key] = source
     data.setdefault("name", path.stem)
-    return _validate(data, path, {**{k: str(v) for k, v in origins.items()}, **sources})
+    where = {**{k: str(v) for k, v in origins.items()}, **sources}
+    files = _resolve_files(data, {k: v.parent for k, v in origins.items() if k not in sources})
+    scenario = _validate(data, path, where)
+    for key, (given, resolved) in files.items():
+        if not resolved.is_file():
+            looked = "the working directory" if key in sources else resolved.parent
+            raise ScenarioError(where.get(key, path), key, f"file '{given}' not found (looked in {looked})")
+    return scenario
+
+
+def _path_keys() -> list[str]:
+    """Dotted keys whose value is a file name (unit "path" in the schema)."""
+    from sim.scenario.keys import field_at
+
+    out = []
+    for key in _all_keys():
+        field = field_at(key)
+        extra = field.json_schema_extra if field is not None else None
+        if isinstance(extra, dict) and extra.get("unit") == "path":
+            out.append(key)
+    return out
+
+
+def _resolve_files(data: dict[str, Any], folders: dict[str, Path]) -> dict[str, tuple[str, Path]]:
+    """Make every file name in `data` absolute: relative to the scenario file that set it, else the cwd.
+
+    Returns key -> (the name as given, the resolved path), for the existence check after validation.
+    """
+    out = {}
+    for key in _path_keys():
+        section, _, name = key.partition(".")
+        table = data.get(section)
+        value = table.get(name) if isinstance(table, dict) else None
+        if not isinstance(value, str) or not value:
+            continue
+        resolved = (folders.get(key, Path.cwd()) / Path(value).expanduser()).resolve()
+        table[name] = str(resolved)  # type: ignore[index]
+        out[key] = (value, resolved)
+    return out
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
