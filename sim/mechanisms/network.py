@@ -123,16 +123,21 @@ class Friendships:
         model, sec, people, graph = self.model, self.section, self.model.people, self.graph
         d, draws, pool = day.day, model.draws, people.size
         engaged = day.start.engaged_rows
-        # most people never invite (zero propensity: Poisson(0) is 0 whatever the keyed draw, so skip them)
-        senders = engaged[~people.spammer[engaged] & (self.invitation_propensity[engaged] > 0)]
+        entry = model.params.entry
+        posters = entry.threshold == "task" and entry.poster_invitations > 0 and d > 1
+        # most people never invite (zero propensity: Poisson(0) is 0 whatever the keyed draw, so skip them),
+        # except yesterday's newcomers sharing the entry task's poster
+        may_invite = self.invitation_propensity[engaged] > 0
+        if posters:
+            may_invite |= people.join_day[engaged] == d - 1
+        senders = engaged[~people.spammer[engaged] & may_invite]
         lam = self.invitation_propensity[senders] * engagement(model.params.dynamics, people.satisfaction[senders])
         lam = lam * model.params.acquisition.referral_multiplier()
         opened = model.groups.opened_day[people.group[senders]]
         founding = people.join_day[senders] == opened
         lam = lam * np.where(founding, rules.founder_burst(d - opened, sec.founder_burst, sec.founder_burst_days), 1.0)
-        entry = model.params.entry
-        if entry.threshold == "task" and entry.poster_invitations > 0:  # yesterday's newcomers share the poster
-            lam = lam + entry.poster_invitations * ((people.join_day[senders] == d - 1) & (d > 1))
+        if posters:  # yesterday's newcomers share the poster
+            lam = lam + entry.poster_invitations * (people.join_day[senders] == d - 1)
         sent = draws.poisson("network.invitations", d, senders, lam)
         senders, sent = senders[sent > 0], sent[sent > 0]
         deg = self.degree[senders]
