@@ -181,7 +181,8 @@ class Acquisition:
         """
         people, draws = self.model.people, self.model.draws
         g = people.group[engaged]
-        order = np.lexsort((engaged, g))
+        # engaged rows come sorted: a stable sort by group gives group, then row (radix sort on int16 keys)
+        order = np.argsort(g.astype(np.int16) if self.model.groups.count < 2**15 else g, kind="stable")
         engaged, weights, g = engaged[order], weights[order], g[order]
         pull = np.bincount(g, weights=weights, minlength=self.model.groups.count)
         candidates = np.flatnonzero(pull > 0)
