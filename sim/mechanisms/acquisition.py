@@ -126,16 +126,7 @@ class Acquisition:
         n = arrivals.size
         if n == 0:
             return
-        passed = draws.uniform("entry.pass", d, arrivals) < pass_probability(
-            entry.threshold,
-            people.interest[arrivals],
-            people.wtp[arrivals],
-            referred,
-            fee=entry.fee,
-            invite_code_share=entry.invite_code_share,
-            review_min_interest=entry.review_min_interest,
-            task_effort=entry.task_effort,
-        )
+        passed = self.passes(arrivals, referred, d, "entry.pass")
         if entry.threshold == "review" and n * entry.review_minutes > (minutes := self._review_minutes()):
             # admins review what their day allows (bots cannot review); the others wait, unreviewed
             reviewed = int(minutes // entry.review_minutes)
@@ -243,6 +234,20 @@ class Acquisition:
             joined_groups=np.concatenate([before.joined_groups, groups])[order],
             sizes=sizes,
             review_minutes=before.review_minutes + review,
+        )
+
+    def passes(self, rows: np.ndarray, referred: np.ndarray, day: int, mechanism: str) -> np.ndarray:
+        """Return which of `rows` (applicants; `referred` where invited) pass the entry threshold today."""
+        entry, people = self.entry, self.model.people
+        return self.model.draws.uniform(mechanism, day, rows) < pass_probability(
+            entry.threshold,
+            people.interest[rows],
+            people.wtp[rows],
+            referred,
+            fee=entry.fee,
+            invite_code_share=entry.invite_code_share,
+            review_min_interest=entry.review_min_interest,
+            task_effort=entry.task_effort,
         )
 
     def _rearm(self, rows: np.ndarray, day: int) -> None:

@@ -16,7 +16,6 @@ from sim.engines.member_day import engagement
 from sim.mechanisms.day import Day
 from sim.network.graph import _ranges
 from sim.population import ACTIVE, LEFT, NEW
-from sim.rules.entry import pass_probability
 
 if TYPE_CHECKING:
     from sim.mechanisms.acquisition import Acquisition
@@ -56,16 +55,7 @@ class Returns:
         invited = draws.uniform("returns.invited", d, back) < sc.return_invited_share
         inviters = self._inviters(back, invited, day)
         invited = inviters >= 0
-        passed = draws.uniform("returns.entry", d, back) < pass_probability(
-            entry.threshold,
-            people.interest[back],
-            people.wtp[back],
-            invited,
-            fee=entry.fee,
-            invite_code_share=entry.invite_code_share,
-            review_min_interest=entry.review_min_interest,
-            task_effort=entry.task_effort,
-        )
+        passed = self.acquisition.passes(back, invited, d, "returns.entry")
         back, inviters = back[passed], inviters[passed]
         preferred = np.where(inviters >= 0, people.group[np.maximum(inviters, 0)], -1).astype(np.int32)
         sizes = np.bincount(people.group[people.members()], minlength=model.groups.count)
