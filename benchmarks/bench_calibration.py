@@ -77,6 +77,7 @@ def main() -> None:
                 {
                     "dataset": i,
                     "wall_time_s": round(wall, 1),
+                    "load_average_5min": round(os.getloadavg()[1], 1),
                     "runs": result.runs,
                     "ess": round(result.ess, 1),
                     "diagnostics": result.diagnostics,
