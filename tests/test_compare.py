@@ -377,3 +377,17 @@ def test_the_groups_lives_are_compared_too(report: Path) -> None:
         assert kpi in runs.columns and kpi in set(kpis["kpi"])
     assert (runs["groups_alive_final"] >= 1).all()
     assert "Groups alive at the end" in (report / "report.html").read_text(encoding="utf-8")
+
+
+def test_preset_names_run_in_the_workers_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare baseline paid_entry` from a folder without those files runs the packaged presets."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    code, stdout, _ = run_cli(
+        ["baseline", "paid_entry", "--replicates", "2", "--days", "3", "--workers", "1", "--out", str(out)], capsys
+    )
+    assert code == 0 and stdout.strip().splitlines()[-1] == "ok 4, error 0, skipped 0"
+    _, runs = read(out)
+    assert set(runs["scenario_name"]) == {"baseline", "paid_entry"}

@@ -43,6 +43,7 @@ from sim.experiments.seeds import root_entropy, run_seed
 from sim.experiments.store import RunStore, StoreMismatch
 from sim.report.compare import KIND, ComparisonError, run_id
 from sim.scenario import load_scenario
+from sim.scenario.presets import find_scenario
 
 __all__ = [
     "DEFAULT_REPLICATES",
@@ -215,7 +216,8 @@ def load_comparison(
         raise ComparisonError(f"--replicates must be >= {MIN_REPLICATES}, got {replicates}")
     if days is not None and days < 1:
         raise ComparisonError(f"--days must be >= 1, got {days}")
-    loaded = [(Path(p).resolve(), load_scenario(Path(p)).model_dump(mode="json")) for p in paths]
+    # a preset name is its packaged file: the workers load the entry's path, whatever their working directory
+    loaded = [((find_scenario(p) or Path(p)).resolve(), load_scenario(Path(p)).model_dump(mode="json")) for p in paths]
     labels = _labels([values.get("name") or path.stem for path, values in loaded], [p.stem for p, _ in loaded])
     entries = tuple(ScenarioEntry(path, label, values) for (path, values), label in zip(loaded, labels, strict=True))
     days = int(entries[0].values["run"]["days"]) if days is None else days
