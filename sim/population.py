@@ -177,6 +177,13 @@ class PeopleTable:
         self._extra[rows[ok], slot[ok]] = groups[ok]
         return ok
 
+    def move_home(self, rows: np.ndarray, groups: np.ndarray) -> None:
+        """People `rows` move their home group to `groups`; a further group that is the new home is let go."""
+        self.group[rows] = groups
+        if self._extra is not None and rows.size:
+            extra = self._extra[rows]
+            self._extra[rows] = np.where(extra == groups[:, None], -1, extra)
+
     def leave_group(self, rows: np.ndarray, groups: np.ndarray) -> None:
         """People `rows` leave `groups` and stay in their others; leaving the home group makes a further one home.
 

@@ -10,6 +10,7 @@ import pytest
 from helpers import SCENARIOS, assert_one_line_error, invoke_cli, run_preset
 
 from sim import CommunityModel, load_scenario
+from sim.agents import Member
 from sim.groups import FREE, PAID
 from sim.population import DORMANT, NEW, PeopleTable
 from sim.rules.memberships import combined_value, worst_group
@@ -73,6 +74,9 @@ def test_joining_leaving_and_exiting_further_groups() -> None:
     assert people.in_group(rows, 2).tolist() == [False, False, True, True]
     people.leave_group(np.array([0, 3]), np.array([0, 0], dtype=np.int32))  # 0 leaves home, 3 a further group
     assert people.group[rows].tolist() == [1, 1, 1, 2] and people.group_count(rows).tolist() == [1, 1, 2, 1]
+    people.join_group(np.array([1]), np.array([2], dtype=np.int32))
+    people.move_home(np.array([1]), np.array([2], dtype=np.int32))  # promoted into a group they were in already
+    assert people.groups_of(np.array([1])).tolist() == [[2, -1, -1]]
     people.exit(np.array([2]), 4, day=5)
     assert people.group_count(rows).tolist() == [1, 1, 0, 1] and people.last_group[2] == 1
 
@@ -99,7 +103,11 @@ def test_room_for_two_groups_without_a_way_in_changes_nothing(seed: int) -> None
 # ---------------------------------------------------------------- two groups
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_members_of_decaying_groups_join_a_second_one(seed: int) -> None:
-    m = run_preset("dead_groups_dissolved", seed, days=70, **TWO)
+    m = run_preset("dead_groups_dissolved", seed, days=40, **TWO)
+    rows = m.people.members()
+    row = int(rows[m.people.group_count(rows) == 2][0])
+    assert Member(m, row).member_groups == m.people.groups_of(np.array([row]))[0].tolist()
+    m.run(30)
     df, g = m.metrics(), m.group_metrics()
     assert df["multi_group_share"].max() > 0.05 and df["groups_per_member"].max() > 1.05
     assert df["joined_another_group"].sum() > 50

@@ -410,7 +410,8 @@ class GroupPolicy:
     def invite_across(self, day: Day) -> None:
         """With a friendship network, members invite a friend who is a member elsewhere into their own group.
 
-        Each engaged member (not a spammer) invites, with daily chance
+        Each engaged member (not a spammer) of an open group newcomers may enter (paid
+        groups are entered by promotion) invites, with daily chance
         `extra_group_invitations`, one friend: an engaged member not in the inviter's
         home group and in fewer than `max_groups_per_member` groups (the one with the
         smallest keyed uniform). The friend accepts as an invited outsider would
@@ -423,7 +424,8 @@ class GroupPolicy:
         draws, graph, net = self.model.draws, self.friendships.graph, self.model.params.network
         rows = people.members()
         st = people.stage[rows]
-        senders = rows[((st == NEW) | (st == ACTIVE)) & ~people.spammer[rows] & ~table.closed[people.group[rows]]]
+        open_home = ~table.closed & self.entry_groups()  # into a group newcomers may enter (paid ones: by promotion)
+        senders = rows[((st == NEW) | (st == ACTIVE)) & ~people.spammer[rows] & open_home[people.group[rows]]]
         senders = senders[draws.uniform("groups.cross_invite", d, senders) < sc.extra_group_invitations]
         if senders.size == 0:
             return
@@ -478,7 +480,7 @@ class GroupPolicy:
         new_group, _ = self.place(none, takers, day, sizes=sizes, mechanism="groups.promote_choice", paid=True)
         moved = takers[new_group >= 0]
         free_group = people.group[moved]
-        people.group[moved] = new_group[new_group >= 0]
+        people.move_home(moved, new_group[new_group >= 0])
         kept = np.zeros(moved.size, dtype=bool)
         if sc.promote_keeps_free:  # the paid group becomes home, the free group a further one (where a slot is free)
             kept = people.join_group(moved, free_group)
