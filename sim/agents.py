@@ -38,7 +38,7 @@ class Member(mesa.Agent):
     propensity = _column("propensity", "messages/day when engaged")
     patience = _column("patience", "divides the leave hazard")
     wtp = _column("wtp", "willingness to pay, currency")
-    group = _column("group", "id of the member's group")
+    group = _column("group", "id of the member's group (the home group when members may be in several)")
     satisfaction = _column("satisfaction", "running memory of daily value")
     novelty = _column("novelty", "novelty left, 1 on joining")
     ties = _column("ties", "ties to other members")
@@ -72,6 +72,12 @@ class Member(mesa.Agent):
         """Name of the acquisition channel that brought the member (`Scenario.channel_names`), or None."""
         index = int(self.model.people.channel[self.row])
         return None if index < 0 else self.model.params.channel_names()[index]
+
+    @property
+    def member_groups(self) -> list[int]:
+        """All the groups the member is in, the home group first (one unless groups.max_groups_per_member > 1)."""
+        held = self.model.people.groups_of(np.array([self.row]))[0]
+        return [int(g) for g in held if g >= 0]
 
     @property
     def invited_by(self) -> int | None:

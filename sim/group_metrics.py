@@ -4,7 +4,9 @@ Every count comes from what the day already has (the people table's group column
 day's hand-offs: arrivals, posting, output, moderation), one `bincount` each, so the
 record stays cheap with a thousand groups. The rows of one day add up to the
 community's daily metrics (`sim.metrics`): members by stage, joins by source, leaves,
-kicks, messages, content posts, ads posted and removed, spammers. Each group's ISOOC
+kicks, messages, content posts, ads posted and removed, spammers; with
+`groups.max_groups_per_member` > 1 the people in a group (members by stage, spammers)
+count every membership, so they add up to more than the community's. Each group's ISOOC
 health score (seed 002, `sim.rules.isooc`) is read from the same counts, and
 `community_isooc` weighs the groups into the community's.
 """
@@ -33,7 +35,8 @@ GROUP_COLUMNS: dict[str, str] = {
     "phase": "lifecycle phase: inception, growth, maturity, decline or dead (docs/ODD.md §7.11)",
     "fate": "alive, or how the group died: silent, ads (an ad group) or empty",
     "closed": "the operator closed the group (archived, dissolved or merged): it takes no newcomers",
-    "members": "new + active + dormant members of the group",
+    "members": "new + active + dormant members of the group (a person in several groups counts in each)",
+    "also_elsewhere": "members of the group who are also in another group (groups.max_groups_per_member > 1)",
     "new": "members in their first onboarding.new_days days",
     "active": "active members past onboarding",
     "dormant": "dormant members",
@@ -102,7 +105,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     """Return the day's per-group record (columns of GROUP_COLUMNS, one entry per group), at the end of the day."""
     people, table, n = model.people, model.groups, model.groups.count
     rows = people.members()
-    g = people.group[rows]
+    rows, g = people.memberships(rows)  # one entry per membership: every group counts its members
     st = people.stage[rows]
     by_stage = _count(g * 3 + (st - NEW), 3 * n).reshape(n, 3)
     members = by_stage.sum(axis=1)
@@ -139,6 +142,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "fate": table.fate.copy(),
         "closed": table.closed.copy(),
         "members": members,
+        "also_elsewhere": _count(g[people.group_count(rows) > 1], n) if people.multi else np.zeros(n, dtype=np.int64),
         "new": by_stage[:, NEW - NEW],
         "active": by_stage[:, ACTIVE - NEW],
         "dormant": by_stage[:, DORMANT - NEW],

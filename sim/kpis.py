@@ -175,6 +175,24 @@ DAILY: tuple[Kpi, ...] = (
     _flow("splinters", "groups founded today by disaffected members of a decaying group (§7.11)", "groups"),
     _flow("returned", "people who had left and came back today (§7.11)", "people", "count", BETTER),
     _flow("promoted_to_paid", "members promoted today from a free group into a paid group (§7.11)", "members"),
+    _mean(
+        "groups_per_member",
+        "mean number of groups a member is in (1 unless groups.max_groups_per_member > 1, §7.11)",
+        "groups",
+    ),
+    _mean("multi_group_share", "share of members in two groups or more (§7.11)", "0..1", "share"),
+    _flow(
+        "joined_another_group",
+        "members who joined a further group today keeping theirs: a decaying group, a friend's invitation, or a "
+        "promotion that keeps the free group (§7.11)",
+        "members",
+    ),
+    _flow(
+        "groups_dropped",
+        "memberships ended today by members who stayed in the community through another group: their leave "
+        "hazard fired and they dropped their worst group, or a group of theirs was dissolved or merged (§7.11)",
+        "memberships",
+    ),
     _daily("max_group_size", "members in the largest group", "members"),
     _mean("mean_satisfaction", "mean satisfaction of members", "value units", "level", BETTER),
     _mean("mean_ties", "mean ties per member", "ties", "level", BETTER),

@@ -48,7 +48,8 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     t, start = day.tally, day.start
     counts = np.bincount(people.stage, minlength=len(STAGE_NAMES))
     rows = people.members()
-    sizes = np.bincount(people.group[rows], minlength=model.groups.count)
+    sizes = people.group_sizes(rows, model.groups.count)
+    in_groups = people.group_count(rows) if people.multi else None
     start_members = start.member_rows.size
     joined = day.arrivals.joined_rows.size
     admin_rows, kol_rows = model.admin_table.rows(), model.kol_table.rows()
@@ -117,6 +118,10 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "splinters": t.splinters,
         "returned": t.returned,
         "promoted_to_paid": t.promoted_to_paid,
+        "groups_per_member": nan if not rows.size else 1.0 if in_groups is None else float(in_groups.mean()),
+        "multi_group_share": nan if not rows.size else 0.0 if in_groups is None else float(np.mean(in_groups > 1)),
+        "joined_another_group": t.extra_joins,
+        "groups_dropped": t.groups_dropped,
         "max_group_size": int(sizes.max()) if sizes.size else 0,
         "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
         "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
@@ -255,7 +260,7 @@ def group_outcomes(groups: GroupTable, people: PeopleTable) -> dict[str, Any]:
     dead = groups.fate != ALIVE
     n_dead = int(dead.sum())
     lives = lifetimes(groups.opened_day, groups.died_day)
-    sizes = np.bincount(people.group[people.members()], minlength=groups.count)
+    sizes = people.group_sizes(people.members(), groups.count)
     sizes = sizes[sizes > 0]
     out: dict[str, Any] = {
         "groups_died_total": n_dead,

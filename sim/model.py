@@ -85,6 +85,7 @@ class CommunityModel(mesa.Model):
         self.engine = engine
         self._serials: dict[str, int] = {}
         self.people = draw_people(scenario.population, self.draws.generator("population"))
+        self.people.allow_groups(scenario.groups.max_groups_per_member)  # nothing allocated at 1
         self.records: list[dict[str, float]] = []
         self.group_records: list[dict[str, np.ndarray]] = []
         self.trend = Trend.of(scenario)
@@ -127,6 +128,8 @@ class CommunityModel(mesa.Model):
             self.group_policy.split,
             self.group_policy.review,
             *((gp.splinter,) if groups.splinter_rate > 0 else ()),
+            *((gp.join_another,) if groups.extra_group_rate > 0 else ()),
+            *((gp.invite_across,) if f and groups.extra_group_invitations > 0 else ()),
             *((gp.promote,) if gp.funnel else ()),
         )
         self._found(scenario)
@@ -298,6 +301,9 @@ class CommunityModel(mesa.Model):
     def group_table(self) -> pd.DataFrame:
         """Return the groups today, one row each: members, engaged members, culture, admins and KOLs, and its life.
 
+        `members` counts everyone in the group (with `groups.max_groups_per_member` > 1, a
+        person in two groups counts in both); `also_elsewhere` those of them also in another group.
+
         Its life: the day it opened and the day it died (-1 while alive), its fate, tier,
         the group it came from (-1 for a founding group) and the member who founded it
         (-1 unless a splinter).
@@ -311,8 +317,9 @@ class CommunityModel(mesa.Model):
         return pd.DataFrame(
             {
                 "group": np.arange(n_groups),
-                "members": np.bincount(people.group[rows], minlength=n_groups),
-                "engaged": np.bincount(people.group[rows][engaged], minlength=n_groups),
+                "members": people.group_sizes(rows, n_groups),
+                "engaged": people.group_sizes(rows, n_groups, engaged),
+                "also_elsewhere": people.group_sizes(rows, n_groups, people.group_count(rows) > 1),
                 "culture": self.groups.culture,
                 "opened_day": self.groups.opened_day,
                 "admins": admins,

@@ -59,6 +59,8 @@ class PeopleTable:
     promoted_day: np.ndarray  # int32 day they were promoted into a paid group, -1 if never
     # the rows of members, kept between joins and exits (`members`); not a column
     _member_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # further groups beyond the home group (`group`): rows x (k - 1) int32, -1 = none; None while k = 1
+    _extra: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -89,13 +91,114 @@ class PeopleTable:
         self._member_rows = None
 
     def exit(self, rows: np.ndarray, stage: int, day: int) -> None:
-        """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED) on `day`."""
+        """Members in `rows` leave (LEFT), are kicked (KICKED) or become KOLs (PROMOTED) on `day`.
+
+        They leave all their groups; `last_group` keeps the home group.
+        """
         self._member_rows = None
         self.stage[rows] = stage
         self.exit_day[rows] = day
         self.last_group[rows] = self.group[rows]
         self.group[rows] = -1
         self.spammer[rows] = False
+        if self._extra is not None:
+            self._extra[rows] = -1
+
+    # ---------------------------------------------------------------- memberships
+    # A person is in their home group (`group`) and, when the scenario allows more than one
+    # group per member (groups.max_groups_per_member = k > 1), in up to k - 1 further groups.
+    # Mechanisms that count or serve every membership ask these methods; those that need
+    # one group per person (moderation, the network, the data system) use the home group.
+    def allow_groups(self, k: int) -> None:
+        """Let each person be in up to `k` groups: allocates the further-groups array when k > 1 (else nothing)."""
+        if k > 1 and self._extra is None:
+            self._extra = np.full((self.size, k - 1), -1, dtype=np.int32)
+
+    @property
+    def multi(self) -> bool:
+        """Whether people may be in more than one group (the further-groups array exists)."""
+        return self._extra is not None
+
+    @property
+    def max_groups(self) -> int:
+        """The most groups one person may be in (groups.max_groups_per_member)."""
+        return 1 if self._extra is None else 1 + self._extra.shape[1]
+
+    def groups_of(self, rows: np.ndarray) -> np.ndarray:
+        """Each person's groups as a (rows x k) int32 matrix: the home group first, -1 where none."""
+        home = self.group[rows][:, None]
+        return home if self._extra is None else np.concatenate([home, self._extra[rows]], axis=1)
+
+    def group_count(self, rows: np.ndarray) -> np.ndarray:
+        """How many groups each person in `rows` is in (0 for non-members)."""
+        count = (self.group[rows] >= 0).astype(np.int64)
+        if self._extra is not None:
+            count += (self._extra[rows] >= 0).sum(axis=1)
+        return count
+
+    def memberships(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (row, group) of every membership of the people `rows`: home groups first, then the further ones.
+
+        With one group per person this is `rows` and their home groups, no copy made.
+        """
+        if self._extra is None:
+            return rows, self.group[rows]
+        extra = self._extra[rows]
+        at, slot = np.nonzero(extra >= 0)
+        return np.concatenate([rows, rows[at]]), np.concatenate([self.group[rows], extra[at, slot]])
+
+    def group_sizes(self, rows: np.ndarray, n_groups: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Members per group among `rows` (every membership counts), of those where `mask` (per row) is True."""
+        if self._extra is None:
+            g = self.group[rows] if mask is None else self.group[rows][mask]
+            return np.bincount(g, minlength=n_groups)
+        sub = rows if mask is None else rows[mask]
+        return np.bincount(self.memberships(sub)[1], minlength=n_groups)
+
+    def in_group(self, rows: np.ndarray, gid: int) -> np.ndarray:
+        """Return True for the people in `rows` who are in group `gid` (home or further)."""
+        inside = self.group[rows] == gid
+        if self._extra is not None:
+            inside |= (self._extra[rows] == gid).any(axis=1)
+        return inside
+
+    def join_group(self, rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """People `rows` join `groups` as a further group, keeping the groups they are in; returns who did.
+
+        A person already in the group, or with no free slot (k groups already), does not join.
+        """
+        if self._extra is None or rows.size == 0:
+            return np.zeros(rows.size, dtype=bool)
+        extra = self._extra[rows]
+        free = extra < 0
+        ok = free.any(axis=1)
+        ok &= (self.group[rows] != groups) & ~(extra == groups[:, None]).any(axis=1)
+        slot = np.argmax(free, axis=1)
+        self._extra[rows[ok], slot[ok]] = groups[ok]
+        return ok
+
+    def move_home(self, rows: np.ndarray, groups: np.ndarray) -> None:
+        """People `rows` move their home group to `groups`; a further group that is the new home is let go."""
+        self.group[rows] = groups
+        if self._extra is not None and rows.size:
+            extra = self._extra[rows]
+            self._extra[rows] = np.where(extra == groups[:, None], -1, extra)
+
+    def leave_group(self, rows: np.ndarray, groups: np.ndarray) -> None:
+        """People `rows` leave `groups` and stay in their others; leaving the home group makes a further one home.
+
+        For people with another group only (`group_count` > 1): who is in one group leaves by `exit`.
+        """
+        if self._extra is None or rows.size == 0:
+            return
+        extra = self._extra[rows]
+        home = self.group[rows] == groups
+        # a further group takes the home group's place: the first one held
+        first = np.argmax(extra >= 0, axis=1)
+        drop = np.where(home, first, np.argmax(extra == groups[:, None], axis=1))
+        new_home = extra[np.arange(rows.size), first]
+        self.group[rows[home]] = new_home[home]
+        self._extra[rows, drop] = -1
 
     def columns(self) -> list[str]:
         """Names of all columns."""

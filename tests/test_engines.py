@@ -69,6 +69,25 @@ CASES = {
             "ads.spam_satisfaction": 0.5,
         },
     ),
+    "multi_group": (
+        "no_moderation",
+        {
+            "moderation.ad_policy": "kick",
+            "ads.spam_satisfaction": 0.5,
+            "ads.spam_rate": 0.5,
+            "churn.base_rate": 0.05,
+            "groups.capacity": 25,
+            "groups.split_policy": "dunbar",
+            "groups.dunbar_size": 20,
+            "groups.inception_days": 3,
+            "groups.silent_days": 5,
+            "groups.silent_messages": 3.0,
+            "groups.dead_policy": "dissolve",
+            "groups.max_groups_per_member": 3,
+            "groups.extra_group_rate": 0.3,
+            "groups.extra_group_interest": 0.0,
+        },
+    ),
 }
 
 
@@ -98,6 +117,8 @@ def test_the_cases_reach_the_mechanisms_they_are_meant_to() -> None:
     staff = _run("staff_budget_bots_elimination", "vectorized", 1).metrics()
     assert staff["groups_opened"].sum() > 0 and staff["admins"].max() == 1
     assert staff["kols_eliminated"].sum() > 0 and staff["ads_removed"].sum() > 0
+    multi = _run("multi_group", "vectorized", 1).metrics()
+    assert multi["groups_per_member"].max() > 1.2 and multi["groups_dropped"].sum() > 0
     off = _run("feedback_off", "vectorized", 1).metrics()
     assert off["left_today"].sum() > 0 and off["reactivated"].sum() > 0
     money = _run("money_and_ads", "vectorized", 1).metrics()

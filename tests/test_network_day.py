@@ -80,7 +80,7 @@ def test_message_authors_conserve_the_group_counts() -> None:
     groups = m.people.group[posters]
     messages = np.bincount(groups, minlength=m.groups.count) * 3
     day = type("D", (), {"day": 7})()
-    written = message_authors(m, day, posters, rates, messages)  # type: ignore[arg-type]
+    written = message_authors(m, day, groups, rates, messages)  # type: ignore[arg-type]
     assert np.array_equal(np.bincount(groups, weights=written, minlength=m.groups.count), messages)
     assert written[rates == 0].sum() == 0  # a lurker writes nothing
 

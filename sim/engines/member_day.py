@@ -44,6 +44,7 @@ from sim.rules.lifecycle import (
     member_hazards,
     substep_probabilities,
 )
+from sim.rules.memberships import combined_value, worst_group
 from sim.rules.money import purchase_hazard, renews, tier_hazard
 
 if TYPE_CHECKING:
@@ -95,14 +96,26 @@ def close_posting(
     the count little. With a friendship network each message then gets its author among
     the group's posters (`message_authors`), so `people.messages` counts messages per
     member without moving the group counts.
+
+    A member in several groups (`groups.max_groups_per_member` > 1) spreads their rate
+    evenly over them: each group's rate has their share, their total is unchanged.
     """
     people, n_groups = model.people, model.groups.count
-    rate_g = np.bincount(people.group[posters], weights=rates, minlength=n_groups)
+    if people.multi:  # one entry per membership, each with its share of the poster's rate
+        entry_rows, entry_groups = people.memberships(posters)
+        at = np.searchsorted(posters, entry_rows)  # posters are sorted
+        entry_rates = rates[at] / people.group_count(posters)[at]
+    else:
+        entry_groups, entry_rates = people.group[posters], rates
+    rate_g = np.bincount(entry_groups, weights=entry_rates, minlength=n_groups)
     u = model.draws.uniform("member.messages", day.day, np.arange(n_groups))
     messages = poisson_inverse(u, rate_g)
     written = np.zeros(posters.size, dtype=np.int64)
     if model.params.network.source != "well_mixed":  # messages per member: participation inequality
-        written = message_authors(model, day, posters, rates, messages)
+        by_entry = message_authors(model, day, entry_groups, entry_rates, messages)
+        if people.multi:  # a member's messages over all their groups
+            by_entry = np.bincount(at, weights=by_entry, minlength=posters.size).astype(np.int64)
+        written = by_entry
         people.messages[posters] += written.astype(np.int32)
     day.posting = Posting(
         poster_rows=posters,
@@ -116,9 +129,12 @@ def close_posting(
 
 
 def message_authors(
-    model: Community, day: Day, posters: np.ndarray, rates: np.ndarray, messages: np.ndarray
+    model: Community, day: Day, groups: np.ndarray, rates: np.ndarray, messages: np.ndarray
 ) -> np.ndarray:
     """Return how many of each group's `messages` each poster wrote, in proportion to their rates.
+
+    `groups` and `rates` have one entry per poster and group (a member in two groups
+    posts in each with their share of their rate).
 
     Systematic allocation (one uniform per group, keyed by the group): with the group's
     posters in row order and x_i = messages x (their cumulative rate) / (the group's rate),
@@ -126,13 +142,13 @@ def message_authors(
     and each poster writes the floor or the ceiling of their expected share, with that mean.
     It costs one pass over the posters, whatever the number of messages.
     """
-    written = np.zeros(posters.size, dtype=np.int64)
-    if posters.size == 0 or not messages.any():
+    written = np.zeros(groups.size, dtype=np.int64)
+    if groups.size == 0 or not messages.any():
         return written
     writing = np.flatnonzero(rates > 0)  # lurkers write nothing
-    g = model.people.group[posters[writing]]
+    g = groups[writing]
     order = writing[np.argsort(g, kind="stable")]
-    g_sorted, r = model.people.group[posters[order]], rates[order]
+    g_sorted, r = groups[order], rates[order]
     cum = np.cumsum(r)
     per_group = np.bincount(g_sorted, minlength=messages.size)
     first = (np.cumsum(per_group) - per_group)[g_sorted]
@@ -162,8 +178,7 @@ def group_terms(model: Community, day: Day) -> None:
     posting, moderation = day.posting, day.moderation
     n_groups = model.groups.count
     rows = people.members()
-    g = people.group[rows]
-    size = np.bincount(g, minlength=n_groups)
+    size = people.group_sizes(rows, n_groups)
     visible_messages = posting.messages * (1.0 - val.off_topic_share * moderation.focus)
     chat = np.asarray(value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size))
     replies = model.draws.binomial(
@@ -177,7 +192,7 @@ def group_terms(model: Community, day: Day) -> None:
     )
     day.terms = GroupTerms(
         size=size,
-        engaged=np.bincount(g[people.stage[rows] != DORMANT], minlength=n_groups),
+        engaged=people.group_sizes(rows, n_groups, people.stage[rows] != DORMANT),
         content=np.asarray(value.content_value(day.output.quality_posts, val.content_saturation)),
         chat=chat,
         visible_ads=visible_ads,
@@ -208,21 +223,9 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
 
     # --- value, satisfaction, novelty, ties
     ties = people.ties[rows]
-    value_today = np.asarray(
-        value.daily_value(
-            people.interest[rows],
-            terms.content[g],
-            terms.chat[g],
-            ties,
-            model.groups.culture[g],
-            people.novelty[rows],
-            terms.annoyance[g],
-            np.where(engaged, 1.0, sc.activity.dormant_exposure),
-            (val.content_weight, val.chat_weight, val.ties_weight),
-            sc.activity.novelty_floor,
-            val.ties_saturation,
-        )
-    )
+    held = people.groups_of(rows) if people.multi else g[:, None]
+    values = _group_values(model, day, rows, held, ties, engaged)  # (rows x k): each of their groups' value
+    value_today = values[:, 0] if held.shape[1] == 1 else combined_value(values, sc.groups.extra_group_weight)
     sat = np.asarray(value.update_satisfaction(people.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory))
     people.satisfaction[rows] = sat
     mult = engagement(sc.dynamics, sat)
@@ -289,6 +292,12 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
         join_left, join_switch = block_probabilities(plan.newcomer, False)
         left, switch = np.where(newcomer, join_left, left), np.where(newcomer, join_switch, switch)
         outcome = day_move(u, left, switch)
+    if people.multi:  # who is in another group drops their worst one instead of leaving the community
+        leaving = np.flatnonzero(stayed & (outcome == LEAVE) & ((held >= 0).sum(axis=1) > 1))
+        worst = held[leaving, worst_group(values[leaving])]
+        people.leave_group(rows[leaving], worst)
+        outcome[leaving] = STAY
+        tally.groups_dropped += int(leaving.size)
     stayed &= outcome != LEAVE
     to_active = (outcome == SWITCH) & dormant
     to_dormant = (outcome == SWITCH) & engaged
@@ -311,6 +320,45 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     _buy(model, day, rows[buyers], mult[buyers])
     if sc.membership.price > 0:
         _tier(model, day, rows[stayed], sat[stayed], mult[stayed], engaged[stayed])
+
+
+def _group_values(
+    model: Community, day: Day, rows: np.ndarray, held: np.ndarray, ties: np.ndarray, engaged: np.ndarray
+) -> np.ndarray:
+    """Today's value to each member in `rows` of each of their groups `held` (rows x k, -1: none; then NaN).
+
+    The group terms (content, chat, culture, ads) are each group's; interest, ties,
+    novelty and exposure are the member's own.
+    """
+    people, sc, terms, val = model.people, model.params, day.terms, model.params.value
+    exposure = np.where(engaged, 1.0, sc.activity.dormant_exposure)
+    interest, novelty = people.interest[rows], people.novelty[rows]
+
+    def of(g: np.ndarray, at: np.ndarray | slice) -> np.ndarray:
+        return np.asarray(
+            value.daily_value(
+                interest[at],
+                terms.content[g],
+                terms.chat[g],
+                ties[at],
+                model.groups.culture[g],
+                novelty[at],
+                terms.annoyance[g],
+                exposure[at],
+                (val.content_weight, val.chat_weight, val.ties_weight),
+                sc.activity.novelty_floor,
+                val.ties_saturation,
+            ),
+            dtype=float,
+        )
+
+    if held.shape[1] == 1:  # one group each: every member's home group
+        return of(held[:, 0], slice(None))[:, None]
+    on = held >= 0
+    at, slot = np.nonzero(on)
+    out = np.full(held.shape, np.nan)
+    out[at, slot] = of(held[on], at)
+    return out
 
 
 def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -212,6 +212,8 @@ class Tally:
     splinters: int = 0  # groups founded by disaffected members
     returned: int = 0  # people who left and came back
     promoted_to_paid: int = 0  # members promoted from a free group into a paid one
+    extra_joins: int = 0  # members who joined a further group while keeping theirs (groups.max_groups_per_member)
+    groups_dropped: int = 0  # memberships ended by members who stayed in the community through another group
     paid_group_fees: float = 0.0  # fees paid on promotion into a paid group (groups.paid_fee)
 
 

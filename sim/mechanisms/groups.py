@@ -37,6 +37,7 @@ from sim.groups import (
     topic_fit,
 )
 from sim.mechanisms.day import Day
+from sim.network.rules import acceptance_probability
 from sim.population import ACTIVE, DORMANT, LEFT, NEW
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class GroupPolicy:
         """
         sc, people = self.section, self.model.people
         if sizes is None:
-            sizes = np.bincount(people.group[day.start.member_rows], minlength=self.table.count)
+            sizes = people.group_sizes(day.start.member_rows, self.table.count)
         allowed = self.entry_groups(paid)
         assigned, sizes = self._route(preferred, rows, sizes, mechanism, allowed)
         while sc.split_policy != "none" and (assigned < 0).any() and allowed.any():
@@ -198,7 +199,7 @@ class GroupPolicy:
         """Split groups in two per the split policy (dunbar, low_activity)."""
         sc, people, table = self.section, self.model.people, self.table
         rows = people.members()
-        sizes = np.bincount(people.group[rows], minlength=table.count)
+        sizes = people.group_sizes(rows, table.count)
         split = groups_to_split(
             sc.split_policy,
             sizes,
@@ -232,7 +233,7 @@ class GroupPolicy:
         """
         sc, table, people, d = self.section, self.table, self.model.people, day.day
         n = table.count
-        sizes = np.bincount(people.group[people.members()], minlength=n)
+        sizes = people.group_sizes(people.members(), n)
         genuine = padded(day.posting.messages, n) + padded(day.output.content_posts, n)
         ads = padded(day.terms.visible_ads, n)
         alive = table.fate == ALIVE
@@ -276,13 +277,21 @@ class GroupPolicy:
     def _close(self, gid: int, day: Day) -> None:
         """Dissolve or merge group `gid`: its members move to other groups or leave; its staff are released.
 
-        Merge moves everybody into the most attractive open group with room (overflow
-        chooses as newcomers do); dissolve moves a share `move_share`, who choose.
+        Members who are in another group as well (`max_groups_per_member` > 1) just drop
+        this one and stay in their others. Of the rest, merge moves everybody into the
+        most attractive open group with room (overflow chooses as newcomers do);
+        dissolve moves a share `move_share`, who choose.
         """
         sc, people, table, d = self.section, self.model.people, self.table, day.day
         rows = people.members()
-        sizes = np.bincount(people.group[rows], minlength=table.count)
-        members = rows[people.group[rows] == gid]
+        members = rows[people.in_group(rows, gid)]
+        if people.multi:
+            elsewhere = people.group_count(members) > 1
+            stay = members[elsewhere]
+            people.leave_group(stay, np.full(stay.size, gid, dtype=np.int32))
+            day.tally.groups_dropped += stay.size
+            members = members[~elsewhere]
+        sizes = people.group_sizes(rows, table.count)
         target = -1
         allowed = self.entry_groups(paid=bool(table.tier[gid] == PAID))  # members stay in their tier
         if sc.dead_policy == "merge":
@@ -367,6 +376,81 @@ class GroupPolicy:
         u = self.model.draws.uniform("groups.splinter_invite", d, np.int64(founder) * people.size + pool)
         return np.sort(pool[lowest(u, k)])
 
+    # ------------------------------------------------------------ more than one group
+    def join_another(self, day: Day) -> None:
+        """Members of a decaying group who are still interested also join another, better group (seed 002 §2.5).
+
+        An engaged member (not a spammer) in fewer than `max_groups_per_member` groups,
+        one of them in decline (or dead and kept), with interest at least
+        `extra_group_interest`, joins another group with daily chance
+        `extra_group_rate`, keeping their groups. They choose by appeal among the open,
+        alive free groups not in decline (`groups.extra_choice`); one who finds no room,
+        or picks a group they are in already, stays as they are. No group is opened for them.
+        """
+        sc, people, table, d = self.section, self.model.people, self.table, day.day
+        rows = people.members()
+        held = people.groups_of(rows)
+        decaying = (table.phase == DECLINE) | (table.phase == DEAD)
+        in_decay = ((held >= 0) & decaying[np.maximum(held, 0)]).any(axis=1)
+        st = people.stage[rows]
+        able = in_decay & (people.group_count(rows) < people.max_groups) & ((st == NEW) | (st == ACTIVE))
+        able &= (people.interest[rows] >= sc.extra_group_interest) & ~people.spammer[rows]
+        candidates = rows[able]
+        joiners = candidates[self.model.draws.uniform("groups.extra", d, candidates) < sc.extra_group_rate]
+        good = self.entry_groups() & (table.fate == ALIVE) & ~decaying
+        if joiners.size == 0 or not good.any():
+            return
+        sizes = people.group_sizes(rows, table.count)
+        none = np.full(joiners.size, -1, dtype=np.int32)
+        choice, _ = self._route(none, joiners, sizes, "groups.extra_choice", good)
+        found = choice >= 0
+        joined = people.join_group(joiners[found], choice[found])
+        day.tally.extra_joins += int(joined.sum())
+
+    def invite_across(self, day: Day) -> None:
+        """With a friendship network, members invite a friend who is a member elsewhere into their own group.
+
+        Each engaged member (not a spammer) of an open group newcomers may enter (paid
+        groups are entered by promotion) invites, with daily chance
+        `extra_group_invitations`, one friend: an engaged member not in the inviter's
+        home group and in fewer than `max_groups_per_member` groups (the one with the
+        smallest keyed uniform). The friend accepts as an invited outsider would
+        (`network.rules.acceptance_probability`: interest, friends already in the group)
+        and, if the group is open with room, joins it and keeps their groups.
+        """
+        if self.friendships is None:
+            return
+        sc, people, table, d = self.section, self.model.people, self.table, day.day
+        draws, graph, net = self.model.draws, self.friendships.graph, self.model.params.network
+        rows = people.members()
+        st = people.stage[rows]
+        open_home = ~table.closed & self.entry_groups()  # into a group newcomers may enter (paid ones: by promotion)
+        senders = rows[((st == NEW) | (st == ACTIVE)) & ~people.spammer[rows] & open_home[people.group[rows]]]
+        senders = senders[draws.uniform("groups.cross_invite", d, senders) < sc.extra_group_invitations]
+        if senders.size == 0:
+            return
+        start = graph.indptr[senders].astype(np.int64)
+        deg = (graph.indptr[senders + 1] - start).astype(np.int64)
+        owner = np.repeat(np.arange(senders.size), deg)
+        friends = graph.indices[start[owner] + np.arange(owner.size) - np.repeat(np.cumsum(deg) - deg, deg)]
+        home = people.group[senders][owner]
+        fs = people.stage[friends]
+        ok = ((fs == NEW) | (fs == ACTIVE)) & (people.group_count(friends) < people.max_groups)
+        ok &= ~(people.groups_of(friends) == home[:, None]).any(axis=1)
+        friends, owner, home = friends[ok], owner[ok], home[ok]
+        u = draws.uniform("groups.cross_invitee", d, senders[owner].astype(np.int64) * people.size + friends)
+        pick = first_per_group(owner, u)  # one friend per inviter
+        invitee, inviter, target = friends[pick].astype(np.intp), senders[owner[pick]], home[pick]
+        inside = graph.count_in_label(invitee, target, people.group)
+        p = acceptance_probability(people.interest[invitee], inside, net.accept_base, net.accept_per_friend)
+        key = inviter.astype(np.int64) * people.size + invitee
+        yes = np.flatnonzero(draws.uniform("groups.cross_accept", d, key) < p)
+        yes = yes[np.unique(invitee[yes], return_index=True)[1]]  # one invitation accepted per person: the first
+        sizes = people.group_sizes(rows, table.count)
+        yes = yes[admit_within_room(target[yes], np.maximum(sc.capacity - sizes, 0))]
+        joined = people.join_group(invitee[yes], target[yes])
+        day.tally.extra_joins += int(joined.sum())
+
     def promote(self, day: Day) -> None:
         """Members of free groups who qualify move up to a paid group (the funnel).
 
@@ -391,14 +475,19 @@ class GroupPolicy:
         takers = candidates[self.model.draws.uniform("groups.promote", d, candidates) < sc.promote_rate]
         if takers.size == 0:
             return
-        sizes = np.bincount(g, minlength=table.count)
+        sizes = people.group_sizes(rows, table.count)
         none = np.full(takers.size, -1, dtype=np.int32)
         new_group, _ = self.place(none, takers, day, sizes=sizes, mechanism="groups.promote_choice", paid=True)
         moved = takers[new_group >= 0]
-        people.group[moved] = new_group[new_group >= 0]
+        free_group = people.group[moved]
+        people.move_home(moved, new_group[new_group >= 0])
+        kept = np.zeros(moved.size, dtype=bool)
+        if sc.promote_keeps_free:  # the paid group becomes home, the free group a further one (where a slot is free)
+            kept = people.join_group(moved, free_group)
+            day.tally.extra_joins += int(kept.sum())
         people.commitment[moved] = np.maximum(people.commitment[moved], sc.paid_commitment)
         if self.friendships is None:
-            people.ties[moved] *= 0.5  # they leave half of their partners behind
+            people.ties[moved[~kept]] *= 0.5  # who moved leaves half of their partners behind
         people.promoted_day[moved] = d
         day.tally.promoted_to_paid += moved.size
         day.tally.paid_group_fees += sc.paid_fee * moved.size

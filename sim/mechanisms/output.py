@@ -39,7 +39,7 @@ class ContentOutput:
         n_groups = model.groups.count
         sizes = day.arrivals.sizes
         if sizes is None:
-            sizes = np.bincount(model.people.group[day.start.member_rows], minlength=n_groups)
+            sizes = model.people.group_sizes(day.start.member_rows, n_groups)
         out = Output(
             quality_posts=np.zeros(n_groups),
             content_posts=np.zeros(n_groups),

@@ -58,7 +58,7 @@ class Returns:
         passed = self.acquisition.passes(back, invited, d, "returns.entry")
         back, inviters = back[passed], inviters[passed]
         preferred = np.where(inviters >= 0, people.group[np.maximum(inviters, 0)], -1).astype(np.int32)
-        sizes = np.bincount(people.group[people.members()], minlength=model.groups.count)
+        sizes = people.group_sizes(people.members(), model.groups.count)
         groups, sizes = self.groups.place(preferred, back, day, sizes=sizes, mechanism="returns.choice")
         day.arrivals.sizes = sizes  # members per group once newcomers and returners are placed
         placed = groups >= 0

@@ -1583,6 +1583,68 @@ class Groups(Section):
         description="commitment of a member promoted into a paid group (they paid or earned their place)",
         json_schema_extra={"unit": "value units", "source": "sunk cost, Arkes & Blumer 1985; value: calibration"},
     )
+    max_groups_per_member: int = Field(
+        1,
+        ge=1,
+        le=20,
+        description=(
+            "most groups of the community one person may be in at once (§7.11): 1 = one group each; above 1, "
+            "members of a decaying group may also join another (`extra_group_rate`), a promoted member may keep "
+            "their free group (`promote_keeps_free`) and, with a network, a member may accept a friend's invitation "
+            "into another group (`extra_group_invitations`)"
+        ),
+        json_schema_extra={
+            "unit": "groups",
+            "source": "issue 15; seed 002 §2.5 (再去加入一个新的“好”群); 私域 funnels (traffic group + paid group)",
+        },
+    )
+    extra_group_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description=(
+            "daily chance that a member in a group in decline (or dead and kept) who is still interested "
+            "(`extra_group_interest`) joins another open, alive and not declining free group by appeal, keeping "
+            "their groups; needs max_groups_per_member > 1; 0: nobody does"
+        ),
+        json_schema_extra={"unit": "1/day", "source": "seed 002 §2.5 (再去加入一个新的“好”群); value: calibration"},
+    )
+    extra_group_interest: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="interest in the topic at or above which a member of a decaying group looks for another group",
+        json_schema_extra={"unit": "0..1", "source": "seed 002 §2.5 (同好 who stay interested); value: calibration"},
+    )
+    extra_group_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description=(
+            "weight of a member's second-best group in their daily value (the third counts its square, …; the best "
+            "counts fully): attention is finite, so further groups give diminishing returns"
+        ),
+        json_schema_extra={"unit": "×", "source": "limited attention (Dunbar 1998); value: calibration"},
+    )
+    promote_keeps_free: bool = Field(
+        False,
+        description=(
+            "a member promoted into a paid group keeps their free group as well (the 私域 customer in a traffic "
+            "group and a paid group); needs max_groups_per_member > 1; false: they move"
+        ),
+        json_schema_extra={"unit": "—", "source": "私域 funnel (issue 15)"},
+    )
+    extra_group_invitations: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description=(
+            "with a friendship network: daily chance that an engaged member invites one friend who is a member of "
+            "another group into their own; the friend accepts with the network's acceptance rule and keeps their "
+            "groups; needs max_groups_per_member > 1; 0: nobody does"
+        ),
+        json_schema_extra={"unit": "1/day", "source": "seed 002 §2.5 (invited by friends); value: calibration"},
+    )
 
 
 class Calendar(Section):
@@ -1993,6 +2055,22 @@ class Scenario(Section):
                 )
         if self.entry.threshold == "paid" and self.entry.fee <= 0:
             raise ValueError("entry.fee must be > 0 when entry.threshold = 'paid'")
+        g = self.groups
+        if g.max_groups_per_member == 1:
+            wants = [
+                k
+                for k, on in (
+                    ("extra_group_rate", g.extra_group_rate > 0),
+                    ("promote_keeps_free", g.promote_keeps_free),
+                    ("extra_group_invitations", g.extra_group_invitations > 0),
+                )
+                if on
+            ]
+            if wants:
+                raise ValueError(
+                    f"groups.{wants[0]} puts members in a second group: it needs groups.max_groups_per_member >= 2 "
+                    "(it is 1)"
+                )
         cal = self.calendar
         for i, c in enumerate(self.campaigns):
             if c.date is not None and (cal.start_date is None or c.date < cal.start_date):

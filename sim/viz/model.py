@@ -203,7 +203,7 @@ class VizCommunity(CommunityModel):
                 zip(STAGE_NAMES, np.bincount(self.people.stage, minlength=len(STAGE_NAMES)).tolist(), strict=True)
             )
             rows = self.people.members()
-            sizes = np.bincount(self.people.group[rows], minlength=self.groups.count)
+            sizes = self.people.group_sizes(rows, self.groups.count)
             self._latest = {
                 "new": counts["new"],
                 "active": counts["active"],
