@@ -130,21 +130,36 @@ class DataSystem:
         self.records: list[dict[str, dict[str, np.ndarray]]] = []
         self.days: list[int] = []
         self.potential: list[int] = []
-        self._rows = model.people.members()  # yesterday's members and their stages
-        self._stage = model.people.stage[self._rows]
-        self._end = self._stocks(self._rows)
+        people = model.people
+        self._rows = people.members()  # yesterday's members and their stages
+        self._stage = people.stage[self._rows]
+        rows = self._rows
+        self._end = self._stocks(rows, self._stage, people.group[rows], people.first_purchase_day[rows])
 
-    def _stocks(self, rows: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-        """Members (`rows`) by stage and customers, per group and per source, as they stand."""
-        people = self.model.people
+    def _stocks(
+        self,
+        rows: np.ndarray,
+        stage: np.ndarray,
+        group: np.ndarray,
+        first_purchase_day: np.ndarray,
+        by_group: np.ndarray | None = None,
+    ) -> dict[str, dict[str, np.ndarray]]:
+        """Members (`rows`: their stage, group, first purchase day) by stage and customers, per group and source.
+
+        `by_group`, the members per group and stage when the day's end has them
+        (`DayEnd.by_stage`), saves counting them again.
+        """
         self.names, key = source_keys(self.model, rows)
         n = {"group": self.model.groups.count, "source": len(self.names)}
-        index = {"group": people.group[rows], "source": key}
-        stage, customer = people.stage[rows].astype(np.intp) - NEW, people.first_purchase_day[rows] >= 0
+        index = {"group": group, "source": key}
+        stage, customer = stage.astype(np.intp) - NEW, first_purchase_day >= 0
         out = {}
         for by in ("group", "source"):
             m = n[by]
-            by_stage = _count(index[by] * 3 + stage, 3 * m).reshape(m, 3)  # members are new, active or dormant
+            if by == "group" and by_group is not None:
+                by_stage = by_group
+            else:  # members are new, active or dormant
+                by_stage = _count(index[by] * 3 + stage, 3 * m).reshape(m, 3)
             out[by] = {
                 "members": by_stage.sum(axis=1),
                 "new": by_stage[:, NEW - NEW],
@@ -157,8 +172,12 @@ class DataSystem:
     def record(self, day: Day) -> None:
         """Record the day (call at its end, after every mechanism)."""
         people, d = self.model.people, day.day
-        rows = people.members()
-        start, end = self._end, self._stocks(rows)
+        day_end = day.close(people, self.model.groups.count, self.model.params.value.ties_saturation)  # shared
+        rows = day_end.member_rows
+        start = self._end
+        end = self._stocks(
+            rows, day_end.stage, day_end.group, day_end.column("first_purchase_day"), by_group=day_end.by_stage
+        )
         n = {"group": self.model.groups.count, "source": len(self.names)}
         joined, joined_g = day.arrivals.joined_rows, day.arrivals.joined_groups
         referred = people.source[joined] == REFERRAL
@@ -197,8 +216,8 @@ class DataSystem:
             record[by] = {**end[by], **flows, **starts}
         self.records.append(record)
         self.days.append(d)
-        self.potential.append(int(np.count_nonzero(people.stage == POTENTIAL)))
-        self._rows, self._stage, self._end = rows, people.stage[rows], end
+        self.potential.append(day_end.stage_count(POTENTIAL))
+        self._rows, self._stage, self._end = rows, day_end.stage, end
 
     def table(self, by: By = "community", period: Period = "day") -> pd.DataFrame:
         """Return the data system by community, group or source, per day, week or month (`DATA_COLUMNS`)."""

@@ -20,7 +20,6 @@ from sim.groups import ALIVE, FATE_NAMES, PHASE_NAMES, TIER_NAMES, padded
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, ORGANIC, REFERRAL
 from sim.rules import isooc
 from sim.rules.isooc import ELEMENTS
-from sim.rules.value import saturating
 
 if TYPE_CHECKING:
     from sim.mechanisms.day import Day
@@ -101,22 +100,17 @@ def _mean(total: np.ndarray, members: np.ndarray) -> np.ndarray:
 def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     """Return the day's per-group record (columns of GROUP_COLUMNS, one entry per group), at the end of the day."""
     people, table, n = model.people, model.groups, model.groups.count
-    rows = people.members()
-    g = people.group[rows]
-    st = people.stage[rows]
-    by_stage = _count(g * 3 + (st - NEW), 3 * n).reshape(n, 3)
-    members = by_stage.sum(axis=1)
+    end = day.close(people, n, model.params.value.ties_saturation)  # shared with the other records
+    g, by_stage, members = end.group, end.by_stage, end.sizes
     joined_g, source = day.arrivals.joined_groups, people.source[day.arrivals.joined_rows]
     exited = np.flatnonzero(people.exit_day == day.day)
     exit_stage, exit_group = people.stage[exited], people.last_group[exited]
     exit_group = np.where(exit_group >= 0, exit_group, n)  # exits from no group land in a spare bin
     posted, removed = padded(day.posting.ads, n), padded(day.moderation.ads_removed, n)
-    satisfaction = _count(g, n, people.satisfaction[rows])
+    satisfaction = _count(g, n, end.column("satisfaction"))
     admins, kols = model.admin_table.per_group(n), model.kol_table.per_group(n)
-    interest = _mean(_count(g, n, people.interest[rows]), members)
-    tie_value = _mean(
-        _count(g, n, np.asarray(saturating(people.ties[rows], model.params.value.ties_saturation))), members
-    )
+    interest = _mean(_count(g, n, end.column("interest")), members)
+    tie_value = _mean(_count(g, n, end.tie_value()), members)
     content = padded(day.output.content_posts, n)
     coverage = np.concatenate([day.moderation.coverage, np.ones(n - day.moderation.coverage.size)])  # no work: 1
     elements = {
@@ -153,7 +147,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "ad_messages": posted,
         "ads_removed": removed,
         "ads_visible": padded(day.terms.visible_ads, n),
-        "spammers": _count(g, n, people.spammer[rows]).astype(np.int64),
+        "spammers": _count(g, n, end.column("spammer")).astype(np.int64),
         "mean_satisfaction": _mean(satisfaction, members),
         "culture": table.culture.copy(),
         "admins": admins,
