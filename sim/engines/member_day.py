@@ -74,7 +74,8 @@ def post(model: Community, day: Day, rows: np.ndarray) -> tuple[np.ndarray, np.n
         * engagement(sc.dynamics, people.satisfaction[posters])
         * ((1.0 + day.start.lift) * day.start.activity_factor)
     )
-    rates = rates * people.feedback[posters]  # replies and recognition (1 exactly without a network)
+    if sc.network.source != "well_mixed":  # replies and recognition: 1 exactly without a network, x * 1 is x
+        rates = rates * people.feedback[posters]
     spammers = rows[spam]
     ads = model.draws.poisson("member.ads", day.day, spammers, sc.ads.ads_per_day)
     return posters, rates, spammers, ads
@@ -162,7 +163,7 @@ def group_terms(model: Community, day: Day) -> None:
     posting, moderation = day.posting, day.moderation
     n_groups = model.groups.count
     rows = people.members()
-    g = people.group[rows]
+    g = people.group[rows].astype(np.intp)  # as intp, bincount need not convert it (twice)
     size = np.bincount(g, minlength=n_groups)
     visible_messages = posting.messages * (1.0 - val.off_topic_share * moderation.focus)
     chat = np.asarray(value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size))
@@ -202,12 +203,12 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     people, sc, draws, terms = model.people, model.params, model.draws, day.terms
     start, tally, d = day.start, day.tally, day.day
     fb, val = sc.dynamics.value_feedback, sc.value
-    g = people.group[rows]
+    g = people.group[rows].astype(np.intp)  # indexes the per-group terms below: as intp, numpy need not convert it
     st = people.stage[rows]
     engaged = st != DORMANT
 
     # --- value, satisfaction, novelty, ties
-    ties = people.ties[rows]
+    ties, novelty = people.ties[rows], people.novelty[rows]
     value_today = np.asarray(
         value.daily_value(
             people.interest[rows],
@@ -215,7 +216,7 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
             terms.chat[g],
             ties,
             model.groups.culture[g],
-            people.novelty[rows],
+            novelty,
             terms.annoyance[g],
             np.where(engaged, 1.0, sc.activity.dormant_exposure),
             (val.content_weight, val.chat_weight, val.ties_weight),
@@ -226,9 +227,7 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     sat = np.asarray(value.update_satisfaction(people.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory))
     people.satisfaction[rows] = sat
     mult = engagement(sc.dynamics, sat)
-    people.novelty[rows] = value.decay_novelty(
-        people.novelty[rows], sc.activity.novelty_decay, start.novelty_refresh * engaged
-    )
+    people.novelty[rows] = value.decay_novelty(novelty, sc.activity.novelty_decay, start.novelty_refresh * engaged)
     networked = sc.network.source != "well_mixed"
     if not networked:  # with a network, ties are edges (sim.mechanisms.network) and not grown here
         ties = np.where(

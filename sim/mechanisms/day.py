@@ -240,7 +240,7 @@ class DayEnd:
         self.people, self.day, self.n_groups = people, day, n_groups
         self._ties_saturation = ties_saturation
         self.member_rows = people.members()
-        self.group = people.group[self.member_rows]
+        self.group = people.group[self.member_rows].astype(np.intp)  # intp: bincounts need not convert it
         self.stage = people.stage[self.member_rows]
         #: members per group (rows) and stage (columns: new, active, dormant)
         self.by_stage = np.bincount(self.group * 3 + (self.stage - NEW), minlength=3 * n_groups).reshape(n_groups, 3)
