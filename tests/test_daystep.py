@@ -71,6 +71,20 @@ def test_substep_probabilities_with_one_step_are_day_probabilities() -> None:
     assert np.allclose(lifecycle.substep_probabilities([h] * 4, dormant), one)  # constant terms: same day
 
 
+@pytest.mark.parametrize("scale", [1e-12, 1e-3, 0.5])  # 1e-12: sinh(s t)/s is taken as t
+@pytest.mark.parametrize("t", [1.0, 0.25])
+def test_members_arrays_get_exactly_the_one_member_blocks(scale: float, t: float) -> None:
+    # arrays of members run an in-place form of the matrix exponential: not one bit may differ
+    rng = np.random.default_rng(3)
+    h = MemberHazards(*(rng.random(50) * scale for _ in range(4)))
+    dormant = rng.random(50) < 0.4
+    arrays = (*lifecycle.day_probabilities(h, dormant, t), *transient_block(h, t))
+    for i in range(50):
+        one = MemberHazards(*(float(a[i]) for a in h))
+        alone = (*lifecycle.day_probabilities(one, bool(dormant[i]), t), *transient_block(one, t))
+        assert [float(a[i]) for a in arrays] == [float(a) for a in alone]
+
+
 def test_chain_rates_hazards_are_the_member_hazards_with_feedback_off() -> None:
     rates = ChainRates(1000.0, 0.01, 0.2, 0.02, 0.3, 3.0, 0.1, 0.05, 0.4)
     mine = rates.hazards(0.2, 0.7, 0.1)
