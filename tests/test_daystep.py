@@ -12,6 +12,7 @@ from sim.engines.trend import Trend
 from sim.meanfield import Rates, derivatives
 from sim.rules import daystep, lifecycle
 from sim.rules.daystep import ChainRates, auto_substeps, plan_day
+from sim.rules.hazards import satisfaction_multiplier, step_probability
 from sim.rules.lifecycle import MemberHazards, compose, day_block, member_hazards, transient_block
 from sim.validation import VALIDATION_DIR
 
@@ -83,6 +84,17 @@ def test_members_arrays_get_exactly_the_one_member_blocks(scale: float, t: float
         one = MemberHazards(*(float(a[i]) for a in h))
         alone = (*lifecycle.day_probabilities(one, bool(dormant[i]), t), *transient_block(one, t))
         assert [float(a[i]) for a in arrays] == [float(a) for a in alone]
+
+
+def test_arrays_of_members_get_exactly_the_one_member_multiplier_and_step_probability() -> None:
+    # arrays are computed in place: the same bits as one member at a time
+    rng = np.random.default_rng(5)
+    s, h = rng.normal(0.2, 1.5, 200), rng.exponential(0.5, 200)
+    s_before, h_before = s.copy(), h.copy()
+    multiplier, probability = satisfaction_multiplier(s, 0.3, 2.0), step_probability(h)
+    assert multiplier.tolist() == [float(satisfaction_multiplier(float(x), 0.3, 2.0)) for x in s]
+    assert probability.tolist() == [float(step_probability(float(x))) for x in h]
+    assert np.array_equal(s, s_before) and np.array_equal(h, h_before)  # the inputs are left alone
 
 
 def test_chain_rates_hazards_are_the_member_hazards_with_feedback_off() -> None:
