@@ -14,6 +14,7 @@ from sim.rules import daystep, lifecycle
 from sim.rules.daystep import ChainRates, auto_substeps, plan_day
 from sim.rules.hazards import satisfaction_multiplier, step_probability
 from sim.rules.lifecycle import MemberHazards, compose, day_block, member_hazards, transient_block
+from sim.rules.value import saturating
 from sim.validation import VALIDATION_DIR
 
 H = MemberHazards(leave_engaged=0.07, leave_dormant=0.2, decay=0.3, reactivate=0.45)
@@ -86,7 +87,7 @@ def test_members_arrays_get_exactly_the_one_member_blocks(scale: float, t: float
         assert [float(a[i]) for a in arrays] == [float(a) for a in alone]
 
 
-def test_arrays_of_members_get_exactly_the_one_member_multiplier_and_step_probability() -> None:
+def test_arrays_of_members_get_exactly_the_one_member_multiplier_probability_tie_value_and_move() -> None:
     # arrays are computed in place: the same bits as one member at a time
     rng = np.random.default_rng(5)
     s, h = rng.normal(0.2, 1.5, 200), rng.exponential(0.5, 200)
@@ -95,6 +96,12 @@ def test_arrays_of_members_get_exactly_the_one_member_multiplier_and_step_probab
     assert multiplier.tolist() == [float(satisfaction_multiplier(float(x), 0.3, 2.0)) for x in s]
     assert probability.tolist() == [float(step_probability(float(x))) for x in h]
     assert np.array_equal(s, s_before) and np.array_equal(h, h_before)  # the inputs are left alone
+    ties = rng.exponential(3.0, 200)
+    assert saturating(ties, 2.5).tolist() == [float(saturating(float(x), 2.5)) for x in ties]
+    u, left, switch = rng.random(200), rng.random(200) * 0.4, rng.random(200) * 0.4
+    assert lifecycle.day_move(u, left, switch).tolist() == [
+        int(lifecycle.day_move(float(a), float(b), float(c))) for a, b, c in zip(u, left, switch, strict=True)
+    ]
 
 
 def test_chain_rates_hazards_are_the_member_hazards_with_feedback_off() -> None:

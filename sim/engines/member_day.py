@@ -385,7 +385,9 @@ def _buy(model: Community, day: Day, rows: np.ndarray, mult: np.ndarray) -> None
         conversion=mon.buyer_conversion,
         repurchase=mon.repurchase_rate,
     )
-    h = np.asarray(h) * start.buying_factor
+    h = np.asarray(h)
+    if start.buying_factor != 1.0:  # x * 1 is x
+        h = h * start.buying_factor
     if start.campaign_lift > 0:
         h = h * (1.0 + start.campaign_lift)
     tier = model.params.membership

@@ -231,7 +231,11 @@ def day_move(u: ArrayLike, left: ArrayLike, switch: ArrayLike) -> NDArray[np.int
     u, left = np.asarray(u), np.asarray(left)
     leave = u < left
     switch_ = (u < left + np.asarray(switch)) & ~leave
-    return (leave * LEAVE + switch_ * SWITCH).astype(np.int8)
+    if leave.ndim == 0:
+        return (leave * LEAVE + switch_ * SWITCH).astype(np.int8)
+    move = np.where(leave, np.int8(LEAVE), np.int8(STAY))  # int8 throughout: no int64 temporaries of members
+    move[switch_] = SWITCH
+    return move
 
 
 def impression(

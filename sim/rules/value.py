@@ -16,7 +16,13 @@ Array = NDArray[np.float64]
 
 def saturating(x: ArrayLike, scale: float) -> Array | float:
     """1 - exp(-x / scale): diminishing returns, 63% reached at x = scale."""
-    return -np.expm1(-np.asarray(x, dtype=float) / scale)
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 0:
+        return -np.expm1(-x / scale)
+    y = np.negative(x)  # the same four operations in place on one fresh array (arrays of members)
+    y /= scale
+    np.expm1(y, out=y)
+    return np.negative(y, out=y)
 
 
 def crowd_factor(size: ArrayLike, crowd_size: float) -> Array | float:
