@@ -10,7 +10,7 @@ from scipy.linalg import expm
 from sim import CommunityModel, load_scenario
 from sim.engines.trend import Trend
 from sim.meanfield import Rates, derivatives
-from sim.rules import daystep, lifecycle
+from sim.rules import daystep, lifecycle, value
 from sim.rules.daystep import ChainRates, auto_substeps, plan_day
 from sim.rules.hazards import satisfaction_multiplier, step_probability
 from sim.rules.lifecycle import MemberHazards, compose, day_block, member_hazards, transient_block
@@ -102,6 +102,25 @@ def test_arrays_of_members_get_exactly_the_one_member_multiplier_probability_tie
     assert lifecycle.day_move(u, left, switch).tolist() == [
         int(lifecycle.day_move(float(a), float(b), float(c))) for a, b, c in zip(u, left, switch, strict=True)
     ]
+
+
+def test_the_value_of_members_from_their_groups_part_is_exactly_the_value_of_each_alone() -> None:
+    rng = np.random.default_rng(6)
+    n, groups = 300, 7
+    g = rng.integers(0, groups, n)
+    content, chat, culture, annoy = (rng.random(groups) for _ in range(4))
+    interest, ties, novelty = rng.random(n), rng.exponential(2.0, n), rng.random(n)
+    exposure = np.where(rng.random(n) < 0.3, 0.4, 1.0)
+    weights, floor, saturation = (0.5, 0.3, 0.2), 0.2, 3.0
+    shared, culture_factor = value.group_value(content, chat, culture, weights)
+    members = value.member_value(
+        interest, shared[g], ties, culture_factor[g], novelty, annoy[g], exposure, weights[2], floor, saturation
+    )
+    alone = [
+        float(value.daily_value(*(float(a) for a in args), weights, floor, saturation))
+        for args in zip(interest, content[g], chat[g], ties, culture[g], novelty, annoy[g], exposure, strict=True)
+    ]
+    assert members.tolist() == alone
 
 
 def test_chain_rates_hazards_are_the_member_hazards_with_feedback_off() -> None:

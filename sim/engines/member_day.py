@@ -209,17 +209,23 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
 
     # --- value, satisfaction, novelty, ties
     ties, novelty = people.ties[rows], people.novelty[rows]
+    n = max(terms.content.size, terms.chat.size, model.groups.culture.size)
+    shared, culture_factor = value.group_value(  # the group's part of the value, once per group
+        _per_group(terms.content, n),
+        _per_group(terms.chat, n),
+        _per_group(model.groups.culture, n),
+        (val.content_weight, val.chat_weight, val.ties_weight),
+    )
     value_today = np.asarray(
-        value.daily_value(
+        value.member_value(
             people.interest[rows],
-            terms.content[g],
-            terms.chat[g],
+            np.asarray(shared)[g],
             ties,
-            model.groups.culture[g],
+            np.asarray(culture_factor)[g],
             novelty,
             terms.annoyance[g],
             np.where(engaged, 1.0, sc.activity.dormant_exposure),
-            (val.content_weight, val.chat_weight, val.ties_weight),
+            val.ties_weight,
             sc.activity.novelty_floor,
             val.ties_saturation,
         )
@@ -310,6 +316,11 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     _buy(model, day, rows[buyers], mult[buyers])
     if sc.membership.price > 0:
         _tier(model, day, rows[stayed], sat[stayed], mult[stayed], engaged[stayed])
+
+
+def _per_group(values: np.ndarray, n: int) -> np.ndarray:
+    """Per-group values padded with zeros to `n` groups (no member is in a group a term does not cover yet)."""
+    return values if values.size >= n else np.concatenate([values, np.zeros(n - values.size)])
 
 
 def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
