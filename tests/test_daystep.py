@@ -12,7 +12,7 @@ from sim.engines.trend import Trend
 from sim.meanfield import Rates, derivatives
 from sim.rules import daystep, lifecycle, value
 from sim.rules.daystep import ChainRates, auto_substeps, plan_day
-from sim.rules.hazards import satisfaction_multiplier, step_probability
+from sim.rules.hazards import leave_hazard, satisfaction_multiplier, step_probability
 from sim.rules.lifecycle import MemberHazards, compose, day_block, member_hazards, transient_block
 from sim.rules.value import saturating
 from sim.validation import VALIDATION_DIR
@@ -96,6 +96,11 @@ def test_arrays_of_members_get_exactly_the_one_member_multiplier_probability_tie
     assert multiplier.tolist() == [float(satisfaction_multiplier(float(x), 0.3, 2.0)) for x in s]
     assert probability.tolist() == [float(step_probability(float(x))) for x in h]
     assert np.array_equal(s, s_before) and np.array_equal(h, h_before)  # the inputs are left alone
+    m, patience, commitment = rng.random(200) + 0.1, rng.random(200) + 0.5, rng.random(200)
+    assert leave_hazard(0.01, 0.2, 0.3, m, patience, commitment).tolist() == [
+        float(leave_hazard(0.01, 0.2, 0.3, float(a), float(b), float(c)))
+        for a, b, c in zip(m, patience, commitment, strict=True)
+    ]
     ties = rng.exponential(3.0, 200)
     assert saturating(ties, 2.5).tolist() == [float(saturating(float(x), 2.5)) for x in ties]
     u, left, switch = rng.random(200), rng.random(200) * 0.4, rng.random(200) * 0.4

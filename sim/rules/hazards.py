@@ -66,8 +66,11 @@ def leave_hazard(
     threshold, "if I paid, I cherish it") slow leaving.
     """
     rate = base_rate + peer_rate * left_share
-    denom = np.asarray(multiplier) * np.asarray(patience) * (1.0 + np.asarray(commitment))
-    return rate / denom
+    denom = np.multiply(multiplier, patience)
+    if np.ndim(denom) == 0 or np.shape(commitment) != np.shape(denom):
+        return rate / (denom * (1.0 + np.asarray(commitment)))
+    denom *= np.add(commitment, 1.0)  # arrays of members: the same operations in place
+    return np.divide(rate, denom, out=denom)
 
 
 def decay_hazard(decay_rate: float, multiplier: ArrayLike) -> NDArray[np.float64] | float:

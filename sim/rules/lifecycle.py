@@ -213,6 +213,20 @@ def day_probabilities(h: MemberHazards, dormant: ArrayLike, exposure: ArrayLike 
     decay, react = np.asarray(h.decay), np.asarray(h.reactivate)
     # arithmetic blends rather than np.where: several times faster on large arrays
     dormant = np.asarray(dormant, dtype=bool)
+    if np.ndim(cosh) and dormant.shape == np.shape(cosh) == decay.shape == react.shape:
+        # arrays of members: the same operations in place (a * b is b * a, a + b is b + a)
+        stay = np.multiply(dormant, 2.0)
+        stay -= 1.0
+        stay *= sinh
+        stay *= half_gap
+        stay += cosh
+        switch = react - decay
+        switch *= dormant
+        switch += decay
+        switch *= sinh
+        left = np.subtract(1.0, stay, out=stay)
+        left -= switch
+        return np.clip(left, 0.0, 1.0, out=left), switch
     stay = cosh + (2.0 * dormant - 1.0) * sinh * half_gap
     switch = sinh * (decay + dormant * (react - decay))
     left = np.clip(1.0 - stay - switch, 0.0, 1.0)
