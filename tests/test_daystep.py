@@ -14,6 +14,7 @@ from sim.rules import daystep, lifecycle, value
 from sim.rules.daystep import ChainRates, auto_substeps, plan_day
 from sim.rules.hazards import leave_hazard, satisfaction_multiplier, step_probability
 from sim.rules.lifecycle import MemberHazards, compose, day_block, member_hazards, transient_block
+from sim.rules.money import purchase_hazard
 from sim.rules.value import saturating
 from sim.validation import VALIDATION_DIR
 
@@ -100,6 +101,11 @@ def test_arrays_of_members_get_exactly_the_one_member_multiplier_probability_tie
     assert leave_hazard(0.01, 0.2, 0.3, m, patience, commitment).tolist() == [
         float(leave_hazard(0.01, 0.2, 0.3, float(a), float(b), float(c)))
         for a, b, c in zip(m, patience, commitment, strict=True)
+    ]
+    bought, wtp = rng.random(200) < 0.3, rng.lognormal(3.0, 1.0, 200)
+    assert purchase_hazard(bought, m, commitment, wtp, price=30.0, conversion=0.01, repurchase=0.05).tolist() == [
+        float(purchase_hazard(bool(b), float(x), float(i), float(w), price=30.0, conversion=0.01, repurchase=0.05))
+        for b, x, i, w in zip(bought, m, commitment, wtp, strict=True)
     ]
     ties = rng.exponential(3.0, 200)
     assert saturating(ties, 2.5).tolist() == [float(saturating(float(x), 2.5)) for x in ties]

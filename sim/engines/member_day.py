@@ -69,11 +69,9 @@ def post(model: Community, day: Day, rows: np.ndarray) -> tuple[np.ndarray, np.n
     st = people.stage[rows]
     spam = people.spammer[rows]
     posters = rows[((st == NEW) | (st == ACTIVE)) & ~spam]
-    rates = (
-        people.propensity[posters]
-        * engagement(sc.dynamics, people.satisfaction[posters])
-        * ((1.0 + day.start.lift) * day.start.activity_factor)
-    )
+    rates = people.propensity[posters]  # a fresh gather: the rates are built in it (a * b is b * a)
+    rates *= engagement(sc.dynamics, people.satisfaction[posters])
+    rates *= (1.0 + day.start.lift) * day.start.activity_factor
     if sc.network.source != "well_mixed":  # replies and recognition: 1 exactly without a network, x * 1 is x
         rates = rates * people.feedback[posters]
     spammers = rows[spam]
