@@ -176,7 +176,7 @@ def group_terms(model: Community, day: Day) -> None:
     )
     day.terms = GroupTerms(
         size=size,
-        engaged=np.bincount(g[people.stage[rows] != DORMANT], minlength=n_groups),
+        engaged=size - np.bincount(g[people.stage[rows] == DORMANT], minlength=n_groups),  # the fewer counted
         content=np.asarray(value.content_value(day.output.quality_posts, val.content_saturation)),
         chat=chat,
         visible_ads=visible_ads,
