@@ -107,7 +107,10 @@ def test_arrays_of_members_get_exactly_the_one_member_multiplier_probability_tie
         float(purchase_hazard(bool(b), float(x), float(i), float(w), price=30.0, conversion=0.01, repurchase=0.05))
         for b, x, i, w in zip(bought, m, commitment, wtp, strict=True)
     ]
-    ties = rng.exponential(3.0, 200)
+    ties, crowd = rng.exponential(3.0, 200), rng.random(200)
+    assert value.grow_ties(ties, m, 0.05, crowd, 0.01).tolist() == [
+        float(value.grow_ties(float(t), float(x), 0.05, float(c), 0.01)) for t, x, c in zip(ties, m, crowd, strict=True)
+    ]
     assert saturating(ties, 2.5).tolist() == [float(saturating(float(x), 2.5)) for x in ties]
     u, left, switch = rng.random(200), rng.random(200) * 0.4, rng.random(200) * 0.4
     assert lifecycle.day_move(u, left, switch).tolist() == [

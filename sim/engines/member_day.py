@@ -234,11 +234,9 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     people.novelty[rows] = value.decay_novelty(novelty, sc.activity.novelty_decay, start.novelty_refresh * engaged)
     networked = sc.network.source != "well_mixed"
     if not networked:  # with a network, ties are edges (sim.mechanisms.network) and not grown here
-        ties = np.where(
-            engaged,
-            value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties),
-            ties * (1.0 - val.tie_decay),
-        )
+        grown = value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties)
+        ties = ties * (1.0 - val.tie_decay)  # the dormant's ties fade; the engaged's grow
+        np.copyto(ties, grown, where=engaged)
         people.ties[rows] = ties
 
     # --- stage moves: the first-24-hours rule for newcomers, the member chain for everybody

@@ -136,4 +136,10 @@ def grow_ties(
     ties: ArrayLike, engagement: ArrayLike, tie_rate: float, crowd: ArrayLike, extra: ArrayLike = 0.0
 ) -> Array | float:
     """Ties formed today: engaged members meet others, more easily in small groups."""
-    return np.asarray(ties) + tie_rate * np.asarray(engagement) * np.asarray(crowd) + np.asarray(extra)
+    met = np.multiply(tie_rate, engagement)
+    shapes = (np.shape(a) for a in (met, crowd, ties, extra))
+    if np.ndim(met) == 0 or np.broadcast_shapes(*shapes) != np.shape(met):
+        return np.asarray(ties) + met * np.asarray(crowd) + np.asarray(extra)
+    np.multiply(met, crowd, out=met)  # arrays of members: the same operations in place (a + b is b + a)
+    np.add(met, ties, out=met)
+    return np.add(met, extra, out=met)
