@@ -107,6 +107,13 @@ def test_arrays_of_members_get_exactly_the_one_member_multiplier_probability_tie
         float(purchase_hazard(bool(b), float(x), float(i), float(w), price=30.0, conversion=0.01, repurchase=0.05))
         for b, x, i, w in zip(bought, m, commitment, wtp, strict=True)
     ]
+    satisfaction, today, refresh = rng.normal(0, 1, 200), rng.normal(0, 1, 200), rng.random(200) * 0.3
+    assert value.update_satisfaction(satisfaction, today, 7.0).tolist() == [
+        float(value.update_satisfaction(float(a), float(b), 7.0)) for a, b in zip(satisfaction, today, strict=True)
+    ]
+    assert value.decay_novelty(commitment, 0.05, refresh).tolist() == [
+        float(value.decay_novelty(float(a), 0.05, float(r))) for a, r in zip(commitment, refresh, strict=True)
+    ]
     ties, crowd = rng.exponential(3.0, 200), rng.random(200)
     assert value.grow_ties(ties, m, 0.05, crowd, 0.01).tolist() == [
         float(value.grow_ties(float(t), float(x), 0.05, float(c), 0.01)) for t, x, c in zip(ties, m, crowd, strict=True)

@@ -123,13 +123,21 @@ def member_value(
 def update_satisfaction(satisfaction: ArrayLike, value: ArrayLike, memory_days: float) -> Array | float:
     """Satisfaction as a running memory of value: s += (value - s) / memory."""
     s = np.asarray(satisfaction, dtype=float)
-    return s + (np.asarray(value) - s) / memory_days
+    step = np.subtract(value, s)
+    if np.ndim(step) == 0 or step.shape != s.shape:
+        return s + step / memory_days
+    step /= memory_days  # arrays of members: the same operations in place (a + b is b + a)
+    return np.add(step, s, out=step)
 
 
 def decay_novelty(novelty: ArrayLike, decay: float, refresh: ArrayLike = 0.0) -> Array | float:
     """Novelty wears off by a share each day; activities restore part of what is lost."""
     n = np.asarray(novelty, dtype=float) * (1.0 - decay)
-    return n + (1.0 - n) * np.asarray(refresh)
+    lost = np.subtract(1.0, n)
+    if np.ndim(lost) == 0 or np.broadcast_shapes(lost.shape, np.shape(refresh)) != lost.shape:
+        return n + lost * np.asarray(refresh)
+    np.multiply(lost, refresh, out=lost)  # arrays of members: the same operations in place (a + b is b + a)
+    return np.add(lost, n, out=lost)
 
 
 def grow_ties(
