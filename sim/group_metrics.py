@@ -147,7 +147,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "ad_messages": posted,
         "ads_removed": removed,
         "ads_visible": padded(day.terms.visible_ads, n),
-        "spammers": _count(g, n, end.column("spammer")).astype(np.int64),
+        "spammers": _count(g[end.column("spammer")], n),  # the few spammers' groups, counted
         "mean_satisfaction": _mean(satisfaction, members),
         "culture": table.culture.copy(),
         "admins": admins,
