@@ -262,10 +262,13 @@ class DataSystem:
 
 
 def _count(index: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Count (or sum `weights`) per key of `index` in 0..n-1; keys outside (-1: none) are left out."""
     index = np.asarray(index, dtype=np.intp)
-    keep = (index >= 0) & (index < n)
-    w = None if weights is None else weights[keep]
-    return np.bincount(index[keep], weights=w, minlength=n)[:n].astype(float if weights is not None else np.int64)
+    w = weights
+    if index.size and (index.min() < 0 or index.max() >= n):  # two reductions, cheaper than a mask when all are in
+        keep = (index >= 0) & (index < n)
+        index, w = index[keep], None if weights is None else weights[keep]
+    return np.bincount(index, weights=w, minlength=n)[:n].astype(float if weights is not None else np.int64)
 
 
 def _fit(values: np.ndarray, n: int) -> np.ndarray:
