@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from sim.mechanisms.day import stage_cells
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, POTENTIAL, REFERRAL, SOURCE_NAMES
 
 if TYPE_CHECKING:
@@ -142,30 +143,33 @@ class DataSystem:
         stage: np.ndarray,
         group: np.ndarray,
         first_purchase_day: np.ndarray,
-        by_group: np.ndarray | None = None,
+        by_group: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> dict[str, dict[str, np.ndarray]]:
         """Members (`rows`: their stage, group, first purchase day) by stage and customers, per group and source.
 
-        `by_group`, the members per group and stage when the day's end has them
-        (`DayEnd.by_stage`), saves counting them again.
+        `by_group`, the members per group and stage and the customers per group when the
+        day's end has them (`DayEnd.by_stage`, `DayEnd.customers`), saves counting them again.
         """
         self.names, key = source_keys(self.model, rows)
         n = {"group": self.model.groups.count, "source": len(self.names)}
         index = {"group": group, "source": key}
-        stage, customer = stage.astype(np.intp) - NEW, first_purchase_day >= 0
+        customer = first_purchase_day >= 0
         out = {}
         for by in ("group", "source"):
-            m = n[by]
+            m, keys = n[by], np.asarray(index[by], dtype=np.intp)
             if by == "group" and by_group is not None:
-                by_stage = by_group
-            else:  # members are new, active or dormant
-                by_stage = _count(index[by] * 3 + stage, 3 * m).reshape(m, 3)
+                by_stage, customers = by_group
+            elif keys.size == 0 or (keys.min() >= 0 and keys.max() < m):  # members are new, active or dormant
+                by_stage, customers = stage_cells(keys, stage, customer, m)
+            else:  # keys out of range (none) are left out
+                by_stage = _count(keys * 3 + (stage.astype(np.intp) - NEW), 3 * m).reshape(m, 3)
+                customers = _count(keys[customer], m)
             out[by] = {
                 "members": by_stage.sum(axis=1),
                 "new": by_stage[:, NEW - NEW],
                 "active": by_stage[:, ACTIVE - NEW],
                 "dormant": by_stage[:, DORMANT - NEW],
-                "customers": _count(index[by][customer], m),
+                "customers": customers,
             }
         return out
 
@@ -176,7 +180,11 @@ class DataSystem:
         rows = day_end.member_rows
         start = self._end
         end = self._stocks(
-            rows, day_end.stage, day_end.group, day_end.column("first_purchase_day"), by_group=day_end.by_stage
+            rows,
+            day_end.stage,
+            day_end.group,
+            day_end.column("first_purchase_day"),
+            by_group=(day_end.by_stage, day_end.customers),
         )
         n = {"group": self.model.groups.count, "source": len(self.names)}
         joined, joined_g = day.arrivals.joined_rows, day.arrivals.joined_groups

@@ -223,6 +223,15 @@ class Tally:
     paid_group_fees: float = 0.0  # fees paid on promotion into a paid group (groups.paid_fee)
 
 
+def stage_cells(key: np.ndarray, stage: np.ndarray, customer: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return members by key (0..n-1) and stage (n x 3: new, active, dormant), and customers by key, in one count.
+
+    `key`, `stage` and `customer` (has bought) are the members'; every key must be in 0..n-1.
+    """
+    cells = np.bincount(key * 6 + (stage - NEW) * 2 + customer, minlength=6 * n).reshape(n, 3, 2)
+    return cells.sum(axis=2), cells[:, :, 1].sum(axis=1)
+
+
 class DayEnd:
     """The members as they end the day, read once and shared by the day's three records.
 
@@ -239,15 +248,17 @@ class DayEnd:
     def __init__(self, people: PeopleTable, day: int, n_groups: int, ties_saturation: float) -> None:
         self.people, self.day, self.n_groups = people, day, n_groups
         self._ties_saturation = ties_saturation
-        self.member_rows = people.members()
-        self.group = people.group[self.member_rows].astype(np.intp)  # intp: bincounts need not convert it
-        self.stage = people.stage[self.member_rows]
-        #: members per group (rows) and stage (columns: new, active, dormant)
-        self.by_stage = np.bincount(self.group * 3 + (self.stage - NEW), minlength=3 * n_groups).reshape(n_groups, 3)
-        self.sizes = self.by_stage.sum(axis=1)  # members per group
         self._columns: dict[str, np.ndarray] = {}
         self._tie_value: np.ndarray | None = None
         self._pool: dict[int, int] = {}
+        self.member_rows = people.members()
+        self.group = people.group[self.member_rows].astype(np.intp)  # intp: bincounts need not convert it
+        self.stage = people.stage[self.member_rows]
+        #: members per group (rows) and stage (columns: new, active, dormant), and customers per group
+        self.by_stage, self.customers = stage_cells(
+            self.group, self.stage, self.column("first_purchase_day") >= 0, n_groups
+        )
+        self.sizes = self.by_stage.sum(axis=1)  # members per group
 
     def column(self, name: str) -> np.ndarray:
         """Return the people-table column `name` of the members (in `member_rows` order), gathered once."""
