@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from sim.mechanisms.day import stage_cells
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, POTENTIAL, REFERRAL, SOURCE_NAMES
 
 if TYPE_CHECKING:
@@ -130,35 +131,61 @@ class DataSystem:
         self.records: list[dict[str, dict[str, np.ndarray]]] = []
         self.days: list[int] = []
         self.potential: list[int] = []
-        self._rows = model.people.members()  # yesterday's members and their stages
-        self._stage = model.people.stage[self._rows]
-        self._end = self._stocks(self._rows)
+        people = model.people
+        self._rows = people.members()  # yesterday's members and their stages
+        self._stage = people.stage[self._rows]
+        rows = self._rows
+        self._end = self._stocks(rows, self._stage, people.group[rows], people.first_purchase_day[rows])
 
-    def _stocks(self, rows: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-        """Members (`rows`) by stage and customers, per group and per source, as they stand."""
-        people = self.model.people
+    def _stocks(
+        self,
+        rows: np.ndarray,
+        stage: np.ndarray,
+        group: np.ndarray,
+        first_purchase_day: np.ndarray,
+        by_group: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> dict[str, dict[str, np.ndarray]]:
+        """Members (`rows`: their stage, group, first purchase day) by stage and customers, per group and source.
+
+        `by_group`, the members per group and stage and the customers per group when the
+        day's end has them (`DayEnd.by_stage`, `DayEnd.customers`), saves counting them again.
+        """
         self.names, key = source_keys(self.model, rows)
         n = {"group": self.model.groups.count, "source": len(self.names)}
-        index = {"group": people.group[rows], "source": key}
-        stage, customer = people.stage[rows].astype(np.intp) - NEW, people.first_purchase_day[rows] >= 0
+        index = {"group": group, "source": key}
+        customer = first_purchase_day >= 0
         out = {}
         for by in ("group", "source"):
-            m = n[by]
-            by_stage = _count(index[by] * 3 + stage, 3 * m).reshape(m, 3)  # members are new, active or dormant
+            m, keys = n[by], np.asarray(index[by], dtype=np.intp)
+            if by == "group" and by_group is not None:
+                by_stage, customers = by_group
+            elif keys.size == 0 or (keys.min() >= 0 and keys.max() < m):  # members are new, active or dormant
+                by_stage, customers = stage_cells(keys, stage, customer, m)
+            else:  # keys out of range (none) are left out
+                by_stage = _count(keys * 3 + (stage.astype(np.intp) - NEW), 3 * m).reshape(m, 3)
+                customers = _count(keys[customer], m)
             out[by] = {
                 "members": by_stage.sum(axis=1),
                 "new": by_stage[:, NEW - NEW],
                 "active": by_stage[:, ACTIVE - NEW],
                 "dormant": by_stage[:, DORMANT - NEW],
-                "customers": _count(index[by][customer], m),
+                "customers": customers,
             }
         return out
 
     def record(self, day: Day) -> None:
         """Record the day (call at its end, after every mechanism)."""
         people, d = self.model.people, day.day
-        rows = people.members()
-        start, end = self._end, self._stocks(rows)
+        day_end = day.close(people, self.model.groups.count, self.model.params.value.ties_saturation)  # shared
+        rows = day_end.member_rows
+        start = self._end
+        end = self._stocks(
+            rows,
+            day_end.stage,
+            day_end.group,
+            day_end.column("first_purchase_day"),
+            by_group=(day_end.by_stage, day_end.customers),
+        )
         n = {"group": self.model.groups.count, "source": len(self.names)}
         joined, joined_g = day.arrivals.joined_rows, day.arrivals.joined_groups
         referred = people.source[joined] == REFERRAL
@@ -197,8 +224,8 @@ class DataSystem:
             record[by] = {**end[by], **flows, **starts}
         self.records.append(record)
         self.days.append(d)
-        self.potential.append(int(np.count_nonzero(people.stage == POTENTIAL)))
-        self._rows, self._stage, self._end = rows, people.stage[rows], end
+        self.potential.append(day_end.stage_count(POTENTIAL))
+        self._rows, self._stage, self._end = rows, day_end.stage, end
 
     def table(self, by: By = "community", period: Period = "day") -> pd.DataFrame:
         """Return the data system by community, group or source, per day, week or month (`DATA_COLUMNS`)."""
@@ -243,10 +270,13 @@ class DataSystem:
 
 
 def _count(index: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Count (or sum `weights`) per key of `index` in 0..n-1; keys outside (-1: none) are left out."""
     index = np.asarray(index, dtype=np.intp)
-    keep = (index >= 0) & (index < n)
-    w = None if weights is None else weights[keep]
-    return np.bincount(index[keep], weights=w, minlength=n)[:n].astype(float if weights is not None else np.int64)
+    w = weights
+    if index.size and (index.min() < 0 or index.max() >= n):  # two reductions, cheaper than a mask when all are in
+        keep = (index >= 0) & (index < n)
+        index, w = index[keep], None if weights is None else weights[keep]
+    return np.bincount(index, weights=w, minlength=n)[:n].astype(float if weights is not None else np.int64)
 
 
 def _fit(values: np.ndarray, n: int) -> np.ndarray:

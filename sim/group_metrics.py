@@ -22,7 +22,6 @@ from sim.groups import ALIVE, FATE_NAMES, PHASE_NAMES, TIER_NAMES, padded
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, ORGANIC, REFERRAL
 from sim.rules import isooc
 from sim.rules.isooc import ELEMENTS
-from sim.rules.value import saturating
 
 if TYPE_CHECKING:
     from sim.mechanisms.day import Day
@@ -104,22 +103,30 @@ def _mean(total: np.ndarray, members: np.ndarray) -> np.ndarray:
 def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
     """Return the day's per-group record (columns of GROUP_COLUMNS, one entry per group), at the end of the day."""
     people, table, n = model.people, model.groups, model.groups.count
-    rows = people.members()
-    rows, g = people.memberships(rows)  # one entry per membership: every group counts its members
-    st = people.stage[rows]
-    by_stage = _count(g * 3 + (st - NEW), 3 * n).reshape(n, 3)
-    members = by_stage.sum(axis=1)
+    end = day.close(people, n, model.params.value.ties_saturation)  # shared with the other records
+    if people.multi:  # one entry per membership: every group counts its members
+        at, g = end.memberships()
+        by_stage = _count(g * 3 + (end.stage[at] - NEW), 3 * n).reshape(n, 3)
+        members = by_stage.sum(axis=1)
+        elsewhere = _count(g[people.group_count(end.member_rows)[at] > 1], n)
+    else:
+        at, g, by_stage, members = None, end.group, end.by_stage, end.sizes
+        elsewhere = np.zeros(n, dtype=np.int64)
+
+    def column(name: str) -> np.ndarray:
+        """Return the member column `name`, one entry per membership."""
+        values = end.column(name)
+        return values if at is None else values[at]
+
     joined_g, source = day.arrivals.joined_groups, people.source[day.arrivals.joined_rows]
     exited = np.flatnonzero(people.exit_day == day.day)
     exit_stage, exit_group = people.stage[exited], people.last_group[exited]
     exit_group = np.where(exit_group >= 0, exit_group, n)  # exits from no group land in a spare bin
     posted, removed = padded(day.posting.ads, n), padded(day.moderation.ads_removed, n)
-    satisfaction = _count(g, n, people.satisfaction[rows])
+    satisfaction = _count(g, n, column("satisfaction"))
     admins, kols = model.admin_table.per_group(n), model.kol_table.per_group(n)
-    interest = _mean(_count(g, n, people.interest[rows]), members)
-    tie_value = _mean(
-        _count(g, n, np.asarray(saturating(people.ties[rows], model.params.value.ties_saturation))), members
-    )
+    interest = _mean(_count(g, n, column("interest")), members)
+    tie_value = _mean(_count(g, n, end.tie_value() if at is None else end.tie_value()[at]), members)
     content = padded(day.output.content_posts, n)
     coverage = np.concatenate([day.moderation.coverage, np.ones(n - day.moderation.coverage.size)])  # no work: 1
     elements = {
@@ -142,7 +149,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "fate": table.fate.copy(),
         "closed": table.closed.copy(),
         "members": members,
-        "also_elsewhere": _count(g[people.group_count(rows) > 1], n) if people.multi else np.zeros(n, dtype=np.int64),
+        "also_elsewhere": elsewhere,
         "new": by_stage[:, NEW - NEW],
         "active": by_stage[:, ACTIVE - NEW],
         "dormant": by_stage[:, DORMANT - NEW],
@@ -157,7 +164,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         "ad_messages": posted,
         "ads_removed": removed,
         "ads_visible": padded(day.terms.visible_ads, n),
-        "spammers": _count(g, n, people.spammer[rows]).astype(np.int64),
+        "spammers": _count(g[column("spammer")], n),  # the few spammers' groups, counted
         "mean_satisfaction": _mean(satisfaction, members),
         "culture": table.culture.copy(),
         "admins": admins,

@@ -259,7 +259,10 @@ def choice_clocks(draws: Any, mechanism: str, rows: np.ndarray, groups: np.ndarr
     pull changed enough to reorder them for that person.
     """
     ids = rows.astype(np.uint64)[:, None] * np.uint64(GROUP_KEY_SPAN) + groups.astype(np.uint64)[None, :]
-    return -np.log1p(-draws.uniform(mechanism, 0, ids))
+    clocks = np.asarray(draws.uniform(mechanism, 0, ids))  # fresh: -log1p(-u) is taken in place
+    np.negative(clocks, out=clocks)
+    np.log1p(clocks, out=clocks)
+    return np.negative(clocks, out=clocks)
 
 
 def race(weights: np.ndarray, clocks: np.ndarray) -> np.ndarray:

@@ -25,10 +25,8 @@ from sim.population import (
     NEW,
     POTENTIAL,
     PROMOTED,
-    STAGE_NAMES,
     PeopleTable,
 )
-from sim.rules.value import saturating
 
 #: the bins of joins by friends already in the group (`joined_friends_*`)
 FRIEND_BINS = ("0", "1", "2", "3plus")
@@ -46,9 +44,9 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     """One row of daily metrics, read off the model and the day's hand-offs at the end of the day."""
     people, sc = model.people, model.params
     t, start = day.tally, day.start
-    counts = np.bincount(people.stage, minlength=len(STAGE_NAMES))
-    rows = people.members()
-    sizes = people.group_sizes(rows, model.groups.count)
+    end = day.close(people, model.groups.count, sc.value.ties_saturation)  # shared with the other records
+    rows = end.member_rows
+    sizes = people.group_sizes(rows, model.groups.count) if people.multi else end.sizes  # every membership counts
     in_groups = people.group_count(rows) if people.multi else None
     start_members = start.member_rows.size
     joined = day.arrivals.joined_rows.size
@@ -75,13 +73,13 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         shares = message_shares(written)
     return {
         "day": day.day,
-        "potential": int(counts[POTENTIAL]),
-        "new": int(counts[NEW]),
-        "active": int(counts[ACTIVE]),
-        "dormant": int(counts[DORMANT]),
-        "left": int(counts[LEFT]),
-        "kicked": int(counts[KICKED]),
-        "promoted": int(counts[PROMOTED]),
+        "potential": end.stage_count(POTENTIAL),
+        "new": end.stage_count(NEW),
+        "active": end.stage_count(ACTIVE),
+        "dormant": end.stage_count(DORMANT),
+        "left": end.stage_count(LEFT),
+        "kicked": end.stage_count(KICKED),
+        "promoted": end.stage_count(PROMOTED),
         "members": int(rows.size),
         "joined": int(joined),
         "joined_channel": t.joined_channel,
@@ -100,7 +98,7 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "ad_messages": int(day.posting.ads.sum()),
         "ads_removed": int(day.moderation.ads_removed.sum()),
         "off_topic_removed": t.off_topic_removed,
-        "spammers": int(np.count_nonzero(people.spammer[rows])),
+        "spammers": int(np.count_nonzero(end.column("spammer"))),
         "new_spammers": t.new_spammers,
         "went_dormant": t.active_to_dormant,
         "reactivated": t.dormant_to_active,
@@ -123,9 +121,9 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "joined_another_group": t.extra_joins,
         "groups_dropped": t.groups_dropped,
         "max_group_size": int(sizes.max()) if sizes.size else 0,
-        "mean_satisfaction": float(people.satisfaction[rows].mean()) if rows.size else math.nan,
-        "mean_ties": float(people.ties[rows].mean()) if rows.size else math.nan,
-        "mean_tie_value": float(np.mean(saturating(people.ties[rows], sc.value.ties_saturation))) if rows.size else nan,
+        "mean_satisfaction": float(end.column("satisfaction").mean()) if rows.size else math.nan,
+        "mean_ties": float(end.column("ties").mean()) if rows.size else math.nan,
+        "mean_tie_value": float(np.mean(end.tie_value())) if rows.size else nan,
         "top1_message_share": shares[0.01],
         "top10_message_share": shares[0.1],
         "invitations": 0 if net is None else net.invitations,
@@ -144,9 +142,9 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "purchases": t.purchases,
         "first_purchases": t.first_purchases,
         "repurchases": t.purchases - t.first_purchases,
-        "customers": int(np.count_nonzero(people.purchases[rows])),
+        "customers": int(np.count_nonzero(end.column("purchases"))),
         "conversion_cycle": _ratio(t.conversion_days, t.converted_joiners),
-        "tier_members": int(np.count_nonzero(people.tier_until[rows] >= day.day)),
+        "tier_members": int(np.count_nonzero(end.column("tier_until") >= day.day)),
         "tier_revenue": tier_revenue,
         "tier_lapsed": t.tier_lapsed,
         "ad_accounts_joined": t.ad_accounts_joined,

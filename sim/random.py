@@ -42,6 +42,7 @@ _MASK = (1 << 64) - 1
 _TO_UNIT = 2.0**-53
 _BLOCK_BITS, _BLOCK_MASK = 6, 63  # `Draws.one` draws blocks of 64 identities
 _CACHE_SIZE = 4096  # keys and blocks kept (those of about a day) before they are dropped
+_SCALAR_TAIL = 48  # `poisson_inverse`: entries still searching when the search goes on in Python floats
 
 
 def _mix(x: NDArray[np.uint64], scratch: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -149,8 +150,12 @@ class Draws:
         if self._buffers[0].size < n:
             self._buffers = (np.empty(n, np.uint64), np.empty(n, np.uint64))
         x, scratch = self._buffers[0][:n], self._buffers[1][:n]
-        np.copyto(x, ids.ravel(), casting="unsafe")
-        x *= _GOLDEN
+        flat = ids.ravel()
+        if flat.dtype == np.int64 or flat.dtype == np.uint64:  # the same bits as the cast: one pass fewer
+            np.multiply(flat.view(np.uint64), _GOLDEN, out=x)
+        else:
+            np.copyto(x, flat, casting="unsafe")
+            x *= _GOLDEN
         x += np.uint64(self._key(mechanism, day, slot))
         return _mix(x, scratch).reshape(ids.shape)
 
@@ -162,9 +167,8 @@ class Draws:
         """One uniform number in [0, 1) per identity (53 random bits)."""
         x = self._hash(mechanism, day, ids, slot)
         x >>= _S11
-        u = x.view(np.int64).astype(np.float64)  # below 2**53: exact, and faster than from uint64
-        u *= _TO_UNIT
-        return u
+        # below 2**53 the int64 -> float64 conversion is exact (and faster than from uint64); one pass with the scale
+        return np.multiply(x.view(np.int64), _TO_UNIT)
 
     def uniform_slots(self, mechanism: str, day: int, ids: ArrayLike, slots: ArrayLike) -> NDArray[np.float64]:
         """One uniform number per (identity, slot) pair: entry i is `uniform(mechanism, day, [ids[i]], slots[i])`.
@@ -287,13 +291,24 @@ def poisson_inverse(u: ArrayLike, lam: ArrayLike) -> NDArray[np.int64]:
     flat_out[idx] = count
     todo = np.flatnonzero(uu >= cdf)
     k = 3
-    while todo.size:
+    while todo.size > _SCALAR_TAIL:
         k += 1
         ll, uu, idx, p, cdf = ll[todo], uu[todo], idx[todo], p[todo], cdf[todo]
         flat_out[idx] = k
         p = p * ll / k
         cdf = cdf + p
         todo = np.flatnonzero((uu >= cdf) & (p > 0))
+    # the few left have the largest counts: numpy's cost per step would be per call, not per entry,
+    # so they finish the same recurrence in Python floats (the same IEEE operations, the same results)
+    for i, lam_i, u_i, p_i, cdf_i in zip(*(a[todo].tolist() for a in (idx, ll, uu, p, cdf)), strict=True):
+        j = k
+        while True:
+            j += 1
+            p_i = p_i * lam_i / j
+            cdf_i = cdf_i + p_i
+            if not (u_i >= cdf_i and p_i > 0):
+                break
+        flat_out[i] = j
     return out
 
 
@@ -321,12 +336,16 @@ def _poisson_inverse_large(u: NDArray[np.float64], lam: NDArray[np.float64]) -> 
     """Exact Poisson quantiles for large means: start near the answer, then correct with the CDF."""
     k = np.floor(lam + np.sqrt(lam) * special.ndtri(np.clip(u, 1e-300, 1 - 1e-16)))
     k = np.maximum(k, 0.0)
+    todo = np.arange(k.size)  # an entry that did not move is at its quantile: it is not looked at again
     for _ in range(64):
-        down = (k > 0) & (special.pdtr(k - 1, lam) > u)
-        up = special.pdtr(k, lam) <= u
-        if not (down.any() or up.any()):
+        kt, lt, ut = k[todo], lam[todo], u[todo]
+        down = (kt > 0) & (special.pdtr(kt - 1, lt) > ut)
+        up = special.pdtr(kt, lt) <= ut
+        moved = down | up
+        if not moved.any():
             break
-        k = k - down + up
+        k[todo] = kt - down + up
+        todo = todo[moved]
     return k.astype(np.int64)
 
 

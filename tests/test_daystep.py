@@ -10,9 +10,12 @@ from scipy.linalg import expm
 from sim import CommunityModel, load_scenario
 from sim.engines.trend import Trend
 from sim.meanfield import Rates, derivatives
-from sim.rules import daystep, lifecycle
+from sim.rules import daystep, lifecycle, value
 from sim.rules.daystep import ChainRates, auto_substeps, plan_day
+from sim.rules.hazards import leave_hazard, satisfaction_multiplier, step_probability
 from sim.rules.lifecycle import MemberHazards, compose, day_block, member_hazards, transient_block
+from sim.rules.money import purchase_hazard
+from sim.rules.value import saturating
 from sim.validation import VALIDATION_DIR
 
 H = MemberHazards(leave_engaged=0.07, leave_dormant=0.2, decay=0.3, reactivate=0.45)
@@ -69,6 +72,76 @@ def test_substep_probabilities_with_one_step_are_day_probabilities() -> None:
     one = lifecycle.substep_probabilities([h], dormant)
     assert np.allclose(one, lifecycle.day_probabilities(h, dormant))
     assert np.allclose(lifecycle.substep_probabilities([h] * 4, dormant), one)  # constant terms: same day
+
+
+@pytest.mark.parametrize("scale", [1e-12, 1e-3, 0.5])  # 1e-12: sinh(s t)/s is taken as t
+@pytest.mark.parametrize("t", [1.0, 0.25])
+def test_members_arrays_get_exactly_the_one_member_blocks(scale: float, t: float) -> None:
+    # arrays of members run an in-place form of the matrix exponential: not one bit may differ
+    rng = np.random.default_rng(3)
+    h = MemberHazards(*(rng.random(50) * scale for _ in range(4)))
+    dormant = rng.random(50) < 0.4
+    arrays = (*lifecycle.day_probabilities(h, dormant, t), *transient_block(h, t))
+    for i in range(50):
+        one = MemberHazards(*(float(a[i]) for a in h))
+        alone = (*lifecycle.day_probabilities(one, bool(dormant[i]), t), *transient_block(one, t))
+        assert [float(a[i]) for a in arrays] == [float(a) for a in alone]
+
+
+def test_arrays_of_members_get_exactly_the_one_member_multiplier_probability_tie_value_and_move() -> None:
+    # arrays are computed in place: the same bits as one member at a time
+    rng = np.random.default_rng(5)
+    s, h = rng.normal(0.2, 1.5, 200), rng.exponential(0.5, 200)
+    s_before, h_before = s.copy(), h.copy()
+    multiplier, probability = satisfaction_multiplier(s, 0.3, 2.0), step_probability(h)
+    assert multiplier.tolist() == [float(satisfaction_multiplier(float(x), 0.3, 2.0)) for x in s]
+    assert probability.tolist() == [float(step_probability(float(x))) for x in h]
+    assert np.array_equal(s, s_before) and np.array_equal(h, h_before)  # the inputs are left alone
+    m, patience, commitment = rng.random(200) + 0.1, rng.random(200) + 0.5, rng.random(200)
+    assert leave_hazard(0.01, 0.2, 0.3, m, patience, commitment).tolist() == [
+        float(leave_hazard(0.01, 0.2, 0.3, float(a), float(b), float(c)))
+        for a, b, c in zip(m, patience, commitment, strict=True)
+    ]
+    bought, wtp = rng.random(200) < 0.3, rng.lognormal(3.0, 1.0, 200)
+    assert purchase_hazard(bought, m, commitment, wtp, price=30.0, conversion=0.01, repurchase=0.05).tolist() == [
+        float(purchase_hazard(bool(b), float(x), float(i), float(w), price=30.0, conversion=0.01, repurchase=0.05))
+        for b, x, i, w in zip(bought, m, commitment, wtp, strict=True)
+    ]
+    satisfaction, today, refresh = rng.normal(0, 1, 200), rng.normal(0, 1, 200), rng.random(200) * 0.3
+    assert value.update_satisfaction(satisfaction, today, 7.0).tolist() == [
+        float(value.update_satisfaction(float(a), float(b), 7.0)) for a, b in zip(satisfaction, today, strict=True)
+    ]
+    assert value.decay_novelty(commitment, 0.05, refresh).tolist() == [
+        float(value.decay_novelty(float(a), 0.05, float(r))) for a, r in zip(commitment, refresh, strict=True)
+    ]
+    ties, crowd = rng.exponential(3.0, 200), rng.random(200)
+    assert value.grow_ties(ties, m, 0.05, crowd, 0.01).tolist() == [
+        float(value.grow_ties(float(t), float(x), 0.05, float(c), 0.01)) for t, x, c in zip(ties, m, crowd, strict=True)
+    ]
+    assert saturating(ties, 2.5).tolist() == [float(saturating(float(x), 2.5)) for x in ties]
+    u, left, switch = rng.random(200), rng.random(200) * 0.4, rng.random(200) * 0.4
+    assert lifecycle.day_move(u, left, switch).tolist() == [
+        int(lifecycle.day_move(float(a), float(b), float(c))) for a, b, c in zip(u, left, switch, strict=True)
+    ]
+
+
+def test_the_value_of_members_from_their_groups_part_is_exactly_the_value_of_each_alone() -> None:
+    rng = np.random.default_rng(6)
+    n, groups = 300, 7
+    g = rng.integers(0, groups, n)
+    content, chat, culture, annoy = (rng.random(groups) for _ in range(4))
+    interest, ties, novelty = rng.random(n), rng.exponential(2.0, n), rng.random(n)
+    exposure = np.where(rng.random(n) < 0.3, 0.4, 1.0)
+    weights, floor, saturation = (0.5, 0.3, 0.2), 0.2, 3.0
+    shared, culture_factor = value.group_value(content, chat, culture, weights)
+    members = value.member_value(
+        interest, shared[g], ties, culture_factor[g], novelty, annoy[g], exposure, weights[2], floor, saturation
+    )
+    alone = [
+        float(value.daily_value(*(float(a) for a in args), weights, floor, saturation))
+        for args in zip(interest, content[g], chat[g], ties, culture[g], novelty, annoy[g], exposure, strict=True)
+    ]
+    assert members.tolist() == alone
 
 
 def test_chain_rates_hazards_are_the_member_hazards_with_feedback_off() -> None:

@@ -55,6 +55,37 @@ def test_poisson_inversion_is_the_exact_quantile() -> None:
     assert poisson_inverse(np.array([0.3]), 0.0)[0] == 0
 
 
+def _sequential_search(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """The recurrence of `poisson_inverse` below lam = 200 in numpy throughout, every entry to its end."""
+    p = np.exp(-lam)
+    cdf, k = p.copy(), np.zeros(u.size, dtype=np.int64)
+    for j in range(1, 4):
+        k += u >= cdf
+        p *= lam
+        p /= j
+        cdf += p
+    active, j = u >= cdf, 3
+    while active.any():
+        j += 1
+        k[active] = j
+        p = p * lam / j
+        cdf = cdf + p
+        active &= (u >= cdf) & (p > 0)
+    return k
+
+
+def test_the_poisson_search_finishes_its_largest_counts_with_the_same_arithmetic() -> None:
+    # the last entries of the search go on in Python floats: the same recurrence, the same counts
+    rng = np.random.default_rng(4)
+    for n in (1, 30, 49, 400, 3000):
+        u = rng.random(n)
+        lam = np.concatenate([rng.uniform(20, 200, n // 2 + 1), rng.lognormal(0, 1, n)])[:n]
+        assert np.array_equal(poisson_inverse(u, lam), _sequential_search(u, lam))
+        assert [poisson_inverse(u[i : i + 1], lam[i])[0] for i in range(min(n, 60))] == _sequential_search(u, lam)[
+            :60
+        ].tolist()
+
+
 def test_poisson_draws_have_the_poisson_mean_and_variance() -> None:
     k = Draws(3).poisson("member.messages", 0, np.arange(N), 2.5)
     assert abs(k.mean() - 2.5) < 4 * np.sqrt(2.5 / N)

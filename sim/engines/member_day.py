@@ -70,12 +70,11 @@ def post(model: Community, day: Day, rows: np.ndarray) -> tuple[np.ndarray, np.n
     st = people.stage[rows]
     spam = people.spammer[rows]
     posters = rows[((st == NEW) | (st == ACTIVE)) & ~spam]
-    rates = (
-        people.propensity[posters]
-        * engagement(sc.dynamics, people.satisfaction[posters])
-        * ((1.0 + day.start.lift) * day.start.activity_factor)
-    )
-    rates = rates * people.feedback[posters]  # replies and recognition (1 exactly without a network)
+    rates = people.propensity[posters]  # a fresh gather: the rates are built in it (a * b is b * a)
+    rates *= engagement(sc.dynamics, people.satisfaction[posters])
+    rates *= (1.0 + day.start.lift) * day.start.activity_factor
+    if sc.network.source != "well_mixed":  # replies and recognition: 1 exactly without a network, x * 1 is x
+        rates = rates * people.feedback[posters]
     spammers = rows[spam]
     ads = model.draws.poisson("member.ads", day.day, spammers, sc.ads.ads_per_day)
     return posters, rates, spammers, ads
@@ -178,7 +177,13 @@ def group_terms(model: Community, day: Day) -> None:
     posting, moderation = day.posting, day.moderation
     n_groups = model.groups.count
     rows = people.members()
-    size = people.group_sizes(rows, n_groups)
+    if people.multi:  # every membership counts in its group
+        size = people.group_sizes(rows, n_groups)
+        engaged = people.group_sizes(rows, n_groups, people.stage[rows] != DORMANT)
+    else:
+        g = people.group[rows].astype(np.intp)  # as intp, bincount need not convert it (twice)
+        size = np.bincount(g, minlength=n_groups)
+        engaged = size - np.bincount(g[people.stage[rows] == DORMANT], minlength=n_groups)  # the fewer counted
     visible_messages = posting.messages * (1.0 - val.off_topic_share * moderation.focus)
     chat = np.asarray(value.chat_value(visible_messages, size, val.chat_saturation, val.crowd_size))
     replies = model.draws.binomial(
@@ -192,7 +197,7 @@ def group_terms(model: Community, day: Day) -> None:
     )
     day.terms = GroupTerms(
         size=size,
-        engaged=people.group_sizes(rows, n_groups, people.stage[rows] != DORMANT),
+        engaged=engaged,
         content=np.asarray(value.content_value(day.output.quality_posts, val.content_saturation)),
         chat=chat,
         visible_ads=visible_ads,
@@ -217,28 +222,47 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     people, sc, draws, terms = model.people, model.params, model.draws, day.terms
     start, tally, d = day.start, day.tally, day.day
     fb, val = sc.dynamics.value_feedback, sc.value
-    g = people.group[rows]
+    g = people.group[rows].astype(np.intp)  # indexes the per-group terms below: as intp, numpy need not convert it
     st = people.stage[rows]
     engaged = st != DORMANT
 
     # --- value, satisfaction, novelty, ties
-    ties = people.ties[rows]
-    held = people.groups_of(rows) if people.multi else g[:, None]
-    values = _group_values(model, day, rows, held, ties, engaged)  # (rows x k): each of their groups' value
-    value_today = values[:, 0] if held.shape[1] == 1 else combined_value(values, sc.groups.extra_group_weight)
+    ties, novelty = people.ties[rows], people.novelty[rows]
+    if people.multi:  # each of their groups' value today, combined (sim.rules.memberships)
+        held = people.groups_of(rows)
+        values = _group_values(model, day, rows, held, ties, engaged)
+        value_today = combined_value(values, sc.groups.extra_group_weight)
+    else:
+        n = max(terms.content.size, terms.chat.size, model.groups.culture.size)
+        shared, culture_factor = value.group_value(  # the group's part of the value, once per group
+            _per_group(terms.content, n),
+            _per_group(terms.chat, n),
+            _per_group(model.groups.culture, n),
+            (val.content_weight, val.chat_weight, val.ties_weight),
+        )
+        value_today = np.asarray(
+            value.member_value(
+                people.interest[rows],
+                np.asarray(shared)[g],
+                ties,
+                np.asarray(culture_factor)[g],
+                novelty,
+                terms.annoyance[g],
+                np.where(engaged, 1.0, sc.activity.dormant_exposure),
+                val.ties_weight,
+                sc.activity.novelty_floor,
+                val.ties_saturation,
+            )
+        )
     sat = np.asarray(value.update_satisfaction(people.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory))
     people.satisfaction[rows] = sat
     mult = engagement(sc.dynamics, sat)
-    people.novelty[rows] = value.decay_novelty(
-        people.novelty[rows], sc.activity.novelty_decay, start.novelty_refresh * engaged
-    )
+    people.novelty[rows] = value.decay_novelty(novelty, sc.activity.novelty_decay, start.novelty_refresh * engaged)
     networked = sc.network.source != "well_mixed"
     if not networked:  # with a network, ties are edges (sim.mechanisms.network) and not grown here
-        ties = np.where(
-            engaged,
-            value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties),
-            ties * (1.0 - val.tie_decay),
-        )
+        grown = value.grow_ties(ties, np.minimum(mult, 3.0), terms.tie_rate[g], terms.crowd[g], start.activity_ties)
+        ties = ties * (1.0 - val.tie_decay)  # the dormant's ties fade; the engaged's grow
+        np.copyto(ties, grown, where=engaged)
         people.ties[rows] = ties
 
     # --- stage moves: the first-24-hours rule for newcomers, the member chain for everybody
@@ -352,13 +376,16 @@ def _group_values(
             dtype=float,
         )
 
-    if held.shape[1] == 1:  # one group each: every member's home group
-        return of(held[:, 0], slice(None))[:, None]
     on = held >= 0
     at, slot = np.nonzero(on)
     out = np.full(held.shape, np.nan)
     out[at, slot] = of(held[on], at)
     return out
+
+
+def _per_group(values: np.ndarray, n: int) -> np.ndarray:
+    """Per-group values padded with zeros to `n` groups (no member is in a group a term does not cover yet)."""
+    return values if values.size >= n else np.concatenate([values, np.zeros(n - values.size)])
 
 
 def _sorted_contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -434,7 +461,9 @@ def _buy(model: Community, day: Day, rows: np.ndarray, mult: np.ndarray) -> None
         conversion=mon.buyer_conversion,
         repurchase=mon.repurchase_rate,
     )
-    h = np.asarray(h) * start.buying_factor
+    h = np.asarray(h)
+    if start.buying_factor != 1.0:  # x * 1 is x
+        h = h * start.buying_factor
     if start.campaign_lift > 0:
         h = h * (1.0 + start.campaign_lift)
     tier = model.params.membership

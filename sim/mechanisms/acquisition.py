@@ -174,7 +174,7 @@ class Acquisition:
         g = people.group[engaged]
         # engaged rows come sorted: a stable sort by group gives group, then row (radix sort on int16 keys)
         order = np.argsort(g.astype(np.int16) if self.model.groups.count < 2**15 else g, kind="stable")
-        engaged, weights, g = engaged[order], weights[order], g[order]
+        weights, g = weights[order], g[order]  # the engaged rows themselves are looked up at the end, for the inviters
         pull = np.bincount(g, weights=weights, minlength=self.model.groups.count)
         candidates = np.flatnonzero(pull > 0)
         clocks = choice_clocks(draws, "acquisition.inviter_group", invitees, candidates)
@@ -183,7 +183,7 @@ class Acquisition:
         first, last = np.searchsorted(g, group, side="left"), np.searchsorted(g, group, side="right") - 1
         before = np.where(first > 0, cumulative[np.maximum(first - 1, 0)], 0.0)
         target = before + draws.uniform("acquisition.inviter", day, invitees) * pull[group]
-        return engaged[np.clip(np.searchsorted(cumulative, target, side="right"), first, last)]
+        return engaged[order[np.clip(np.searchsorted(cumulative, target, side="right"), first, last)]]
 
     def _review_minutes(self) -> float:
         """Admin minutes today's applications can have at most: the admins' whole day."""

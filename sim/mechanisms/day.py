@@ -11,7 +11,9 @@ its own record on the `Day` and reads the records of the mechanisms before it:
 - `Moderation` (moderation): how much of the work was done, ads removed, newcomers welcomed;
 - `GroupTerms` (the member day, second phase): the value terms per group;
 - `NetworkDay` (the friendship network, with a graph only): invitations, joins by friends inside;
-- `Tally` (everybody): the day's counts, which the metrics read.
+- `Tally` (everybody): the day's counts, which the metrics read;
+- `DayEnd` (the model, after every mechanism): the members as they end the day, read
+  once for the day's three records (community metrics, per-group record, data system).
 
 Per-group arrays are indexed by group id.
 """
@@ -23,7 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import ACTIVE, NEW
+from sim.population import ACTIVE, DORMANT, NEW
+from sim.rules.value import saturating
 
 if TYPE_CHECKING:
     from sim.population import PeopleTable
@@ -72,6 +75,11 @@ class DayStart:
         """
         rows = people.members()
         st = people.stage[rows]
+        new, active = st == NEW, st == ACTIVE
+        engaged = new | active
+        counts = np.zeros(7, dtype=np.int64)  # members are new, active or dormant: one count each, no bincount
+        counts[NEW], counts[ACTIVE] = np.count_nonzero(new), np.count_nonzero(active)
+        counts[DORMANT] = rows.size - counts[NEW] - counts[ACTIVE]
         lift = novelty = ties = awaken = 0.0
         for eff in effects:
             lift += eff.lift
@@ -81,8 +89,8 @@ class DayStart:
         return cls(
             day=day,
             member_rows=rows,
-            engaged_rows=rows[(st == NEW) | (st == ACTIVE)],
-            start_counts=np.bincount(st, minlength=7),
+            engaged_rows=rows[engaged],
+            start_counts=counts,
             activities=tuple(running),
             lift=lift,
             novelty_refresh=novelty,
@@ -217,6 +225,81 @@ class Tally:
     paid_group_fees: float = 0.0  # fees paid on promotion into a paid group (groups.paid_fee)
 
 
+def stage_cells(key: np.ndarray, stage: np.ndarray, customer: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return members by key (0..n-1) and stage (n x 3: new, active, dormant), and customers by key, in one count.
+
+    `key`, `stage` and `customer` (has bought) are the members'; every key must be in 0..n-1.
+    """
+    cells = np.bincount(key * 6 + (stage - NEW) * 2 + customer, minlength=6 * n).reshape(n, 3, 2)
+    return cells.sum(axis=2), cells[:, :, 1].sum(axis=1)
+
+
+class DayEnd:
+    """The members as they end the day, read once and shared by the day's three records.
+
+    The community metrics (`sim.metrics`), the per-group record (`sim.group_metrics`)
+    and the data system (`sim.data_system`) all count the members by group and stage
+    and read the same member columns. At 100k members each pass over them costs about
+    a millisecond, and the three used to make a dozen; here the member rows, their
+    group and stage and the members per group and stage are made once, and every member
+    column the records read (`column`) is gathered once. Make it after the day's last
+    mechanism: it reads the people table as it stands then, and nothing may change it
+    before the records are taken.
+    """
+
+    def __init__(self, people: PeopleTable, day: int, n_groups: int, ties_saturation: float) -> None:
+        self.people, self.day, self.n_groups = people, day, n_groups
+        self._ties_saturation = ties_saturation
+        self._columns: dict[str, np.ndarray] = {}
+        self._tie_value: np.ndarray | None = None
+        self._memberships: tuple[np.ndarray, np.ndarray] | None = None
+        self._pool: dict[int, int] = {}
+        self.member_rows = people.members()
+        self.group = people.group[self.member_rows].astype(np.intp)  # intp: bincounts need not convert it
+        self.stage = people.stage[self.member_rows]
+        #: members per group (rows) and stage (columns: new, active, dormant), and customers per group
+        self.by_stage, self.customers = stage_cells(
+            self.group, self.stage, self.column("first_purchase_day") >= 0, n_groups
+        )
+        self.sizes = self.by_stage.sum(axis=1)  # members per group
+
+    def memberships(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return every membership as (position in `member_rows`, group): home groups first, then the further ones.
+
+        For groups.max_groups_per_member > 1 (`PeopleTable.memberships`); computed once.
+        """
+        if self._memberships is None:
+            held = self.people.groups_of(self.member_rows)
+            at, slot = np.nonzero(held[:, 1:] >= 0)
+            self._memberships = (
+                np.concatenate([np.arange(self.member_rows.size), at]),
+                np.concatenate([self.group, held[at, slot + 1].astype(np.intp)]),
+            )
+        return self._memberships
+
+    def column(self, name: str) -> np.ndarray:
+        """Return the people-table column `name` of the members (in `member_rows` order), gathered once."""
+        values = self._columns.get(name)
+        if values is None:
+            values = self._columns[name] = getattr(self.people, name)[self.member_rows]
+        return values
+
+    def tie_value(self) -> np.ndarray:
+        """Each member's tie value, 1 - exp(-ties / value.ties_saturation) (`saturating`), computed once."""
+        if self._tie_value is None:
+            self._tie_value = np.asarray(saturating(self.column("ties"), self._ties_saturation))
+        return self._tie_value
+
+    def stage_count(self, stage: int) -> int:
+        """Return how many people of the whole pool are in `stage` (members from `by_stage`, others counted once)."""
+        if NEW <= stage <= DORMANT:
+            return int(self.by_stage[:, stage - NEW].sum())
+        count = self._pool.get(stage)
+        if count is None:
+            count = self._pool[stage] = int(np.count_nonzero(self.people.stage == stage))
+        return count
+
+
 @dataclass
 class Day:
     """One day in progress: the start, each mechanism's record, and the tally."""
@@ -229,6 +312,13 @@ class Day:
     moderation: Moderation = field(default_factory=Moderation)
     terms: GroupTerms = field(default_factory=GroupTerms)
     network: NetworkDay | None = None  # None without a friendship graph (well_mixed)
+    end: DayEnd | None = None  # set by the model once every mechanism has run (`close`)
+
+    def close(self, people: PeopleTable, n_groups: int, ties_saturation: float) -> DayEnd:
+        """Return the day's end (`DayEnd`), made on the first call, once every mechanism has run."""
+        if self.end is None:
+            self.end = DayEnd(people, self.day, n_groups, ties_saturation)
+        return self.end
 
     @property
     def day(self) -> int:

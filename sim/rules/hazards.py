@@ -17,7 +17,12 @@ MAX_MULTIPLIER = 20.0
 
 def step_probability(hazard: ArrayLike) -> NDArray[np.float64] | float:
     """Probability that an event with constant `hazard` (per day) happens within one day."""
-    return -np.expm1(-np.asarray(hazard, dtype=float))
+    h = np.asarray(hazard, dtype=float)
+    if h.ndim == 0:
+        return -np.expm1(-h)
+    p = np.negative(h)  # the same three operations on one fresh array: member-sized temporaries cost more
+    np.expm1(p, out=p)
+    return np.negative(p, out=p)
 
 
 def satisfaction_multiplier(
@@ -28,8 +33,13 @@ def satisfaction_multiplier(
     Engagement hazards (posting, referring, reactivating, buying) are multiplied by it,
     disengagement hazards (decay, leaving) divided by it.
     """
-    x = sensitivity * (np.asarray(satisfaction, dtype=float) - reference)
-    return np.clip(np.exp(x), 1.0 / MAX_MULTIPLIER, MAX_MULTIPLIER)
+    s = np.asarray(satisfaction, dtype=float)
+    if s.ndim == 0:
+        return np.clip(np.exp(sensitivity * (s - reference)), 1.0 / MAX_MULTIPLIER, MAX_MULTIPLIER)
+    x = s - reference  # the same operations in place on one fresh array (x * c is c * x)
+    x *= sensitivity
+    np.exp(x, out=x)
+    return np.clip(x, 1.0 / MAX_MULTIPLIER, MAX_MULTIPLIER, out=x)
 
 
 def join_hazard(external_rate: float, referral_rate: float, referrers: float, pool: float) -> float:
@@ -56,8 +66,11 @@ def leave_hazard(
     threshold, "if I paid, I cherish it") slow leaving.
     """
     rate = base_rate + peer_rate * left_share
-    denom = np.asarray(multiplier) * np.asarray(patience) * (1.0 + np.asarray(commitment))
-    return rate / denom
+    denom = np.multiply(multiplier, patience)
+    if np.ndim(denom) == 0 or np.shape(commitment) != np.shape(denom):
+        return rate / (denom * (1.0 + np.asarray(commitment)))
+    denom *= np.add(commitment, 1.0)  # arrays of members: the same operations in place
+    return np.divide(rate, denom, out=denom)
 
 
 def decay_hazard(decay_rate: float, multiplier: ArrayLike) -> NDArray[np.float64] | float:

@@ -27,9 +27,19 @@ def purchase_hazard(
     A first purchase has hazard conversion * multiplier * interest * min(1, wtp/price);
     a satisfied buyer buys again at repurchase * multiplier.
     """
-    first = conversion * np.asarray(multiplier) * np.asarray(interest) * np.minimum(1.0, np.asarray(wtp) / price)
-    again = repurchase * np.asarray(multiplier)
-    return np.where(np.asarray(bought_before, dtype=bool), again, first)
+    bought = np.asarray(bought_before, dtype=bool)
+    shapes = {np.shape(a) for a in (bought, multiplier, interest, wtp)}
+    if bought.ndim == 0 or len(shapes) > 1:
+        first = conversion * np.asarray(multiplier) * np.asarray(interest) * np.minimum(1.0, np.asarray(wtp) / price)
+        again = repurchase * np.asarray(multiplier)
+        return np.where(bought, again, first)
+    afford = np.divide(wtp, price)  # arrays of members: the same operations in place
+    np.minimum(1.0, afford, out=afford)
+    hazard = np.multiply(conversion, multiplier)
+    np.multiply(hazard, interest, out=hazard)
+    hazard *= afford
+    np.copyto(hazard, np.multiply(repurchase, multiplier), where=bought)
+    return hazard
 
 
 def affords(wtp: ArrayLike, interest: ArrayLike, price: float) -> NDArray[np.bool_] | bool:
