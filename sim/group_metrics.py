@@ -108,7 +108,7 @@ def record_groups(model: Community, day: Day) -> dict[str, np.ndarray]:
         at, g = end.memberships()
         by_stage = _count(g * 3 + (end.stage[at] - NEW), 3 * n).reshape(n, 3)
         members = by_stage.sum(axis=1)
-        elsewhere = _count(g[people.group_count(end.member_rows)[at] > 1], n)
+        elsewhere = _count(g[end.group_counts()[at] > 1], n)
     else:
         at, g, by_stage, members = None, end.group, end.by_stage, end.sizes
         elsewhere = np.zeros(n, dtype=np.int64)

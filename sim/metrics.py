@@ -46,8 +46,9 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
     t, start = day.tally, day.start
     end = day.close(people, model.groups.count, sc.value.ties_saturation)  # shared with the other records
     rows = end.member_rows
-    sizes = people.group_sizes(rows, model.groups.count) if people.multi else end.sizes  # every membership counts
-    in_groups = people.group_count(rows) if people.multi else None
+    sizes, in_groups = end.sizes, None
+    if people.multi:  # every membership counts in its group
+        sizes, in_groups = np.bincount(end.memberships()[1], minlength=model.groups.count), end.group_counts()
     start_members = start.member_rows.size
     joined = day.arrivals.joined_rows.size
     admin_rows, kol_rows = model.admin_table.rows(), model.kol_table.rows()

@@ -228,32 +228,41 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
 
     # --- value, satisfaction, novelty, ties
     ties, novelty = people.ties[rows], people.novelty[rows]
-    if people.multi:  # each of their groups' value today, combined (sim.rules.memberships)
-        held = people.groups_of(rows)
-        values = _group_values(model, day, rows, held, ties, engaged)
-        value_today = combined_value(values, sc.groups.extra_group_weight)
-    else:
-        n = max(terms.content.size, terms.chat.size, model.groups.culture.size)
-        shared, culture_factor = value.group_value(  # the group's part of the value, once per group
-            _per_group(terms.content, n),
-            _per_group(terms.chat, n),
-            _per_group(model.groups.culture, n),
-            (val.content_weight, val.chat_weight, val.ties_weight),
-        )
-        value_today = np.asarray(
+    n = max(terms.content.size, terms.chat.size, model.groups.culture.size)
+    shared, culture_factor = value.group_value(  # the group's part of the value, once per group
+        _per_group(terms.content, n),
+        _per_group(terms.chat, n),
+        _per_group(model.groups.culture, n),
+        (val.content_weight, val.chat_weight, val.ties_weight),
+    )
+    shared, culture_factor = np.asarray(shared), np.asarray(culture_factor)
+    interest, exposure = people.interest[rows], np.where(engaged, 1.0, sc.activity.dormant_exposure)
+
+    def member_values(groups: np.ndarray, at: np.ndarray | slice) -> np.ndarray:
+        """Return the value of group `groups` to the members at positions `at` of `rows` (one entry each)."""
+        return np.asarray(
             value.member_value(
-                people.interest[rows],
-                np.asarray(shared)[g],
-                ties,
-                np.asarray(culture_factor)[g],
-                novelty,
-                terms.annoyance[g],
-                np.where(engaged, 1.0, sc.activity.dormant_exposure),
+                interest[at],
+                shared[groups],
+                ties[at],
+                culture_factor[groups],
+                novelty[at],
+                terms.annoyance[groups],
+                exposure[at],
                 val.ties_weight,
                 sc.activity.novelty_floor,
                 val.ties_saturation,
             )
         )
+
+    if people.multi:  # each of their groups' value today (NaN: no group), combined (sim.rules.memberships)
+        held = people.groups_of(rows)
+        at, slot = np.nonzero(held >= 0)
+        values = np.full(held.shape, np.nan)
+        values[at, slot] = member_values(held[at, slot], at)
+        value_today = combined_value(values, sc.groups.extra_group_weight)
+    else:
+        value_today = member_values(g, slice(None))
     sat = np.asarray(value.update_satisfaction(people.satisfaction[rows], value_today, sc.dynamics.satisfaction_memory))
     people.satisfaction[rows] = sat
     mult = engagement(sc.dynamics, sat)
@@ -344,43 +353,6 @@ def live(model: Community, day: Day, rows: np.ndarray) -> None:
     _buy(model, day, rows[buyers], mult[buyers])
     if sc.membership.price > 0:
         _tier(model, day, rows[stayed], sat[stayed], mult[stayed], engaged[stayed])
-
-
-def _group_values(
-    model: Community, day: Day, rows: np.ndarray, held: np.ndarray, ties: np.ndarray, engaged: np.ndarray
-) -> np.ndarray:
-    """Today's value to each member in `rows` of each of their groups `held` (rows x k, -1: none; then NaN).
-
-    The group terms (content, chat, culture, ads) are each group's; interest, ties,
-    novelty and exposure are the member's own.
-    """
-    people, sc, terms, val = model.people, model.params, day.terms, model.params.value
-    exposure = np.where(engaged, 1.0, sc.activity.dormant_exposure)
-    interest, novelty = people.interest[rows], people.novelty[rows]
-
-    def of(g: np.ndarray, at: np.ndarray | slice) -> np.ndarray:
-        return np.asarray(
-            value.daily_value(
-                interest[at],
-                terms.content[g],
-                terms.chat[g],
-                ties[at],
-                model.groups.culture[g],
-                novelty[at],
-                terms.annoyance[g],
-                exposure[at],
-                (val.content_weight, val.chat_weight, val.ties_weight),
-                sc.activity.novelty_floor,
-                val.ties_saturation,
-            ),
-            dtype=float,
-        )
-
-    on = held >= 0
-    at, slot = np.nonzero(on)
-    out = np.full(held.shape, np.nan)
-    out[at, slot] = of(held[on], at)
-    return out
 
 
 def _per_group(values: np.ndarray, n: int) -> np.ndarray:

@@ -277,6 +277,10 @@ class DayEnd:
             )
         return self._memberships
 
+    def group_counts(self) -> np.ndarray:
+        """Return how many groups each member is in (`member_rows` order), from `memberships`."""
+        return np.bincount(self.memberships()[0], minlength=self.member_rows.size)
+
     def column(self, name: str) -> np.ndarray:
         """Return the people-table column `name` of the members (in `member_rows` order), gathered once."""
         values = self._columns.get(name)
