@@ -243,8 +243,11 @@ def topic_fit(taste: np.ndarray, topic: np.ndarray, fit_weight: float) -> np.nda
 
     Tastes and topics are points on a circle of circumference 1, so distances are 0..½.
     """
-    d = np.abs(taste[:, None] - topic[None, :])
-    return np.exp(-fit_weight * np.minimum(d, 1.0 - d))
+    d = np.subtract(taste[:, None], topic[None, :])  # newcomers x groups: each step in place
+    np.abs(d, out=d)
+    np.minimum(d, 1.0 - d, out=d)
+    d *= -fit_weight
+    return np.exp(d, out=d)
 
 
 #: group ids below this number are keyed with a person's row in one identity (row * span + group)
@@ -258,8 +261,7 @@ def choice_clocks(draws: Any, mechanism: str, rows: np.ndarray, groups: np.ndarr
     scenario, or finds one more group open, makes the same choice unless the groups'
     pull changed enough to reorder them for that person.
     """
-    ids = rows.astype(np.uint64)[:, None] * np.uint64(GROUP_KEY_SPAN) + groups.astype(np.uint64)[None, :]
-    clocks = np.asarray(draws.uniform(mechanism, 0, ids))  # fresh: -log1p(-u) is taken in place
+    clocks = draws.uniform_grid(mechanism, 0, rows, groups, GROUP_KEY_SPAN)  # fresh: -log1p(-u) is taken in place
     np.negative(clocks, out=clocks)
     np.log1p(clocks, out=clocks)
     return np.negative(clocks, out=clocks)
@@ -275,8 +277,11 @@ def race(weights: np.ndarray, clocks: np.ndarray) -> np.ndarray:
     indifferent: each clock belongs to one person and one column, so paired scenarios pair
     choices too. Columns of weight 0 never win; a row of zeros gets column 0.
     """
+    positive = weights > 0
+    if positive.all():
+        return np.argmin(clocks / weights, axis=1)
     with np.errstate(divide="ignore"):
-        times = np.where(weights > 0, clocks / np.where(weights > 0, weights, 1.0), np.inf)
+        times = np.where(positive, clocks / np.where(positive, weights, 1.0), np.inf)
     return np.argmin(times, axis=1)
 
 

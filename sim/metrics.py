@@ -143,9 +143,9 @@ def record_day(model: Community, day: Day) -> dict[str, float]:
         "purchases": t.purchases,
         "first_purchases": t.first_purchases,
         "repurchases": t.purchases - t.first_purchases,
-        "customers": int(np.count_nonzero(end.column("purchases"))),
+        "customers": int(end.customers.sum()),  # members who have bought (first purchase day set), from DayEnd
         "conversion_cycle": _ratio(t.conversion_days, t.converted_joiners),
-        "tier_members": int(np.count_nonzero(end.column("tier_until") >= day.day)),
+        "tier_members": int(np.count_nonzero(end.column("tier_until") >= day.day)) if sc.membership.price > 0 else 0,
         "tier_revenue": tier_revenue,
         "tier_lapsed": t.tier_lapsed,
         "ad_accounts_joined": t.ad_accounts_joined,

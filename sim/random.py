@@ -159,6 +159,27 @@ class Draws:
         x += np.uint64(self._key(mechanism, day, slot))
         return _mix(x, scratch).reshape(ids.shape)
 
+    def uniform_grid(
+        self, mechanism: str, day: int, rows: np.ndarray, cols: np.ndarray, span: int, slot: int = 0
+    ) -> NDArray[np.float64]:
+        """`uniform` of the identities rows[:, None] * span + cols[None, :] (rows x cols), the same numbers.
+
+        For draws keyed by two identities, a person and a group: (row * span + col) * golden + key
+        is row * (span * golden) + key plus col * golden (mod 2**64), so the grid of keys is one
+        broadcast sum of a per-row and a per-column term instead of four passes over the grid.
+        `rows` * span + `cols` must stay below 2**64 (non-negative identities).
+        """
+        n, m = rows.size, cols.size
+        if self._buffers[0].size < n * m:
+            self._buffers = (np.empty(n * m, np.uint64), np.empty(n * m, np.uint64))
+        x, scratch = self._buffers[0][: n * m].reshape(n, m), self._buffers[1][: n * m]
+        per_row = rows.astype(np.uint64) * np.uint64((span * int(_GOLDEN)) & _MASK)
+        per_row += np.uint64(self._key(mechanism, day, slot))
+        np.add(per_row[:, None], cols.astype(np.uint64)[None, :] * _GOLDEN, out=x)
+        _mix(x.reshape(-1), scratch)
+        x >>= _S11
+        return np.multiply(x.view(np.int64), _TO_UNIT)
+
     def bits(self, mechanism: str, day: int, ids: ArrayLike, slot: int = 0) -> NDArray[np.uint64]:
         """64 random bits per identity."""
         return self._hash(mechanism, day, ids, slot).copy()

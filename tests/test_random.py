@@ -47,6 +47,20 @@ def test_a_draw_depends_only_on_its_key_not_on_who_else_draws() -> None:
     assert d.one("x", 2, 17) == d.uniform("x", 2, [17])[0]
 
 
+def test_a_grid_of_person_and_group_draws_is_the_same_as_drawing_each_pair() -> None:
+    """uniform_grid(rows, cols, span) gives uniform(rows * span + cols) bit for bit, whatever the buffers held."""
+    draws = Draws(11)
+    rows = np.array([0, 5, 299_999, 7, 12_345_678], dtype=np.int64)
+    cols = np.array([3, 0, 1000, 77], dtype=np.intp)
+    span = 1 << 24
+    ids = rows.astype(np.uint64)[:, None] * np.uint64(span) + cols.astype(np.uint64)[None, :]
+    draws.uniform("other", 4, np.arange(1000))  # leaves larger buffers behind
+    grid = draws.uniform_grid("groups.choice", 0, rows, cols, span)
+    assert grid.shape == (5, 4)
+    np.testing.assert_array_equal(grid, draws.uniform("groups.choice", 0, ids))
+    assert draws.uniform_grid("groups.choice", 0, rows[:0], cols, span).shape == (0, 4)
+
+
 def test_poisson_inversion_is_the_exact_quantile() -> None:
     rng = np.random.default_rng(0)
     u = rng.random(20_000)

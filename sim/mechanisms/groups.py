@@ -161,7 +161,8 @@ class GroupPolicy:
         )
         taste = self.model.draws.uniform("groups.taste", 0, rows[rest])
         while rest.size and (open_ids := np.flatnonzero(choosable & (sc.capacity - sizes > 0))).size:
-            weights = pull[open_ids][None, :] * topic_fit(taste, table.topic[open_ids], sc.fit_weight)
+            weights = topic_fit(taste, table.topic[open_ids], sc.fit_weight)
+            weights *= pull[open_ids][None, :]
             choice = open_ids[race(weights, choice_clocks(self.model.draws, mechanism, rows[rest], open_ids))]
             ok = admit_within_room(choice, sc.capacity - sizes)
             out[rest[ok]] = choice[ok]
