@@ -34,14 +34,32 @@ def scaled_overrides(members: int) -> dict[str, object]:
     }
 
 
-def measure(members: int, days: int, engine: str, code: Path = ROOT) -> dict[str, float]:
+def leave_out_new_records() -> None:
+    """Make the end-of-day records that 13c2c7a did not keep do nothing: the per-group record, ISOOC, the data system.
+
+    The records came with issues 15 and 16 (groups.csv, the ISOOC score, data_system.csv);
+    leaving them out prices the rest of the day, the same work as the code before issue 12 did.
+    """
+    import sim.model
+    from sim.data_system import DataSystem
+
+    sim.model.group_metrics.record_groups = lambda model, day: {}  # type: ignore[assignment]
+    sim.model.group_metrics.community_isooc = lambda groups, opened_day: {}  # type: ignore[assignment]
+    DataSystem.record = lambda self, day: None  # type: ignore[method-assign]
+
+
+def measure(members: int, days: int, engine: str, code: Path = ROOT, new_records: bool = True) -> dict[str, float]:
     """Run one model of the package in `code` in this process and report time, member-days and peak memory.
 
     Time is reported twice: wall-clock seconds, and the CPU seconds of this process,
-    which other work on a shared machine disturbs much less.
+    which other work on a shared machine disturbs much less. `new_records=False`: see
+    `leave_out_new_records`.
     """
     sys.path.insert(0, str(code))
     from sim import CommunityModel, load_scenario
+
+    if not new_records:
+        leave_out_new_records()
 
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sc = load_scenario(BASELINE, overrides=scaled_overrides(members))
@@ -70,10 +88,13 @@ def measure(members: int, days: int, engine: str, code: Path = ROOT) -> dict[str
     }
 
 
-def in_subprocess(members: int, days: int, engine: str, code: Path = ROOT) -> dict[str, float]:
+def in_subprocess(
+    members: int, days: int, engine: str, code: Path = ROOT, new_records: bool = True
+) -> dict[str, float]:
     """Run `measure` in a fresh Python process, on the package in `code`."""
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(members), str(days), engine, "--code", str(code)],
+        [sys.executable, __file__, "--child", str(members), str(days), engine, "--code", str(code)]
+        + ([] if new_records else ["--without-new-records"]),
         check=True,
         capture_output=True,
         text=True,
@@ -81,21 +102,31 @@ def in_subprocess(members: int, days: int, engine: str, code: Path = ROOT) -> di
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+NOW_WITHOUT_NEW_RECORDS = "now_without_new_records"
+
+
 def side_by_side(
-    olds: dict[str, Path], out: Path, members: int = 100_000, days: int = 365, rounds: int = 3
+    olds: dict[str, Path],
+    out: Path,
+    members: int = 100_000,
+    days: int = 365,
+    rounds: int = 3,
+    without_new_records: bool = False,
 ) -> dict[str, object]:
     """Time this code and each older checkout in `olds` (label -> path) in alternating fresh processes.
 
     Each round runs every code once, in turn, so that load on a shared machine falls on
     all of them alike; the ratios compare the best of `rounds` CPU (and wall) seconds.
+    `without_new_records` adds this code with the records 13c2c7a did not keep left out
+    (`leave_out_new_records`), labelled "now_without_new_records".
     """
-    codes = {"now": ROOT, **olds}
+    codes = {"now": ROOT, **({NOW_WITHOUT_NEW_RECORDS: ROOT} if without_new_records else {}), **olds}
     times: dict[str, list[float]] = {label: [] for label in codes}
     cpu: dict[str, list[float]] = {label: [] for label in codes}
     member_days: dict[str, float] = {}
     for _ in range(rounds):
         for label, code in codes.items():
-            r = in_subprocess(members, days, "vectorized", code)
+            r = in_subprocess(members, days, "vectorized", code, new_records=label != NOW_WITHOUT_NEW_RECORDS)
             times[label].append(r["run_seconds"])
             cpu[label].append(r["run_cpu_seconds"])
             member_days[label] = r["member_days"]
@@ -111,6 +142,10 @@ def side_by_side(
         "ratio_now_over": {label: min(times["now"]) / min(times[label]) for label in olds},
         "cpu_ratio_now_over": {label: min(cpu["now"]) / min(cpu[label]) for label in olds},
     }
+    if without_new_records:
+        result["cpu_ratio_now_without_new_records_over"] = {
+            label: min(cpu[NOW_WITHOUT_NEW_RECORDS]) / min(cpu[label]) for label in olds
+        }
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
     return result
@@ -130,15 +165,21 @@ def main() -> None:
         help="a checkout of older code (repeatable): time 100k members x 365 days side by side",
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --against: alternating runs of each")
+    parser.add_argument(
+        "--without-new-records",
+        action="store_true",
+        help="with --against: also time this code without the per-group record, ISOOC and data system",
+    )
     args = parser.parse_args()
     if args.child:
         members, days, engine = int(args.child[0]), int(args.child[1]), args.child[2]
-        print(json.dumps(measure(members, days, engine, args.code)))
+        print(json.dumps(measure(members, days, engine, args.code, new_records=not args.without_new_records)))
         return
     if args.against:
         olds = dict(a.split("=", 1) if "=" in a else ("before", a) for a in args.against)
         paths = {label: Path(path) for label, path in olds.items()}
-        side_by_side(paths, args.out.with_name("side_by_side.json"), rounds=args.rounds)
+        out = args.out.with_name("side_by_side.json")
+        side_by_side(paths, out, rounds=args.rounds, without_new_records=args.without_new_records)
         return
 
     if args.quick:
