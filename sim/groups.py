@@ -12,6 +12,7 @@ empty. What then happens to it is the operator's policy (`groups.dead_policy`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -250,6 +251,19 @@ def topic_fit(taste: np.ndarray, topic: np.ndarray, fit_weight: float) -> np.nda
     return np.exp(d, out=d)
 
 
+def chooser_weights(
+    taste: np.ndarray, topic: np.ndarray, pull: np.ndarray, fit_weight: float
+) -> Callable[[slice], np.ndarray]:
+    """Return the weights of newcomers choosing among groups, for `keyed_race`: pull x `topic_fit`, block by block."""
+
+    def weights(block: slice) -> np.ndarray:
+        fit = topic_fit(taste[block], topic, fit_weight)
+        fit *= pull[None, :]
+        return fit
+
+    return weights
+
+
 #: group ids below this number are keyed with a person's row in one identity (row * span + group)
 GROUP_KEY_SPAN = 1 << 24
 
@@ -283,6 +297,28 @@ def race(weights: np.ndarray, clocks: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore"):
         times = np.where(positive, clocks / np.where(positive, weights, 1.0), np.inf)
     return np.argmin(times, axis=1)
+
+
+#: people x groups cells raced at a time by `keyed_race`: its temporaries stay within tens of megabytes
+RACE_BLOCK_CELLS = 1 << 20
+
+
+def keyed_race(
+    draws: Any, mechanism: str, rows: np.ndarray, groups: np.ndarray, weights: Callable[[slice], np.ndarray]
+) -> np.ndarray:
+    """Return each person's winning column (an index into `groups`): `race` on `choice_clocks`, in blocks of people.
+
+    `weights(block)` gives the weights of the people `rows[block]` (block x groups, or
+    1 x groups when everyone weighs the groups alike). Every clock is keyed by its person
+    and group, so racing block by block gives the same winners as one race over everyone,
+    while thousands of newcomers facing thousands of groups never need a grid of them all.
+    """
+    won = np.empty(rows.size, dtype=np.intp)
+    step = max(1, RACE_BLOCK_CELLS // max(1, groups.size))
+    for start in range(0, rows.size, step):
+        block = slice(start, start + step)
+        won[block] = race(weights(block), choice_clocks(draws, mechanism, rows[block], groups))
+    return won
 
 
 def admit_within_room(choice: np.ndarray, room: np.ndarray) -> np.ndarray:

@@ -16,8 +16,10 @@ import pandas as pd
 import pytest
 from helpers import SCENARIOS
 
+import sim.groups
 from sim import CommunityModel, load_scenario
 from sim.agents import Member
+from sim.engines import vectorized
 
 SMALL = {"population.potential_pool": 600, "population.initial_members": 30, "acquisition.channel_inflow_per_day": 3}
 CASES = {
@@ -104,6 +106,18 @@ def test_engines_give_identical_runs(case: str) -> None:
         pd.testing.assert_frame_equal(vec.metrics(), agents.metrics(), check_exact=True)
         assert vec.summary() == agents.summary()
         assert vec.people.satisfaction.tobytes() == agents.people.satisfaction.tobytes()
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_slices_of_the_day_give_the_same_run(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The member day's second phase and the group-choice races run in slices (memory); tiny slices change nothing."""
+    whole = _run(case, "vectorized", 1)
+    monkeypatch.setattr(vectorized, "LIVE_CHUNK", 7)
+    monkeypatch.setattr(sim.groups, "RACE_BLOCK_CELLS", 5)
+    sliced = _run(case, "vectorized", 1)
+    pd.testing.assert_frame_equal(whole.metrics(), sliced.metrics(), check_exact=True)
+    pd.testing.assert_frame_equal(whole.group_metrics(), sliced.group_metrics(), check_exact=True)
+    assert whole.people.satisfaction.tobytes() == sliced.people.satisfaction.tobytes()
 
 
 def test_the_cases_reach_the_mechanisms_they_are_meant_to() -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.engines.member_day import engagement
-from sim.groups import choice_clocks, race
+from sim.groups import keyed_race
 from sim.mechanisms.channels import ChannelBook
 from sim.mechanisms.day import Arrivals, Day
 from sim.population import AD_ACCOUNT, CHANNEL, ORGANIC, POTENTIAL, REFERRAL
@@ -177,8 +177,8 @@ class Acquisition:
         weights, g = weights[order], g[order]  # the engaged rows themselves are looked up at the end, for the inviters
         pull = np.bincount(g, weights=weights, minlength=self.model.groups.count)
         candidates = np.flatnonzero(pull > 0)
-        clocks = choice_clocks(draws, "acquisition.inviter_group", invitees, candidates)
-        group = candidates[race(pull[candidates][None, :], clocks)]
+        weights_g = pull[candidates][None, :]  # every invitee weighs the groups alike
+        group = candidates[keyed_race(draws, "acquisition.inviter_group", invitees, candidates, lambda _: weights_g)]
         cumulative = np.cumsum(weights)
         first, last = np.searchsorted(g, group, side="left"), np.searchsorted(g, group, side="right") - 1
         before = np.where(first > 0, cumulative[np.maximum(first - 1, 0)], 0.0)

@@ -22,7 +22,7 @@ from sim.groups import (
     GroupTable,
     admit_within_room,
     attraction,
-    choice_clocks,
+    chooser_weights,
     classify,
     eligible_for_paid,
     ema,
@@ -30,11 +30,10 @@ from sim.groups import (
     groups_to_split,
     grow_culture,
     inherited_culture,
+    keyed_race,
     lowest,
     padded,
-    race,
     route_newcomers,
-    topic_fit,
 )
 from sim.mechanisms.day import Day
 from sim.network.rules import acceptance_probability
@@ -161,9 +160,8 @@ class GroupPolicy:
         )
         taste = self.model.draws.uniform("groups.taste", 0, rows[rest])
         while rest.size and (open_ids := np.flatnonzero(choosable & (sc.capacity - sizes > 0))).size:
-            weights = topic_fit(taste, table.topic[open_ids], sc.fit_weight)
-            weights *= pull[open_ids][None, :]
-            choice = open_ids[race(weights, choice_clocks(self.model.draws, mechanism, rows[rest], open_ids))]
+            weights = chooser_weights(taste, table.topic[open_ids], pull[open_ids], sc.fit_weight)
+            choice = open_ids[keyed_race(self.model.draws, mechanism, rows[rest], open_ids, weights)]
             ok = admit_within_room(choice, sc.capacity - sizes)
             out[rest[ok]] = choice[ok]
             sizes += np.bincount(choice[ok], minlength=sizes.size)
