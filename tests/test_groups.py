@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from helpers import invoke_cli
 
+import sim.groups as sim_groups
 from sim import CommunityModel, load_scenario
 from sim.experiments import Job, run_job
 from sim.experiments.store import RunStore
@@ -25,9 +26,11 @@ from sim.groups import (
     admit_within_room,
     attraction,
     classify,
+    keyed_race,
     race,
     topic_fit,
 )
+from sim.random import Draws
 
 SUMMED = [
     "members",
@@ -170,6 +173,68 @@ def test_choice_rules() -> None:
     assert pull.tolist() == [1.0, 10.0, 4.0]
     ok = admit_within_room(np.array([0, 1, 0, 0, 1]), np.array([2, 0]))
     assert ok.tolist() == [True, False, True, False, False]
+
+
+GROUP_IDS = np.array([0, 1, 5, 63, 64, 65, 130, 200])
+GROUP_WEIGHTS = np.array([1.0, 2.0, 0.0, 3.0, 1.0, 4.0, 2.0, 7.0])
+
+
+def _keyed_race(weights: np.ndarray, groups: np.ndarray = GROUP_IDS, n: int = 200_000) -> np.ndarray:
+    return keyed_race(Draws(5), "test.choice", np.arange(n), groups, lambda block: weights[None, :])
+
+
+def test_the_two_stage_race_picks_each_group_in_proportion_to_its_weight() -> None:
+    """Bands of 64 ids, then a group within the band: the law of one race over all groups."""
+    won = _keyed_race(GROUP_WEIGHTS)
+    share = np.bincount(won, minlength=GROUP_IDS.size) / won.size
+    expected = GROUP_WEIGHTS / GROUP_WEIGHTS.sum()
+    assert share[2] == 0.0  # weight 0 never wins
+    sd = np.sqrt(expected * (1 - expected) / won.size)
+    assert np.all(np.abs(share - expected) < 5 * sd + 1e-12), (share, expected)
+
+
+def test_the_two_stage_race_follows_each_persons_own_weights() -> None:
+    """Per-person weights (taste): two kinds of people, each choosing in proportion to their own row."""
+    n = 100_000
+    kind = np.arange(n) % 2
+    table = np.stack([GROUP_WEIGHTS, GROUP_WEIGHTS[::-1]])
+    won = keyed_race(Draws(6), "test.choice", np.arange(n), GROUP_IDS, lambda block: table[kind[block]])
+    for k in (0, 1):
+        share = np.bincount(won[kind == k], minlength=GROUP_IDS.size) / (n / 2)
+        expected = table[k] / table[k].sum()
+        assert np.all(np.abs(share - expected) < 5 * np.sqrt(expected * (1 - expected) / (n / 2)) + 1e-12)
+
+
+def test_the_two_stage_race_keeps_choices_when_a_weight_changes_a_little() -> None:
+    """5% more weight for one group moves few people, all into its band; so does a new group.
+
+    One race over every group would move people only into the group that gained; two races
+    move them into its band (ids 64-127 here), where they meet the band's other groups too.
+    """
+    before = _keyed_race(GROUP_WEIGHTS)
+    heavier = GROUP_WEIGHTS.copy()
+    heavier[4] *= 1.05  # group 64, in the band 64-127 with groups 65 and (not 130)
+    after = _keyed_race(heavier)
+    moved = after != before
+    assert 0 < moved.mean() < 0.02
+    assert set(GROUP_IDS[after[moved]].tolist()) <= {64, 65}
+    wider = _keyed_race(np.append(GROUP_WEIGHTS, 1.0), np.append(GROUP_IDS, 201))  # 201 joins 200's band
+    moved = wider != before
+    new_share = (wider == GROUP_IDS.size).mean()
+    assert abs(new_share - 1 / 21) < 0.003
+    assert set(np.append(GROUP_IDS, 201)[wider[moved]].tolist()) <= {200, 201} and moved.mean() < 2 * new_share
+
+
+def test_the_two_stage_race_is_the_same_in_blocks_of_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = _keyed_race(GROUP_WEIGHTS, n=5_000)
+    monkeypatch.setattr(sim_groups, "RACE_BLOCK_CELLS", 7)
+    assert np.array_equal(whole, _keyed_race(GROUP_WEIGHTS, n=5_000))
+
+
+def test_the_two_stage_race_needs_ascending_group_ids() -> None:
+    with pytest.raises(ValueError, match="ascending"):
+        _keyed_race(GROUP_WEIGHTS, GROUP_IDS[::-1].copy(), n=10)
+    assert _keyed_race(np.ones(1), np.array([7]), n=3).tolist() == [0, 0, 0]
 
 
 # ---------------------------------------------------------------- choosing a group
