@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.mechanisms.day import Day
 from sim.rules.kol import MONTH_DAYS, eliminated
 
@@ -30,13 +32,19 @@ class Staffing:
         self._posts: dict[int, list[int]] = {}  # KOL serial -> posts of the last `elimination_window` days
 
     # ------------------------------------------------------------ the budget
+    def admin_hours(self) -> float:
+        """Hours/day of the present admins, summed in their order of arrival (read off the role table)."""
+        table = self.model.admin_table
+        return sum(table.minutes_per_day[table.rows()].tolist()) / 60.0
+
     def planned_cost_per_day(self) -> float:
         """Money/day the present staff is planned to cost: admin and KOL hours, KOL pay, bots."""
         m, sc = self.money, self.section
-        admin_hours = sum(a.minutes_per_day for a in self.model.admins) / 60.0
-        kol_hours = len(self.model.kols) * self.roles.kol_hours_per_day
+        admin_hours = self.admin_hours()
+        kols = int(np.count_nonzero(self.model.kol_table.active))
+        kol_hours = kols * self.roles.kol_hours_per_day
         cost = admin_hours * m.admin_hourly_cost + kol_hours * m.kol_hourly_cost
-        cost += len(self.model.kols) * sc.kol_pay_per_month / MONTH_DAYS
+        cost += kols * sc.kol_pay_per_month / MONTH_DAYS
         if sc.bots:
             cost += int((~self.model.groups.closed).sum()) * sc.bot_cost_per_month / MONTH_DAYS
         return cost
@@ -51,7 +59,7 @@ class Staffing:
     def hire_admin(self) -> bool:
         """Decide whether a new admin can be hired; if so count the hire (the caller creates the agent)."""
         hours = self.roles.admin_minutes_per_day / 60.0
-        used = sum(a.minutes_per_day for a in self.model.admins) / 60.0
+        used = self.admin_hours()
         return self._decide(
             self._fits(hours, used, self.section.admin_hours_per_day, hours * self.money.admin_hourly_cost)
         )
@@ -59,7 +67,7 @@ class Staffing:
     def hire_kol(self) -> bool:
         """Decide whether a new KOL can be hired or cultivated; if so count the hire (the caller creates the agent)."""
         hours = self.roles.kol_hours_per_day
-        used = len(self.model.kols) * hours
+        used = int(np.count_nonzero(self.model.kol_table.active)) * hours
         cost = hours * self.money.kol_hourly_cost + self.section.kol_pay_per_month / MONTH_DAYS
         return self._decide(self._fits(hours, used, self.section.kol_hours_per_day, cost))
 
