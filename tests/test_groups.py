@@ -184,7 +184,7 @@ def _keyed_race(weights: np.ndarray, groups: np.ndarray = GROUP_IDS, n: int = 20
 
 
 def test_the_two_stage_race_picks_each_group_in_proportion_to_its_weight() -> None:
-    """Bands of 64 ids, then a group within the band: the law of one race over all groups."""
+    """Bands of 16 ids, then a group within the band: the law of one race over all groups."""
     won = _keyed_race(GROUP_WEIGHTS)
     share = np.bincount(won, minlength=GROUP_IDS.size) / won.size
     expected = GROUP_WEIGHTS / GROUP_WEIGHTS.sum()
@@ -209,11 +209,11 @@ def test_the_two_stage_race_keeps_choices_when_a_weight_changes_a_little() -> No
     """5% more weight for one group moves few people, all into its band; so does a new group.
 
     One race over every group would move people only into the group that gained; two races
-    move them into its band (ids 64-127 here), where they meet the band's other groups too.
+    move them into its band (ids 64-79 here), where they meet the band's other groups too.
     """
     before = _keyed_race(GROUP_WEIGHTS)
     heavier = GROUP_WEIGHTS.copy()
-    heavier[4] *= 1.05  # group 64, in the band 64-127 with groups 65 and (not 130)
+    heavier[4] *= 1.05  # group 64, in the band 64-79 with group 65 (not 130)
     after = _keyed_race(heavier)
     moved = after != before
     assert 0 < moved.mean() < 0.02
