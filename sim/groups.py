@@ -341,6 +341,9 @@ def keyed_race(
     for start in range(0, rows.size, step):
         block = slice(start, start + step)
         people, w = rows[block], weights(block)
+        if bands.size == 1:  # one band: the band's race is one race over its groups, the same clocks
+            won[block] = race(w, choice_clocks(draws, mechanism, people, groups))
+            continue
         band = race(np.add.reduceat(w, first, axis=1), choice_clocks(draws, f"{mechanism}.band", people, bands))
         column = np.minimum(first[band][:, None] + within[None, :], last[band][:, None])  # the band's columns
         band_w = w[0][column] if w.shape[0] == 1 else np.take_along_axis(w, column, axis=1)
