@@ -39,7 +39,8 @@ def figures(engine: dict[str, Any], sweep: dict[str, Any]) -> str:
         f"in {big['run_seconds']:.0f} s with a peak of {big['peak_rss_mb']:.0f} MB; it is "
         f"{ratio['speedup']:.0f} times as fast as the agents engine ({ratio['members']:,} members, "
         f"{ratio['days']} days). A sweep on 2 local Dask workers runs "
-        f"{min(speedups):.2f}-{max(speedups):.2f} times as fast as on one."
+        f"{min(speedups):.2f}-{max(speedups):.2f} times as fast as on one. Absolute times drift by up to 3x "
+        "with the machine and its load; `benchmarks/side_by_side.json` compares code in alternating runs."
     )
 
 
