@@ -61,6 +61,10 @@ class RoleTable:
         """Rows of the active agents, in order of arrival."""
         return np.flatnonzero(self.active)
 
+    def total(self, column: str) -> float:
+        """Sum of a float column over the active agents, added one after another in order of arrival."""
+        return float(sum(getattr(self, column)[self.rows()].tolist()))
+
     def served(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (groups served per row, the groups one after another): the rows' group lists as flat arrays.
 

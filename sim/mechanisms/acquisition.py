@@ -187,8 +187,7 @@ class Acquisition:
 
     def _review_minutes(self) -> float:
         """Admin minutes today's applications can have at most: the admins' whole day."""
-        table = self.model.admin_table
-        return float(sum(table.minutes_per_day[table.rows()].tolist()))
+        return self.model.admin_table.total("minutes_per_day")
 
     def admit_ad_accounts(self, day: Day) -> None:
         """Ad accounts from outside try to join; those the entry threshold lets through post ads from day one.

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.mechanisms.day import Day
 from sim.rules.kol import MONTH_DAYS, eliminated
 
@@ -32,16 +30,11 @@ class Staffing:
         self._posts: dict[int, list[int]] = {}  # KOL serial -> posts of the last `elimination_window` days
 
     # ------------------------------------------------------------ the budget
-    def admin_hours(self) -> float:
-        """Hours/day of the present admins, summed in their order of arrival (read off the role table)."""
-        table = self.model.admin_table
-        return sum(table.minutes_per_day[table.rows()].tolist()) / 60.0
-
     def planned_cost_per_day(self) -> float:
         """Money/day the present staff is planned to cost: admin and KOL hours, KOL pay, bots."""
         m, sc = self.money, self.section
-        admin_hours = self.admin_hours()
-        kols = int(np.count_nonzero(self.model.kol_table.active))
+        admin_hours = self.model.admin_table.total("minutes_per_day") / 60.0
+        kols = self.model.kol_table.rows().size
         kol_hours = kols * self.roles.kol_hours_per_day
         cost = admin_hours * m.admin_hourly_cost + kol_hours * m.kol_hourly_cost
         cost += kols * sc.kol_pay_per_month / MONTH_DAYS
@@ -59,7 +52,7 @@ class Staffing:
     def hire_admin(self) -> bool:
         """Decide whether a new admin can be hired; if so count the hire (the caller creates the agent)."""
         hours = self.roles.admin_minutes_per_day / 60.0
-        used = self.admin_hours()
+        used = self.model.admin_table.total("minutes_per_day") / 60.0
         return self._decide(
             self._fits(hours, used, self.section.admin_hours_per_day, hours * self.money.admin_hourly_cost)
         )
@@ -67,7 +60,7 @@ class Staffing:
     def hire_kol(self) -> bool:
         """Decide whether a new KOL can be hired or cultivated; if so count the hire (the caller creates the agent)."""
         hours = self.roles.kol_hours_per_day
-        used = int(np.count_nonzero(self.model.kol_table.active)) * hours
+        used = self.model.kol_table.rows().size * hours
         cost = hours * self.money.kol_hourly_cost + self.section.kol_pay_per_month / MONTH_DAYS
         return self._decide(self._fits(hours, used, self.section.kol_hours_per_day, cost))
 
