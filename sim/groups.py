@@ -271,11 +271,16 @@ GROUP_KEY_SPAN = 1 << 24
 def choice_clocks(draws: Any, mechanism: str, rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each person's exponential clock for each group (rows x groups), for `race`: fixed, whatever the day.
 
+    `groups` is one list of group ids for every person (1-D) or a list per person (rows x k).
     Keyed without the day, so a person who joins a day earlier or later in a paired
     scenario, or finds one more group open, makes the same choice unless the groups'
     pull changed enough to reorder them for that person.
     """
-    clocks = draws.uniform_grid(mechanism, 0, rows, groups, GROUP_KEY_SPAN)  # fresh: -log1p(-u) is taken in place
+    if groups.ndim == 1:  # fresh: -log1p(-u) is taken in place
+        clocks = draws.uniform_grid(mechanism, 0, rows, groups, GROUP_KEY_SPAN)
+    else:
+        ids = rows.astype(np.uint64)[:, None] * np.uint64(GROUP_KEY_SPAN) + groups.astype(np.uint64)
+        clocks = np.asarray(draws.uniform(mechanism, 0, ids))
     np.negative(clocks, out=clocks)
     np.log1p(clocks, out=clocks)
     return np.negative(clocks, out=clocks)
@@ -328,10 +333,9 @@ def keyed_race(
     """
     if groups.size > 1 and not np.all(groups[1:] > groups[:-1]):
         raise ValueError("keyed_race: groups must be distinct group ids in ascending order")
-    won = np.empty(rows.size, dtype=np.intp)
     if groups.size == 0:
-        won[:] = 0
-        return won
+        return np.zeros(rows.size, dtype=np.intp)
+    won = np.empty(rows.size, dtype=np.intp)
     band_of = groups >> BAND_BITS
     first = np.flatnonzero(np.concatenate([[True], band_of[1:] != band_of[:-1]]))  # each band's first column
     bands = band_of[first]
@@ -345,11 +349,11 @@ def keyed_race(
             won[block] = race(w, choice_clocks(draws, mechanism, people, groups))
             continue
         band = race(np.add.reduceat(w, first, axis=1), choice_clocks(draws, f"{mechanism}.band", people, bands))
-        column = np.minimum(first[band][:, None] + within[None, :], last[band][:, None])  # the band's columns
+        position, end = first[band][:, None] + within[None, :], last[band][:, None]
+        column = np.minimum(position, end)  # the band's columns, the last one repeated to fill 16
         band_w = w[0][column] if w.shape[0] == 1 else np.take_along_axis(w, column, axis=1)
-        band_w[column != first[band][:, None] + within[None, :]] = 0.0  # past the band's last group: no weight
-        ids = people.astype(np.uint64)[:, None] * np.uint64(GROUP_KEY_SPAN) + groups[column].astype(np.uint64)
-        clocks = -np.log1p(-draws.uniform(mechanism, 0, ids))
+        band_w[position > end] = 0.0  # the repeats take no part
+        clocks = choice_clocks(draws, mechanism, people, groups[column])
         won[block] = column[np.arange(people.size), race(band_w, clocks)]
     return won
 

@@ -231,6 +231,21 @@ def test_the_two_stage_race_is_the_same_in_blocks_of_people(monkeypatch: pytest.
     assert np.array_equal(whole, _keyed_race(GROUP_WEIGHTS, n=5_000))
 
 
+def test_a_community_of_many_groups_races_in_bands_the_same_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than 16 groups: newcomers and inviters race bands, then groups; race blocks of 5 cells change nothing."""
+    sc = load_scenario("baseline", overrides={"groups.capacity": 25})
+
+    def run() -> pd.DataFrame:
+        return CommunityModel(sc, rng=4).run(30).group_metrics()
+
+    whole = run()
+    assert whole["group"].max() >= sim_groups.BAND  # groups in more than one band
+    later_bands = whole[whole["group"] >= sim_groups.BAND]
+    assert later_bands["joined_channel"].sum() > 0 and later_bands["joined_referral"].sum() > 0
+    monkeypatch.setattr(sim_groups, "RACE_BLOCK_CELLS", 5)
+    pd.testing.assert_frame_equal(whole, run(), check_exact=True)
+
+
 def test_the_two_stage_race_needs_ascending_group_ids() -> None:
     with pytest.raises(ValueError, match="ascending"):
         _keyed_race(GROUP_WEIGHTS, GROUP_IDS[::-1].copy(), n=10)

@@ -126,3 +126,14 @@ def test_member_rows_are_kept_until_people_join_or_exit() -> None:
     potential = np.flatnonzero(people.stage == 0)[:2]
     people.enter(potential)
     assert set(potential.tolist()) <= set(people.members().tolist())
+
+
+def test_a_role_tables_total_adds_its_active_agents_in_order_of_arrival() -> None:
+    from sim.role_table import RoleTable
+
+    table = RoleTable()
+    for minutes in (30.0, 45.5, 60.0):
+        table.add(None, table.size, [0], minutes_per_day=minutes)
+    table.active[1] = False  # retired: left out
+    assert table.total("minutes_per_day") == 90.0
+    assert RoleTable().total("minutes_per_day") == 0.0
