@@ -26,7 +26,9 @@ from sim.groups import (
     admit_within_room,
     attraction,
     classify,
+    fitted_choice,
     keyed_race,
+    own_topic_fit,
     race,
     topic_fit,
 )
@@ -250,6 +252,77 @@ def test_the_two_stage_race_needs_ascending_group_ids() -> None:
     with pytest.raises(ValueError, match="ascending"):
         _keyed_race(GROUP_WEIGHTS, GROUP_IDS[::-1].copy(), n=10)
     assert _keyed_race(np.ones(1), np.array([7]), n=3).tolist() == [0, 0, 0]
+
+
+FIT_GROUPS = np.array([0, 3, 17, 40, 41, 90, 91, 92])  # four bands
+FIT_PULL = np.array([1.0, 2.0, 0.5, 3.0, 1.0, 2.5, 1.0, 4.0])
+FIT_TOPIC = np.array([0.05, 0.3, 0.5, 0.62, 0.9, 0.15, 0.45, 0.75])
+
+
+def _fitted(
+    taste: np.ndarray, fit_weight: float = 3.0, groups: np.ndarray = FIT_GROUPS, pull: np.ndarray = FIT_PULL
+) -> np.ndarray:
+    return fitted_choice(Draws(8), "test.fit", np.arange(taste.size), groups, pull, taste, FIT_TOPIC, fit_weight)
+
+
+def _assert_law(won: np.ndarray, expected: np.ndarray) -> None:
+    share = np.bincount(won, minlength=expected.size) / won.size
+    sd = np.sqrt(expected * (1 - expected) / won.size)
+    assert np.all(np.abs(share - expected) < 5 * sd + 1e-12), (share, expected)
+
+
+def test_own_topic_fit_is_the_grids_diagonal() -> None:
+    taste = np.array([0.1, 0.95, 0.5])
+    assert np.allclose(own_topic_fit(taste, FIT_TOPIC[:3], 3.0), np.diag(topic_fit(taste, FIT_TOPIC[:3], 3.0)))
+
+
+@pytest.mark.parametrize("fit_weight", [3.0, 40.0])
+def test_the_fitted_choice_by_rejection_has_the_law_of_pull_times_fit(fit_weight: float) -> None:
+    """Groups in several bands: proposals by pull, taken with the fit, give P(g) = pull x fit / total.
+
+    Three kinds of newcomers by taste, each with its own law; at fit weight 40 most turn
+    down all FIT_TRIES proposals and the exact race decides, with the same law.
+    """
+    n = 150_000
+    tastes = np.array([0.1, 0.5, 0.8])
+    kind = np.arange(n) % 3
+    won = _fitted(tastes[kind], fit_weight)
+    for k, taste in enumerate(tastes):
+        weights = FIT_PULL * topic_fit(np.array([taste]), FIT_TOPIC, fit_weight)[0]
+        _assert_law(won[kind == k], weights / weights.sum())
+
+
+def test_the_fitted_choice_is_the_race_over_the_pull_at_fit_weight_0_and_one_race_within_a_band() -> None:
+    taste = Draws(9).uniform("taste", 0, np.arange(2_000))
+    rows = np.arange(taste.size)
+    by_pull = keyed_race(Draws(8), "test.fit", rows, FIT_GROUPS, lambda _: FIT_PULL[None, :])
+    assert np.array_equal(_fitted(taste, 0.0), by_pull)
+    one_band = np.arange(8)
+    weights = sim_groups.chooser_weights(taste, FIT_TOPIC, FIT_PULL, 3.0)
+    assert np.array_equal(_fitted(taste, groups=one_band), keyed_race(Draws(8), "test.fit", rows, one_band, weights))
+
+
+def test_choosing_again_when_the_chosen_group_is_full_follows_the_law_among_the_rest() -> None:
+    """Those who chose group 40 choose again without it: pull x fit over the other groups, one taste for all."""
+    n = 200_000
+    taste = np.full(n, 0.6)
+    first = _fitted(taste)
+    chose = np.flatnonzero(first == 3)  # group 40
+    rest = np.delete(np.arange(FIT_GROUPS.size), 3)
+    again = fitted_choice(
+        Draws(8), "test.fit", chose, FIT_GROUPS[rest], FIT_PULL[rest], taste[chose], FIT_TOPIC[rest], 3.0, again=1
+    )
+    weights = (FIT_PULL * topic_fit(np.array([0.6]), FIT_TOPIC, 3.0)[0])[rest]
+    _assert_law(again, weights / weights.sum())
+
+
+def test_the_fitted_choice_keeps_choices_when_a_pull_changes_a_little() -> None:
+    taste = Draws(9).uniform("taste", 0, np.arange(100_000))
+    before = _fitted(taste)
+    stronger = FIT_PULL.copy()
+    stronger[5] *= 1.05
+    moved = _fitted(taste, pull=stronger) != before
+    assert 0 < moved.mean() < 0.03
 
 
 # ---------------------------------------------------------------- choosing a group

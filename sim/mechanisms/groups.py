@@ -22,15 +22,14 @@ from sim.groups import (
     GroupTable,
     admit_within_room,
     attraction,
-    chooser_weights,
     classify,
     eligible_for_paid,
     ema,
     first_per_group,
+    fitted_choice,
     groups_to_split,
     grow_culture,
     inherited_culture,
-    keyed_race,
     lowest,
     padded,
     route_newcomers,
@@ -110,7 +109,7 @@ class GroupPolicy:
         if sizes is None:
             sizes = people.group_sizes(day.start.member_rows, self.table.count)
         allowed = self.entry_groups(paid)
-        assigned, sizes = self._route(preferred, rows, sizes, mechanism, allowed)
+        assigned, sizes, again = self._route(preferred, rows, sizes, mechanism, allowed)
         while sc.split_policy != "none" and (assigned < 0).any() and allowed.any():
             parents = np.flatnonzero(allowed)
             self.copy(parent=int(parents[np.argmax(sizes[parents])]), day=day.day)
@@ -119,7 +118,7 @@ class GroupPolicy:
             allowed = self.entry_groups(paid)
             rest = np.flatnonzero(assigned < 0)
             none = np.full(rest.size, -1, dtype=np.int32)
-            assigned[rest], sizes = self._route(none, rows[rest], sizes, mechanism, allowed)
+            assigned[rest], sizes, again = self._route(none, rows[rest], sizes, mechanism, allowed, again)
         return assigned, sizes
 
     def _route(
@@ -129,12 +128,14 @@ class GroupPolicy:
         sizes: np.ndarray,
         mechanism: str,
         allowed: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
+        again: int = 0,
+    ) -> tuple[np.ndarray, np.ndarray, int]:
         """Route people to groups with room: the preferred group if open, else per `groups.routing`.
 
         Closed groups (archived, dissolved, merged) and groups not `allowed` (another tier)
-        take nobody; a kept dead group is open as before.
-        Returns (group or -1 per person, the sizes after).
+        take nobody; a kept dead group is open as before. Those whose chosen group filled
+        choose again (`fitted_choice`'s `again`: rounds of choosing so far, `again` before this call).
+        Returns (group or -1 per person, the sizes after, the rounds of choosing so far).
         """
         sc, table = self.section, self.table
         shut = table.closed if allowed is None else table.closed | ~allowed
@@ -149,24 +150,27 @@ class GroupPolicy:
         sizes += np.bincount(out[invited[ok]], minlength=sizes.size)
         rest = np.flatnonzero(out < 0)
         if rest.size == 0:
-            return out, sizes
+            return out, sizes, again
         if sc.routing == "smallest":
             blocked = np.where(choosable, sizes, sc.capacity)
             out[rest], after = route_newcomers(np.full(rest.size, -1, dtype=np.int32), blocked, sc.capacity)
-            return out, sizes + after - blocked
+            return out, sizes + after - blocked, again
         per_member = np.nan_to_num(table.weekly_genuine) / np.maximum(sizes, 1)
         pull = attraction(
             table.appeal, sizes, per_member, size_weight=sc.size_weight, activity_weight=sc.activity_weight
         )
-        taste = self.model.draws.uniform("groups.taste", 0, rows[rest])
+        draws = self.model.draws
+        taste = draws.uniform("groups.taste", 0, rows[rest])
         while rest.size and (open_ids := np.flatnonzero(choosable & (sc.capacity - sizes > 0))).size:
-            weights = chooser_weights(taste, table.topic[open_ids], pull[open_ids], sc.fit_weight)
-            choice = open_ids[keyed_race(self.model.draws, mechanism, rows[rest], open_ids, weights)]
+            pulls, topics = pull[open_ids], table.topic[open_ids]
+            won = fitted_choice(draws, mechanism, rows[rest], open_ids, pulls, taste, topics, sc.fit_weight, again)
+            again += 1
+            choice = open_ids[won]
             ok = admit_within_room(choice, sc.capacity - sizes)
             out[rest[ok]] = choice[ok]
             sizes += np.bincount(choice[ok], minlength=sizes.size)
             rest, taste = rest[~ok], taste[~ok]
-        return out, sizes
+        return out, sizes, again
 
     # ------------------------------------------------------------ opening and splitting
     def copy(self, parent: int, day: int, owner: int = -1) -> int:
@@ -310,7 +314,7 @@ class GroupPolicy:
             movers = members[self.model.draws.uniform("groups.dissolve", d, members) < sc.move_share]
             people.ties[movers] *= 0.5  # they scatter: most partners end up elsewhere
         preferred = np.full(movers.size, target, dtype=np.int32)
-        new_group, _ = self._route(preferred, movers, sizes, "groups.move", allowed)
+        new_group, _, _ = self._route(preferred, movers, sizes, "groups.move", allowed)
         moved = new_group >= 0
         people.group[movers[moved]] = new_group[moved]
         day.tally.moved += int(moved.sum())
@@ -401,7 +405,7 @@ class GroupPolicy:
             return
         sizes = people.group_sizes(rows, table.count)
         none = np.full(joiners.size, -1, dtype=np.int32)
-        choice, _ = self._route(none, joiners, sizes, "groups.extra_choice", good)
+        choice, _, _ = self._route(none, joiners, sizes, "groups.extra_choice", good)
         found = choice >= 0
         joined = people.join_group(joiners[found], choice[found])
         day.tally.extra_joins += int(joined.sum())
