@@ -95,10 +95,11 @@ def in_subprocess(
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(members), str(days), engine, "--code", str(code)]
         + ([] if new_records else ["--without-new-records"]),
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        sys.exit(f"bench_engine: the run of {members} members x {days} days on {code} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -162,9 +163,11 @@ def main() -> None:
         action="append",
         default=[],
         metavar="[LABEL=]PATH",
-        help="a checkout of older code (repeatable): time 100k members x 365 days side by side",
+        help="a checkout of older code (repeatable): time it side by side with this code (--members, --days)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --against: alternating runs of each")
+    parser.add_argument("--members", type=int, default=100_000, help="with --against: founding members")
+    parser.add_argument("--days", type=int, default=365, help="with --against: days of each run")
     parser.add_argument(
         "--without-new-records",
         action="store_true",
@@ -178,8 +181,11 @@ def main() -> None:
     if args.against:
         olds = dict(a.split("=", 1) if "=" in a else ("before", a) for a in args.against)
         paths = {label: Path(path) for label, path in olds.items()}
-        out = args.out.with_name("side_by_side.json")
-        side_by_side(paths, out, rounds=args.rounds, without_new_records=args.without_new_records)
+        if args.members < 1 or args.days < 1:
+            parser.error(f"--members and --days must be >= 1, got {args.members} and {args.days}")
+        size = "" if (args.members, args.days) == (100_000, 365) else f"_{args.members}x{args.days}"
+        out = args.out.with_name(f"side_by_side{size}.json")
+        side_by_side(paths, out, args.members, args.days, args.rounds, args.without_new_records)
         return
 
     if args.quick:

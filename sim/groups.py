@@ -324,17 +324,22 @@ BAND = 1 << BAND_BITS
 def keyed_race(
     draws: Any, mechanism: str, rows: np.ndarray, groups: np.ndarray, weights: Callable[[slice], np.ndarray]
 ) -> np.ndarray:
-    """Return each person's winning column (an index into `groups`, ascending group ids), in two races.
+    """Return each person's winning column (an index into `groups`, ascending group ids), in a race down a tree.
 
-    The groups fall into bands of 16 consecutive ids. Each person first races the bands,
-    each weighted by the sum of its groups' weights, then the groups of the band they won:
-    P(group j) = (W_band / W) x (w_j / W_band) = w_j / W, the law of one `race` over every
-    group. A band's clocks are keyed by (person, band), a group's by (person, group), so
+    The group ids are the leaves of a tree of 16 branches: bands of 16 consecutive ids,
+    bands of 16 bands (256 ids), and so on, as deep as the ids need. Each person races
+    the top's branches, each weighted by the sum of its groups' weights, then the
+    branches of the one they won, down to a group: P(group j) = the product of each
+    branch's share of its parent = w_j / W, the law of one `race` over every group. A
+    branch's clocks are keyed by (person, branch), a group's by (person, group), so
     each person keeps their choice when a weight changes a little, as in one race, with
-    one difference: people drawn by a heavier (or new) group move into its band and there
-    meet the band's other groups too, so about 1.6 times as many people move (measured in
-    tests/test_groups.py). In exchange a person looks at (groups / 16 + 16) clocks instead
-    of one per group: at a million members, 40,000 newcomers a day face 3,000 groups.
+    one difference: people drawn by a heavier (or new) group move into its band (and
+    the bands above it) and there meet those branches' other groups too, so about 1.6
+    times as many people move in two levels (tests/test_groups.py) and 2.9 times in three
+    (3,000 groups; racing all 188 bands at once moved 2.0 times). In exchange a person looks
+    at 16 clocks a level instead of one per group: at a million members, 40,000
+    newcomers a day face 3,000 groups, 48 clocks each instead of 3,000 (or 204 in two
+    levels). Ids below 16 are one race, below 256 two (bands, then groups).
 
     `weights(block)` gives the weights of the people `rows[block]` (block x groups, or
     1 x groups when everyone weighs the groups alike). People are raced `RACE_BLOCK_CELLS`
@@ -345,26 +350,67 @@ def keyed_race(
     if groups.size == 0:
         return np.zeros(rows.size, dtype=np.intp)
     won = np.empty(rows.size, dtype=np.intp)
-    band_of = groups >> BAND_BITS
-    first = np.flatnonzero(np.concatenate([[True], band_of[1:] != band_of[:-1]]))  # each band's first column
-    bands = band_of[first]
-    last = np.append(first[1:], groups.size) - 1
+    levels = _race_levels(groups)
     within = np.arange(BAND)
     step = max(1, RACE_BLOCK_CELLS // groups.size)
     for start in range(0, rows.size, step):
         block = slice(start, start + step)
         people, w = rows[block], weights(block)
-        if bands.size == 1:  # one band: the band's race is one race over its groups, the same clocks
+        if len(levels) == 1:  # one band: one race over its groups
             won[block] = race(w, choice_clocks(draws, mechanism, people, groups))
             continue
-        band = race(np.add.reduceat(w, first, axis=1), choice_clocks(draws, f"{mechanism}.band", people, bands))
-        position, end = first[band][:, None] + within[None, :], last[band][:, None]
-        column = np.minimum(position, end)  # the band's columns, the last one repeated to fill 16
-        band_w = w[0][column] if w.shape[0] == 1 else np.take_along_axis(w, column, axis=1)
-        band_w[position > end] = 0.0  # the repeats take no part
-        clocks = choice_clocks(draws, mechanism, people, groups[column])
-        won[block] = column[np.arange(people.size), race(band_w, clocks)]
+        top = levels[0]
+        clocks = choice_clocks(draws, top.mechanism(mechanism), people, top.ids)
+        branch = race(np.add.reduceat(w, top.first, axis=1), clocks)
+        for level in levels[1:]:
+            # the branches of the node each person won: consecutive in this level, at most 16
+            lo, hi = level.child_from[branch][:, None], level.child_to[branch][:, None]
+            position = lo + within[None, :]
+            column = np.minimum(position, hi)  # the last branch repeated to fill 16
+            node_w = w if level.height == 0 else np.add.reduceat(w, level.first, axis=1)
+            branch_w = node_w[0][column] if node_w.shape[0] == 1 else np.take_along_axis(node_w, column, axis=1)
+            branch_w[position > hi] = 0.0  # the repeats take no part
+            clocks = choice_clocks(draws, level.mechanism(mechanism), people, level.ids[column])
+            branch = column[np.arange(people.size), race(branch_w, clocks)]
+        won[block] = branch
     return won
+
+
+@dataclass(frozen=True)
+class _RaceLevel:
+    """One level of `keyed_race`'s tree: its nodes (ids, first columns) and each parent's children among them."""
+
+    height: int  # 0: the groups themselves, 1: bands of 16 ids, 2: bands of 256 ids, ...
+    ids: np.ndarray  # each node's id at this level: group id >> (4 x height)
+    first: np.ndarray  # each node's first column
+    child_from: np.ndarray  # for each node of the level above: its first and last child here
+    child_to: np.ndarray
+
+    def mechanism(self, name: str) -> str:
+        """Return the name this level's clocks are keyed by: `name` for groups, then name.band, name.band2, ..."""
+        return name if self.height == 0 else f"{name}.band" if self.height == 1 else f"{name}.band{self.height}"
+
+
+def _race_levels(groups: np.ndarray) -> list[_RaceLevel]:
+    """Return the levels of `keyed_race`'s tree over `groups` (ascending ids), from the top (under one root) down."""
+    height = 0
+    while groups[0] >> (BAND_BITS * (height + 1)) != groups[-1] >> (BAND_BITS * (height + 1)):
+        height += 1
+    levels: list[_RaceLevel] = []
+    parent_of: np.ndarray | None = None  # each column's node one level up
+    for h in range(height, -1, -1):
+        node_of = groups >> (BAND_BITS * h)
+        first = np.flatnonzero(np.concatenate([[True], node_of[1:] != node_of[:-1]]))
+        if parent_of is None:
+            child_from = child_to = np.zeros(0, dtype=np.intp)
+        else:  # children of each parent: consecutive nodes, from the one at the parent's first column
+            parent_first = np.flatnonzero(np.concatenate([[True], parent_of[1:] != parent_of[:-1]]))
+            node_index = np.cumsum(np.concatenate([[False], node_of[1:] != node_of[:-1]]))
+            child_from = node_index[parent_first]
+            child_to = np.append(child_from[1:], first.size) - 1
+        levels.append(_RaceLevel(h, node_of[first], first, child_from, child_to))
+        parent_of = node_of
+    return levels
 
 
 #: proposals a newcomer of `fitted_choice` may turn down before the exact race decides (8: at the default

@@ -134,6 +134,7 @@ class CommunityModel(mesa.Model):
         )
         self._found(scenario)
         self.data = DataSystem(self)  # the seed-003 data system, from the founders on
+        self.draws.release()
 
     # ---------------------------------------------------------------- set-up
     def _found(self, sc: Scenario) -> None:

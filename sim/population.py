@@ -21,6 +21,16 @@ INITIAL, CHANNEL, REFERRAL, ORGANIC, AD_ACCOUNT = 1, 2, 3, 4, 5
 #: what was on when a customer first bought (`first_purchase_source`): nothing special, a festival date, a campaign
 PURCHASE_SOURCE_NAMES = ("none", "everyday", "festival", "campaign")
 EVERYDAY, FESTIVAL, CAMPAIGN = 1, 2, 3
+#: columns only some mechanisms change (the network, returns, the funnel, the membership tier), with their
+#: initial value and type: read-only and without memory until a mechanism owns them (`PeopleTable.own`)
+OPTIONAL_COLUMNS: dict[str, tuple[float, type]] = {
+    "tier_until": (-1, np.int32),
+    "feedback": (1.0, np.float64),
+    "friends": (0, np.int32),
+    "friends_left": (0, np.int32),
+    "returns": (0, np.int16),
+    "promoted_day": (-1, np.int32),
+}
 
 
 @dataclass
@@ -80,6 +90,18 @@ class PeopleTable:
             rows.setflags(write=False)
             self._member_rows = rows
         return self._member_rows
+
+    def own(self, *names: str) -> None:
+        """Make the columns `names` writable: a mechanism that changes them calls this once, when it is built.
+
+        The columns of `OPTIONAL_COLUMNS` start as a read-only broadcast of their initial
+        value, which takes no memory (26 bytes a person, 78 MB for a pool of 3 million):
+        most scenarios never change them. Writing one that no mechanism owns raises.
+        """
+        for name in names:
+            column = getattr(self, name)
+            if not column.flags.writeable:
+                setattr(self, name, np.array(column))
 
     def membership_changed(self) -> None:
         """Forget the member rows: `stage` was written so that people became members or stopped being ones."""
@@ -249,13 +271,8 @@ def draw_people(params: PopulationParams, rng: np.random.Generator) -> PeopleTab
         purchases=np.zeros(n, dtype=np.int16),
         first_purchase_day=np.full(n, -1, dtype=np.int32),
         first_purchase_source=np.zeros(n, dtype=np.int8),
-        tier_until=np.full(n, -1, dtype=np.int32),
         messages=np.zeros(n, dtype=np.int32),
-        feedback=np.ones(n),
-        friends=np.zeros(n, dtype=np.int32),
-        friends_left=np.zeros(n, dtype=np.int32),
-        returns=np.zeros(n, dtype=np.int16),
-        promoted_day=np.full(n, -1, dtype=np.int32),
+        **{name: np.broadcast_to(np.array(value, dtype), n) for name, (value, dtype) in OPTIONAL_COLUMNS.items()},
     )
 
 

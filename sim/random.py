@@ -143,6 +143,10 @@ class Draws:
             self._prefixes[(mechanism, day)] = prefix
         return prefix
 
+    def release(self) -> None:
+        """Let go of the scratch buffers: after set-up, whose draws over the whole pool would keep two of its size."""
+        self._buffers = (np.empty(0, np.uint64), np.empty(0, np.uint64))
+
     def _hash(self, mechanism: str, day: int, ids: ArrayLike, slot: int) -> NDArray[np.uint64]:
         """Return 64 random bits per identity, in a buffer of this object that the next call overwrites."""
         ids = np.asarray(ids)

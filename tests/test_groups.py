@@ -248,6 +248,49 @@ def test_a_community_of_many_groups_races_in_bands_the_same_in_blocks(monkeypatc
     pd.testing.assert_frame_equal(whole, run(), check_exact=True)
 
 
+DEEP_IDS = np.array([0, 2, 17, 250, 255, 256, 300, 1000, 4095, 4096, 9000])  # four levels: ids past 4,096
+DEEP_WEIGHTS = np.array([1.0, 2.0, 0.5, 3.0, 0.0, 1.0, 4.0, 2.0, 1.5, 2.5, 3.0])
+
+
+def test_a_race_over_ids_past_256_goes_down_a_tree_of_bands_with_the_law_of_one_race() -> None:
+    """Bands of 16 ids, bands of bands, ...: each group still wins in proportion to its weight."""
+    won = _keyed_race(DEEP_WEIGHTS, DEEP_IDS, n=300_000)
+    share = np.bincount(won, minlength=DEEP_IDS.size) / won.size
+    expected = DEEP_WEIGHTS / DEEP_WEIGHTS.sum()
+    assert share[4] == 0.0
+    assert np.all(np.abs(share - expected) < 5 * np.sqrt(expected * (1 - expected) / won.size) + 1e-12)
+    n = 100_000
+    kind = np.arange(n) % 2
+    table = np.stack([DEEP_WEIGHTS, DEEP_WEIGHTS[::-1]])
+    own = keyed_race(Draws(6), "test.choice", np.arange(n), DEEP_IDS, lambda block: table[kind[block]])
+    for k in (0, 1):
+        share = np.bincount(own[kind == k], minlength=DEEP_IDS.size) / (n / 2)
+        expected = table[k] / table[k].sum()
+        assert np.all(np.abs(share - expected) < 5 * np.sqrt(expected * (1 - expected) / (n / 2)) + 1e-12)
+
+
+def test_the_tree_race_keeps_choices_when_a_weight_changes_and_is_the_same_in_blocks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """5% more weight for group 300 moves few people, all into the top branch it is in (ids 0-4095).
+
+    Who is drawn into a branch by its extra weight races its branches again, one level
+    down, so they may land in any group of it: at each level the branch's other groups too.
+    """
+    before = _keyed_race(DEEP_WEIGHTS, DEEP_IDS)
+    heavier = DEEP_WEIGHTS.copy()
+    heavier[6] *= 1.05
+    after = _keyed_race(heavier, DEEP_IDS)
+    moved = after != before
+    gained = DEEP_WEIGHTS[6] * 0.05 / DEEP_WEIGHTS.sum()  # the share the group gained
+    assert 0 < moved.mean() < 4 * gained
+    assert set(DEEP_IDS[after[moved]].tolist()) <= set(DEEP_IDS[DEEP_IDS < 4096].tolist())
+    assert (DEEP_IDS[after[moved]] == 300).mean() > 0.5  # most of them into the group that gained
+    whole = _keyed_race(DEEP_WEIGHTS, DEEP_IDS, n=5_000)
+    monkeypatch.setattr(sim_groups, "RACE_BLOCK_CELLS", 7)
+    assert np.array_equal(whole, _keyed_race(DEEP_WEIGHTS, DEEP_IDS, n=5_000))
+
+
 def test_the_two_stage_race_needs_ascending_group_ids() -> None:
     with pytest.raises(ValueError, match="ascending"):
         _keyed_race(GROUP_WEIGHTS, GROUP_IDS[::-1].copy(), n=10)

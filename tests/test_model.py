@@ -159,3 +159,28 @@ def test_golden_of_the_old_routing_to_the_smallest_group_is_kept() -> None:
 # source are keyed by the person (and group), not by the day they happen to arrive on
 GOLDEN = (2039, 54619, 481, 7, 0.285642)
 GOLDEN_SMALLEST = (2039, 54650, 481, 7, 0.285725)
+
+
+def test_columns_only_some_mechanisms_change_take_no_memory_until_one_owns_them() -> None:
+    """The network's, returns', the funnel's and the tier's columns: a broadcast of their start value, read-only."""
+    from sim.population import OPTIONAL_COLUMNS
+
+    plain = CommunityModel(load_scenario("baseline"), rng=1)
+    for name, (value, dtype) in OPTIONAL_COLUMNS.items():
+        column = getattr(plain.people, name)
+        assert column.dtype == dtype and column.size == plain.people.size and (column == value).all()
+        assert column.strides == (0,) and not column.flags.writeable, name
+    with pytest.raises(ValueError, match="read-only"):
+        plain.people.returns[:3] += 1
+    owned = {
+        "returns": {"groups.return_rate": 0.01},
+        "tier_until": {"membership.price": 30.0},
+        "friends": {"network.source": "communities"},
+        "feedback": {"network.source": "communities"},
+    }
+    for name, overrides in owned.items():
+        m = CommunityModel(load_scenario("baseline", overrides=overrides), rng=1)
+        assert getattr(m.people, name).flags.writeable, name
+    plain.people.own("returns")
+    plain.people.returns[:3] += 1
+    assert plain.people.returns[:4].tolist() == [1, 1, 1, 0]

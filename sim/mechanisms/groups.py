@@ -54,6 +54,8 @@ class GroupPolicy:
         self.table = GroupTable()
         #: with a friendship graph, a splinter's founder invites friends along its edges
         self.friendships: Friendships | None = None
+        if self.funnel:
+            model.people.own("promoted_day")
 
     @property
     def funnel(self) -> bool:

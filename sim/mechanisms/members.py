@@ -28,6 +28,8 @@ class MemberDay:
         """Run the member day with `engine`, a key of `ENGINES` (checked by the model)."""
         self.model = model
         self.engine = ENGINES[engine]
+        if model.params.membership.price > 0:
+            model.people.own("tier_until")
 
     def post(self, day: Day) -> None:
         """Engaged members write messages at their rate, spammers post ads."""

@@ -65,6 +65,7 @@ class Friendships:
         sc = model.params
         self.section = sec = sc.network
         people, pool = model.people, model.people.size
+        people.own("feedback", "friends", "friends_left")
         graph = build_network(sec, pool, model.draws.generator("network"))
         assert graph is not None  # the model builds this mechanism only for a graph source
         self.graph: SocialGraph = graph

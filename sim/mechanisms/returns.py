@@ -35,6 +35,7 @@ class Returns:
         self.acquisition = acquisition
         self.friendships = friendships
         self.section = model.params.groups
+        model.people.own("returns")
 
     def step(self, day: Day) -> None:
         """Today's returns: who comes back, how (invited or by a channel), past the threshold, into which group.
