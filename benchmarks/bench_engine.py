@@ -48,23 +48,30 @@ def leave_out_new_records() -> None:
     DataSystem.record = lambda self, day: None  # type: ignore[method-assign]
 
 
-def measure(members: int, days: int, engine: str, code: Path = ROOT, new_records: bool = True) -> dict[str, float]:
+#: what `measure` can leave out of this code's runs, to compare like with like: the label's suffix and its flag
+LEAVE_OUT = {
+    "new_records": "the per-group record, ISOOC and the data system, which 13c2c7a did not keep",
+    "data_system": "the data system, which b69fbcc did not keep and experiments' runs go without (data_system=False)",
+}
+
+
+def measure(members: int, days: int, engine: str, code: Path = ROOT, leave_out: str | None = None) -> dict[str, float]:
     """Run one model of the package in `code` in this process and report time, member-days and peak memory.
 
     Time is reported twice: wall-clock seconds, and the CPU seconds of this process,
-    which other work on a shared machine disturbs much less. `new_records=False`: see
-    `leave_out_new_records`.
+    which other work on a shared machine disturbs much less. `leave_out`: a key of `LEAVE_OUT`.
     """
     sys.path.insert(0, str(code))
     from sim import CommunityModel, load_scenario
 
-    if not new_records:
+    if leave_out == "new_records":
         leave_out_new_records()
+    options = {"data_system": False} if leave_out == "data_system" else {}
 
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sc = load_scenario(BASELINE, overrides=scaled_overrides(members))
     t0 = time.perf_counter()
-    model = CommunityModel(sc, rng=1, engine=engine)
+    model = CommunityModel(sc, rng=1, engine=engine, **options)
     t1, c1 = time.perf_counter(), time.process_time()
     model.run(days)
     t2, c2 = time.perf_counter(), time.process_time()
@@ -89,12 +96,12 @@ def measure(members: int, days: int, engine: str, code: Path = ROOT, new_records
 
 
 def in_subprocess(
-    members: int, days: int, engine: str, code: Path = ROOT, new_records: bool = True
+    members: int, days: int, engine: str, code: Path = ROOT, leave_out: str | None = None
 ) -> dict[str, float]:
     """Run `measure` in a fresh Python process, on the package in `code`."""
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(members), str(days), engine, "--code", str(code)]
-        + ([] if new_records else ["--without-new-records"]),
+        + ([] if leave_out is None else ["--leave-out", leave_out]),
         capture_output=True,
         text=True,
     )
@@ -103,31 +110,29 @@ def in_subprocess(
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-NOW_WITHOUT_NEW_RECORDS = "now_without_new_records"
-
-
 def side_by_side(
     olds: dict[str, Path],
     out: Path,
     members: int = 100_000,
     days: int = 365,
     rounds: int = 3,
-    without_new_records: bool = False,
+    leave_out: tuple[str, ...] = (),
 ) -> dict[str, object]:
     """Time this code and each older checkout in `olds` (label -> path) in alternating fresh processes.
 
     Each round runs every code once, in turn, so that load on a shared machine falls on
     all of them alike; the ratios compare the best of `rounds` CPU (and wall) seconds.
-    `without_new_records` adds this code with the records 13c2c7a did not keep left out
-    (`leave_out_new_records`), labelled "now_without_new_records".
+    Each of `leave_out` (keys of `LEAVE_OUT`) adds this code with that part left out,
+    labelled "now_without_<key>".
     """
-    codes = {"now": ROOT, **({NOW_WITHOUT_NEW_RECORDS: ROOT} if without_new_records else {}), **olds}
+    variants = {f"now_without_{name}": name for name in leave_out}
+    codes = {"now": ROOT, **dict.fromkeys(variants, ROOT), **olds}
     times: dict[str, list[float]] = {label: [] for label in codes}
     cpu: dict[str, list[float]] = {label: [] for label in codes}
     member_days: dict[str, float] = {}
     for _ in range(rounds):
         for label, code in codes.items():
-            r = in_subprocess(members, days, "vectorized", code, new_records=label != NOW_WITHOUT_NEW_RECORDS)
+            r = in_subprocess(members, days, "vectorized", code, variants.get(label))
             times[label].append(r["run_seconds"])
             cpu[label].append(r["run_cpu_seconds"])
             member_days[label] = r["member_days"]
@@ -143,10 +148,8 @@ def side_by_side(
         "ratio_now_over": {label: min(times["now"]) / min(times[label]) for label in olds},
         "cpu_ratio_now_over": {label: min(cpu["now"]) / min(cpu[label]) for label in olds},
     }
-    if without_new_records:
-        result["cpu_ratio_now_without_new_records_over"] = {
-            label: min(cpu[NOW_WITHOUT_NEW_RECORDS]) / min(cpu[label]) for label in olds
-        }
+    for variant in variants:
+        result[f"cpu_ratio_{variant}_over"] = {label: min(cpu[variant]) / min(cpu[label]) for label in olds}
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
     return result
@@ -171,12 +174,18 @@ def main() -> None:
     parser.add_argument(
         "--without-new-records",
         action="store_true",
-        help="with --against: also time this code without the per-group record, ISOOC and data system",
+        help=f"with --against: also time this code without {LEAVE_OUT['new_records']}",
     )
+    parser.add_argument(
+        "--without-data-system",
+        action="store_true",
+        help=f"with --against: also time this code without {LEAVE_OUT['data_system']}",
+    )
+    parser.add_argument("--leave-out", choices=sorted(LEAVE_OUT), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         members, days, engine = int(args.child[0]), int(args.child[1]), args.child[2]
-        print(json.dumps(measure(members, days, engine, args.code, new_records=not args.without_new_records)))
+        print(json.dumps(measure(members, days, engine, args.code, args.leave_out)))
         return
     if args.against:
         olds = dict(a.split("=", 1) if "=" in a else ("before", a) for a in args.against)
@@ -185,7 +194,8 @@ def main() -> None:
             parser.error(f"--members and --days must be >= 1, got {args.members} and {args.days}")
         size = "" if (args.members, args.days) == (100_000, 365) else f"_{args.members}x{args.days}"
         out = args.out.with_name(f"side_by_side{size}.json")
-        side_by_side(paths, out, args.members, args.days, args.rounds, args.without_new_records)
+        leave_out = tuple(name for name in LEAVE_OUT if getattr(args, f"without_{name}"))
+        side_by_side(paths, out, args.members, args.days, args.rounds, leave_out)
         return
 
     if args.quick:

@@ -418,7 +418,7 @@ def run(
         if network is None
         else {"invitations.csv": model.invitations(), "cascades.csv": model.cascades(), "network.csv": network}
     )
-    tables = {"channels.csv": model.channel_table(), "data_system.csv": model.data.all_tables(), **tables}
+    tables = {"channels.csv": model.channel_table(), "data_system.csv": model.data_system_tables(), **tables}
     try:
         write_results(out, metrics, summary, title, groups=model.group_metrics(), tables=tables)
     except OSError as exc:

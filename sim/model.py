@@ -72,9 +72,14 @@ class CommunityModel(mesa.Model):
         how member behaviour runs: "vectorized" (default) applies the rules to all
         members at once; "agents" calls `Member.post` and `Member.live` on every
         member agent in random order (`shuffle_do`), the readable reference.
+    data_system:
+        keep seed 003's data system (`data_system`), 5% of a run; runs of an experiment,
+        which store only the daily metrics, KPIs and the per-group record, go without.
     """
 
-    def __init__(self, scenario: Scenario, rng: Any = None, engine: str = "vectorized") -> None:
+    def __init__(
+        self, scenario: Scenario, rng: Any = None, engine: str = "vectorized", data_system: bool = True
+    ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"engine: unknown engine {engine!r}; allowed values: {', '.join(ENGINES)}")
         reuse_freed_memory()
@@ -133,7 +138,7 @@ class CommunityModel(mesa.Model):
             *((gp.promote,) if gp.funnel else ()),
         )
         self._found(scenario)
-        self.data = DataSystem(self)  # the seed-003 data system, from the founders on
+        self.data = DataSystem(self) if data_system else None  # the seed-003 data system, from the founders on
         self.draws.release()
 
     # ---------------------------------------------------------------- set-up
@@ -245,7 +250,8 @@ class CommunityModel(mesa.Model):
             metrics.record_day(self, day) | group_metrics.community_isooc(groups, self.groups.opened_day)
         )
         self.group_records.append(groups)
-        self.data.record(day)
+        if self.data is not None:
+            self.data.record(day)
         trend.update(self.records[-1], start.member_rows.size, engaged, day.tally.applicants)
 
     @property
@@ -297,7 +303,16 @@ class CommunityModel(mesa.Model):
         Potential, new, active, dormant; joins by source and fission; the four rates
         (new, conversion, churn, awakening) and the conversion cycle (`sim.data_system`).
         """
-        return self.data.table(by, period)
+        return self._data_system().table(by, period)
+
+    def data_system_tables(self) -> pd.DataFrame:
+        """Return the data system's daily tables by community, group and source, one after another (data_system.csv)."""
+        return self._data_system().all_tables()
+
+    def _data_system(self) -> DataSystem:
+        if self.data is None:
+            raise ValueError("data_system: this model was built with data_system=False; build it with the default True")
+        return self.data
 
     def group_table(self) -> pd.DataFrame:
         """Return the groups today, one row each: members, engaged members, culture, admins and KOLs, and its life.

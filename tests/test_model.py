@@ -184,3 +184,14 @@ def test_columns_only_some_mechanisms_change_take_no_memory_until_one_owns_them(
     plain.people.own("returns")
     plain.people.returns[:3] += 1
     assert plain.people.returns[:4].tolist() == [1, 1, 1, 0]
+
+
+def test_a_model_without_the_data_system_runs_the_same_and_says_so_when_asked_for_it() -> None:
+    """Experiments' runs go without seed 003's data system: the same metrics, and a clear error for its tables."""
+    sc = load_scenario("baseline", overrides={"run.days": 40})
+    with_it, without = CommunityModel(sc, rng=3).run(), CommunityModel(sc, rng=3, data_system=False).run()
+    pd.testing.assert_frame_equal(with_it.metrics(), without.metrics(), check_exact=True)
+    pd.testing.assert_frame_equal(with_it.group_metrics(), without.group_metrics(), check_exact=True)
+    assert len(with_it.data_system_tables()) > 40
+    with pytest.raises(ValueError, match="data_system=False"):
+        without.data_system("group")

@@ -364,6 +364,6 @@ def simulate_observations(
     from sim.model import CommunityModel
     from sim.scenario import load_scenario
 
-    model = CommunityModel(load_scenario(base, overrides=dict(overrides or {})), rng=seed).run(days)
+    model = CommunityModel(load_scenario(base, overrides=dict(overrides or {})), rng=seed, data_system=False).run(days)
     frame = frame_for_csv(model_observables(model.metrics(), names), start)
     return observations_from_frame(frame, f"synthetic (seed {seed})")

@@ -65,7 +65,7 @@ def run_switched(job: Job) -> RunResult:
     t0 = time.perf_counter()
     try:
         scenario = load_scenario(Path(job.scenario), overrides=dict(job.overrides))
-        model = CommunityModel(scenario, rng=job.seed)
+        model = CommunityModel(scenario, rng=job.seed, data_system=False)
         switch = getattr(job, "switch", {})
         if switch:
             day = int(getattr(job, "switch_day", 1))

@@ -63,7 +63,7 @@ def run_job(job: Job) -> RunResult:
     t0 = time.perf_counter()
     try:
         scenario = load_scenario(Path(job.scenario), overrides=dict(job.overrides))
-        model = CommunityModel(scenario, rng=job.seed).run(job.days)
+        model = CommunityModel(scenario, rng=job.seed, data_system=False).run(job.days)
         metrics = model.metrics()
         groups = model.group_metrics()
         kpis = dict(model.summary())
