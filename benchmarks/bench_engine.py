@@ -192,8 +192,7 @@ def main() -> None:
         paths = {label: Path(path) for label, path in olds.items()}
         if args.members < 1 or args.days < 1:
             parser.error(f"--members and --days must be >= 1, got {args.members} and {args.days}")
-        size = "" if (args.members, args.days) == (100_000, 365) else f"_{args.members}x{args.days}"
-        out = args.out.with_name(f"side_by_side{size}.json")
+        out = args.out.with_name(f"side_by_side_{args.members}x{args.days}.json")
         leave_out = tuple(name for name in LEAVE_OUT if getattr(args, f"without_{name}"))
         side_by_side(paths, out, args.members, args.days, args.rounds, leave_out)
         return

@@ -40,7 +40,7 @@ def figures(engine: dict[str, Any], sweep: dict[str, Any]) -> str:
         f"{ratio['speedup']:.0f} times as fast as the agents engine ({ratio['members']:,} members, "
         f"{ratio['days']} days). A sweep on 2 local Dask workers runs "
         f"{min(speedups):.2f}-{max(speedups):.2f} times as fast as on one. Absolute times drift by up to 3x "
-        "with the machine and its load; `benchmarks/side_by_side.json` compares code in alternating runs."
+        "with the machine and its load; `benchmarks/side_by_side_*.json` compare code in alternating runs."
     )
 
 
