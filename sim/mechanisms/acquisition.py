@@ -170,17 +170,20 @@ class Acquisition:
         the groups' total weight (each person keeps their group when a lever changes the
         groups' weights a little, see `race`), then the inviter within that group.
         """
-        people, draws = self.model.people, self.model.draws
+        people, draws, n_groups = self.model.people, self.model.draws, self.model.groups.count
         g = people.group[engaged]
+        # the groups' weights summed in row order, as the sorted order below sums them (the sort is stable)
+        pull = np.bincount(g, weights=weights, minlength=n_groups)
+        counts = np.bincount(g, minlength=n_groups)
+        ends = np.cumsum(counts)  # where each group's members end in the sorted order
         # engaged rows come sorted: a stable sort by group gives group, then row (radix sort on int16 keys)
-        order = np.argsort(g.astype(np.int16) if self.model.groups.count < 2**15 else g, kind="stable")
-        weights, g = weights[order], g[order]  # the engaged rows themselves are looked up at the end, for the inviters
-        pull = np.bincount(g, weights=weights, minlength=self.model.groups.count)
+        order = np.argsort(g.astype(np.int16) if n_groups < 2**15 else g, kind="stable")
+        weights = weights[order]  # the engaged rows themselves are looked up at the end, for the inviters
         candidates = np.flatnonzero(pull > 0)
         weights_g = pull[candidates][None, :]  # every invitee weighs the groups alike
         group = candidates[keyed_race(draws, "acquisition.inviter_group", invitees, candidates, lambda _: weights_g)]
         cumulative = np.cumsum(weights)
-        first, last = np.searchsorted(g, group, side="left"), np.searchsorted(g, group, side="right") - 1
+        first, last = ends[group] - counts[group], ends[group] - 1
         before = np.where(first > 0, cumulative[np.maximum(first - 1, 0)], 0.0)
         target = before + draws.uniform("acquisition.inviter", day, invitees) * pull[group]
         return engaged[order[np.clip(np.searchsorted(cumulative, target, side="right"), first, last)]]
