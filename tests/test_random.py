@@ -45,6 +45,9 @@ def test_a_draw_depends_only_on_its_key_not_on_who_else_draws() -> None:
     assert np.array_equal(d.uniform("x", 2, all_ids)[some], d.uniform("x", 2, some))
     assert np.array_equal(Draws(11).uniform("x", 2, some), d.uniform("x", 2, some))
     assert d.one("x", 2, 17) == d.uniform("x", 2, [17])[0]
+    before = d.uniform("x", 2, all_ids)
+    d.release()  # the scratch buffers go; the numbers stay
+    assert d._buffers[0].size == 0 and np.array_equal(d.uniform("x", 2, all_ids), before)
 
 
 def test_a_grid_of_person_and_group_draws_is_the_same_as_drawing_each_pair() -> None:

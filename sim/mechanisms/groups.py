@@ -164,7 +164,6 @@ class GroupPolicy:
         draws = self.model.draws
         taste = None  # drawn (keyed by row) when there is a choice to make
         while rest.size and (open_ids := np.flatnonzero(choosable & (sc.capacity - sizes > 0))).size:
-            again += 1
             if open_ids.size == 1:  # one group with room is everyone's choice: first come, first served
                 gid = int(open_ids[0])
                 take = min(rest.size, int(sc.capacity - sizes[gid]))
@@ -172,11 +171,13 @@ class GroupPolicy:
                 sizes[gid] += take
                 rest = rest[take:]
                 taste = None if taste is None else taste[take:]
+                again += 1
                 continue
             if taste is None:
                 taste = draws.uniform("groups.taste", 0, rows[rest])
             pulls, topics = pull[open_ids], table.topic[open_ids]
-            won = fitted_choice(draws, mechanism, rows[rest], open_ids, pulls, taste, topics, sc.fit_weight, again - 1)
+            won = fitted_choice(draws, mechanism, rows[rest], open_ids, pulls, taste, topics, sc.fit_weight, again)
+            again += 1
             choice = open_ids[won]
             ok = admit_within_room(choice, sc.capacity - sizes)
             out[rest[ok]] = choice[ok]
