@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from sim.mechanisms.day import stage_cells
+from sim.memory import narrow, widen
 from sim.population import ACTIVE, CHANNEL, DORMANT, KICKED, LEFT, NEW, POTENTIAL, REFERRAL, SOURCE_NAMES
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ class DataSystem:
                 "dormant_start": _fit(start[by]["dormant"], m),
                 "prospects_start": _fit(start[by]["members"] - start[by]["customers"], m),
             }
-            record[by] = {**end[by], **flows, **starts}
+            record[by] = {name: narrow(values) for name, values in {**end[by], **flows, **starts}.items()}
         self.records.append(record)
         self.days.append(d)
         self.potential.append(day_end.stage_count(POTENTIAL))
@@ -260,7 +261,7 @@ class DataSystem:
             return pd.DataFrame({c: pd.Series(dtype=float) for c in ("day", "key", *columns)})
         width = len(self.names) if by == "source" else len(self.records[-1][by]["members"])
         keys = self.names if by == "source" else list(range(width))
-        parts = {c: np.concatenate([_fit(r[by][c], width) for r in self.records]) for c in columns}
+        parts = {c: widen(np.concatenate([_fit(r[by][c], width) for r in self.records])) for c in columns}
         days = np.repeat(np.asarray(self.days), width)
         return pd.DataFrame({"day": days, "key": np.tile(np.asarray(keys, dtype=object), len(self.records)), **parts})
 

@@ -15,6 +15,8 @@ import ctypes
 import ctypes.util
 import sys
 
+import numpy as np
+
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 _done = False
@@ -34,3 +36,18 @@ def reuse_freed_memory() -> bool:
         return False
     _done = bool(ok)
     return _done
+
+
+def narrow(counts: np.ndarray) -> np.ndarray:
+    """Return int64 `counts` as int32 (other arrays as they are), for records kept every day of a run.
+
+    A run of a million members keeps about 3,000 groups' counts for each of 365 days;
+    counts of people (at most the pool, 1e9) fit in int32 and take half the memory.
+    `widen` gives the int64 values back, exactly.
+    """
+    return counts.astype(np.int32) if counts.dtype == np.int64 else counts
+
+
+def widen(counts: np.ndarray) -> np.ndarray:
+    """Return int32 `counts` as int64 (other arrays as they are): what `narrow` stored, as it was."""
+    return counts.astype(np.int64) if counts.dtype == np.int32 else counts

@@ -249,7 +249,7 @@ class CommunityModel(mesa.Model):
         self.records.append(
             metrics.record_day(self, day) | group_metrics.community_isooc(groups, self.groups.opened_day)
         )
-        self.group_records.append(groups)
+        self.group_records.append(group_metrics.keep(groups))
         if self.data is not None:
             self.data.record(day)
         trend.update(self.records[-1], start.member_rows.size, engaged, day.tally.applicants)

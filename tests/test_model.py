@@ -195,3 +195,27 @@ def test_a_model_without_the_data_system_runs_the_same_and_says_so_when_asked_fo
     assert len(with_it.data_system_tables()) > 40
     with pytest.raises(ValueError, match="data_system=False"):
         without.data_system("group")
+
+
+def test_the_per_group_record_is_kept_narrow_and_given_back_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counts kept as int32, codes as int8, day and group ids implied: `group_metrics()` is the table of the days."""
+    from sim import group_metrics
+    from sim.groups import FATE_NAMES, PHASE_NAMES, TIER_NAMES
+
+    days: list[dict[str, np.ndarray]] = []
+    keep = group_metrics.keep
+
+    def watched(record: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        days.append(record)
+        return keep(record)
+
+    monkeypatch.setattr(group_metrics, "keep", watched)
+    m = CommunityModel(load_scenario("baseline", overrides={"groups.capacity": 25}), rng=2).run(30)
+    kept = m.group_records[-1]
+    assert "group" not in kept and kept["day"].size == 1 and kept["members"].dtype == np.int32
+    assert kept["fate"].dtype == np.int8 and days[-1]["members"].dtype == np.int64
+    expected = pd.DataFrame({c: np.concatenate([d[c] for d in days]) for c in group_metrics.GROUP_COLUMNS})
+    for name, names in (("phase", PHASE_NAMES), ("fate", FATE_NAMES), ("tier", TIER_NAMES)):
+        expected[name] = pd.Categorical.from_codes(expected[name], categories=list(names))
+    assert m.groups.count > 16  # groups opened on the way: the days' records differ in length
+    pd.testing.assert_frame_equal(m.group_metrics(), expected, check_exact=True)
