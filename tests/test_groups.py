@@ -195,16 +195,20 @@ def test_the_two_stage_race_picks_each_group_in_proportion_to_its_weight() -> No
     assert np.all(np.abs(share - expected) < 5 * sd + 1e-12), (share, expected)
 
 
-def test_the_two_stage_race_follows_each_persons_own_weights() -> None:
-    """Per-person weights (taste): two kinds of people, each choosing in proportion to their own row."""
-    n = 100_000
+def _assert_each_follows_own_weights(groups: np.ndarray, weights: np.ndarray, n: int = 100_000) -> None:
+    """Two kinds of people (weights and the weights reversed), each choosing in proportion to their own row."""
     kind = np.arange(n) % 2
-    table = np.stack([GROUP_WEIGHTS, GROUP_WEIGHTS[::-1]])
-    won = keyed_race(Draws(6), "test.choice", np.arange(n), GROUP_IDS, lambda block: table[kind[block]])
+    table = np.stack([weights, weights[::-1]])
+    won = keyed_race(Draws(6), "test.choice", np.arange(n), groups, lambda block: table[kind[block]])
     for k in (0, 1):
-        share = np.bincount(won[kind == k], minlength=GROUP_IDS.size) / (n / 2)
+        share = np.bincount(won[kind == k], minlength=groups.size) / (n / 2)
         expected = table[k] / table[k].sum()
         assert np.all(np.abs(share - expected) < 5 * np.sqrt(expected * (1 - expected) / (n / 2)) + 1e-12)
+
+
+def test_the_two_stage_race_follows_each_persons_own_weights() -> None:
+    """Per-person weights (taste)."""
+    _assert_each_follows_own_weights(GROUP_IDS, GROUP_WEIGHTS)
 
 
 def test_the_two_stage_race_keeps_choices_when_a_weight_changes_a_little() -> None:
@@ -259,14 +263,7 @@ def test_a_race_over_ids_past_256_goes_down_a_tree_of_bands_with_the_law_of_one_
     expected = DEEP_WEIGHTS / DEEP_WEIGHTS.sum()
     assert share[4] == 0.0
     assert np.all(np.abs(share - expected) < 5 * np.sqrt(expected * (1 - expected) / won.size) + 1e-12)
-    n = 100_000
-    kind = np.arange(n) % 2
-    table = np.stack([DEEP_WEIGHTS, DEEP_WEIGHTS[::-1]])
-    own = keyed_race(Draws(6), "test.choice", np.arange(n), DEEP_IDS, lambda block: table[kind[block]])
-    for k in (0, 1):
-        share = np.bincount(own[kind == k], minlength=DEEP_IDS.size) / (n / 2)
-        expected = table[k] / table[k].sum()
-        assert np.all(np.abs(share - expected) < 5 * np.sqrt(expected * (1 - expected) / (n / 2)) + 1e-12)
+    _assert_each_follows_own_weights(DEEP_IDS, DEEP_WEIGHTS)
 
 
 def test_the_tree_race_keeps_choices_when_a_weight_changes_and_is_the_same_in_blocks(
