@@ -203,39 +203,20 @@ def community_isooc(record: dict[str, np.ndarray], opened_day: np.ndarray) -> di
     return out
 
 
-#: the per-group columns that count people or staff (int64 in the day's record, int32 as kept: `keep`)
-GROUP_COUNTS = (
-    "members",
-    "also_elsewhere",
-    "new",
-    "active",
-    "dormant",
-    "joined",
-    "joined_channel",
-    "joined_referral",
-    "joined_organic",
-    "left_today",
-    "kicked_today",
-    "spammers",
-    "admins",
-    "kols",
-    "returned",
-    "promoted_in",
-)
 _CODES = ("phase", "fate", "tier")
 
 
 def keep(record: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Return the day's per-group record as the model keeps it until `frame`, in about two thirds of the memory.
 
-    Counts are kept as int32 and the phase, fate and tier codes as int8; the group ids
-    (0, 1, ...) and the day (the same on every row) are implied. At a million members a
-    run keeps some 3,000 groups for each of 365 days. `frame` gives back the same table.
+    Counts (the int64 columns) are kept as int32 and the phase, fate and tier codes as
+    int8; the group ids (0, 1, ...) and the day (the same on every row) are implied. At a
+    million members a run keeps some 3,000 groups for each of 365 days. `frame` gives back
+    the same table: the kept int32 columns are exactly the counts.
     """
-    kept = {name: narrow(values) if name in GROUP_COUNTS else values for name, values in record.items()}
+    kept = {name: narrow(values) for name, values in record.items() if name != "group"}
     kept.update({name: record[name].astype(np.int8) for name in _CODES})
-    kept["day"] = record["day"][:1]
-    del kept["group"]
+    kept["day"] = record["day"][:1].copy()  # a copy: a view would keep the whole column
     return kept
 
 
@@ -251,14 +232,12 @@ def frame(records: list[dict[str, np.ndarray]]) -> pd.DataFrame:
         "day": np.concatenate([np.repeat(r["day"], n) for r, n in zip(records, sizes, strict=True)]),
         "group": np.concatenate([np.arange(n, dtype=np.int32) for n in sizes]),
     }
-
-    def column(name: str) -> np.ndarray:
-        if name in implied:
-            return implied[name]
-        values = np.concatenate([r[name] for r in records])
-        return widen(values) if name in GROUP_COUNTS else values
-
-    df = pd.DataFrame({name: column(name) for name in GROUP_COLUMNS})
+    df = pd.DataFrame(
+        {
+            name: implied[name] if name in implied else widen(np.concatenate([r[name] for r in records]))
+            for name in GROUP_COLUMNS
+        }
+    )
     df["phase"] = pd.Categorical.from_codes(df["phase"], categories=list(PHASE_NAMES))
     df["fate"] = pd.Categorical.from_codes(df["fate"], categories=list(FATE_NAMES))
     df["tier"] = pd.Categorical.from_codes(df["tier"], categories=list(TIER_NAMES))

@@ -181,6 +181,7 @@ def test_columns_only_some_mechanisms_change_take_no_memory_until_one_owns_them(
     for name, overrides in owned.items():
         m = CommunityModel(load_scenario("baseline", overrides=overrides), rng=1)
         assert getattr(m.people, name).flags.writeable, name
+    assert CommunityModel(load_scenario("funnel"), rng=1).people.promoted_day.flags.writeable
     plain.people.own("returns")
     plain.people.returns[:3] += 1
     assert plain.people.returns[:4].tolist() == [1, 1, 1, 0]
@@ -213,6 +214,7 @@ def test_the_per_group_record_is_kept_narrow_and_given_back_as_it_was(monkeypatc
     m = CommunityModel(load_scenario("baseline", overrides={"groups.capacity": 25}), rng=2).run(30)
     kept = m.group_records[-1]
     assert "group" not in kept and kept["day"].size == 1 and kept["members"].dtype == np.int32
+    assert kept["day"].base is None  # not a view holding on to the day's whole column
     assert kept["fate"].dtype == np.int8 and days[-1]["members"].dtype == np.int64
     expected = pd.DataFrame({c: np.concatenate([d[c] for d in days]) for c in group_metrics.GROUP_COLUMNS})
     for name, names in (("phase", PHASE_NAMES), ("fate", FATE_NAMES), ("tier", TIER_NAMES)):
